@@ -1,0 +1,1 @@
+"""Quartiers — plateforme ouverte de la politique de la ville."""

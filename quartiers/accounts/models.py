@@ -1,0 +1,108 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+from quartiers.core.permissions import ROLE_CHOICES
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person; logs in with an e-mail address."""
+
+    username = None
+    email = models.EmailField("adresse e-mail", unique=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        ETAT = "etat", "État / préfecture"
+        EPCI = "epci", "EPCI"
+        COMMUNE = "commune", "Commune"
+        CENTRE_RESSOURCES = "centre_ressources", "Centre de ressources"
+        BAILLEUR = "bailleur", "Bailleur social"
+        ASSOCIATION = "association", "Association"
+        ENTREPRISE = "entreprise", "Entreprise"
+        AUTRE = "autre", "Autre"
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=30, choices=Kind.choices)
+    siret = models.CharField("SIREN / SIRET", max_length=14, blank=True)
+    website = models.URLField("site web", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A role held by a person, for an organisation, over a territory (région, département, EPCI or commune)."""
+
+    class Level(models.TextChoices):
+        REGION = "region", "Région"
+        DEPARTEMENT = "departement", "Département"
+        EPCI = "epci", "EPCI"
+        COMMUNE = "commune", "Commune"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=30, choices=ROLE_CHOICES)
+    scope_level = models.CharField("niveau du territoire", max_length=20, choices=Level.choices)
+    scope_code = models.CharField(
+        "code du territoire",
+        max_length=20,
+        help_text="Code INSEE, SIREN de l'EPCI, n° de département ou de région",
+    )
+    function = models.CharField("fonction", max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rattachement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "scope_level", "scope_code"], name="unique_membership"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.scope_level} {self.scope_code})"
+
+    @property
+    def scope_key(self):
+        return f"{self.scope_level}:{self.scope_code}"

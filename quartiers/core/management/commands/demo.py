@@ -1,0 +1,30 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Charge les données de référence et les données de démonstration de chaque module (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sans-reference", action="store_true", help="Ne recharge pas les données de référence.")
+
+    def handle(self, *args, **options):
+        # Each app may have a `demo` module with `load_reference(stdout)` and/or `load_demo(stdout)`;
+        # apps run in INSTALLED_APPS order, so territories come before the modules that use them.
+        modules = []
+        for config in apps.get_app_configs():
+            if config.name.startswith("quartiers.") and find_spec(f"{config.name}.demo"):
+                modules.append(import_module(f"{config.name}.demo"))
+        if not options["sans_reference"]:
+            for module in modules:
+                if hasattr(module, "load_reference"):
+                    module.load_reference(self.stdout)
+        for module in modules:
+            if hasattr(module, "load_demo"):
+                with transaction.atomic():
+                    module.load_demo(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from quartiers.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("taches/<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("sante/", views.health, name="health"),
+]

@@ -1,0 +1,47 @@
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from quartiers.core.models import AuditEvent, Job
+from quartiers.core.permissions import authorize, is_admin, view_public
+
+
+@view_public
+def home(request):
+    context = {}
+    user = request.user
+    if user.is_authenticated:
+        memberships = list(user.memberships.filter(active=True).select_related("organisation"))
+        context["memberships"] = memberships
+        events = AuditEvent.objects.select_related("actor")
+        if not is_admin(user):
+            events = events.filter(actor=user)
+        context["recent_events"] = events[:10]
+        context["jobs"] = Job.objects.visible_to(user)[:5]
+    return render(request, "core/home.html", context)
+
+
+def job_detail(request, pk):
+    authorize(request.user, "view", None)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    if request.headers.get("Accept") == "application/json" or request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "done": job.done,
+                "total": job.total,
+                "percent": job.percent,
+                "message": job.message,
+                "finished": job.is_finished,
+            }
+        )
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+@view_public
+def health(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

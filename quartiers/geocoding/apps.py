@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GeocodingConfig(AppConfig):
+    name = "quartiers.geocoding"
+    verbose_name = "Géocodage"

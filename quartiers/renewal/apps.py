@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RenewalConfig(AppConfig):
+    name = "quartiers.renewal"
+    verbose_name = "Renouvellement urbain"

@@ -1,0 +1,200 @@
+"""The official geography. Reference data: every row comes from an imported official file.
+
+Outlines are stored as WKB (full resolution, used for exact point-in-polygon) and as simplified
+GeoJSON (display only), so SQLite and PostgreSQL both work without spatial extensions.
+"""
+
+from django.db import models
+
+from quartiers.core.permissions import PolicyQuerySetMixin
+
+
+class TerritoryQuerySet(PolicyQuerySetMixin, models.QuerySet):
+    pass
+
+
+class Region(models.Model):
+    public = True
+    code = models.CharField(max_length=3, primary_key=True)
+    nom = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "région"
+
+    def __str__(self):
+        return self.nom
+
+    def territory_keys(self):
+        return {f"region:{self.code}"}
+
+
+class Departement(models.Model):
+    public = True
+    code = models.CharField(max_length=3, primary_key=True)
+    nom = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+    def territory_keys(self):
+        return {f"departement:{self.code}", f"region:{self.region_id}"}
+
+
+class EPCI(models.Model):
+    public = True
+    siren = models.CharField("SIREN", max_length=9, primary_key=True)
+    nom = models.CharField(max_length=200)
+    type = models.CharField(max_length=3, help_text="CA, CU, CC ou ME")
+    population = models.PositiveIntegerField(null=True, blank=True)
+    outline_simplified = models.JSONField(null=True, blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
+    scope_paths = {
+        "epci": "siren",
+        "departement": "communes__departement_id",
+        "region": "communes__departement__region_id",
+    }
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+
+    def __str__(self):
+        return self.nom
+
+    def territory_keys(self):
+        keys = {f"epci:{self.siren}"}
+        for dep, reg in self.communes.values_list("departement_id", "departement__region_id").distinct():
+            keys |= {f"departement:{dep}", f"region:{reg}"}
+        return keys
+
+
+class Commune(models.Model):
+    public = True
+    insee = models.CharField("code INSEE", max_length=5, primary_key=True)
+    nom = models.CharField(max_length=200)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    epci = models.ForeignKey(EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes")
+    population = models.PositiveIntegerField(null=True, blank=True)
+    codes_postaux = models.JSONField(default=list, blank=True)
+    outline_simplified = models.JSONField(null=True, blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
+    scope_paths = {
+        "commune": "insee",
+        "epci": "epci_id",
+        "departement": "departement_id",
+        "region": "departement__region_id",
+    }
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "commune"
+
+    def __str__(self):
+        return f"{self.nom} ({self.insee})"
+
+    def territory_keys(self):
+        keys = {
+            f"commune:{self.insee}",
+            f"departement:{self.departement_id}",
+            f"region:{self.departement.region_id}",
+        }
+        if self.epci_id:
+            keys.add(f"epci:{self.epci_id}")
+        return keys
+
+
+class QPV(models.Model):
+    """A quartier prioritaire, of the 2015 or the 2024 generation, identified by its official code."""
+
+    public = True
+
+    class Generation(models.IntegerChoices):
+        G2015 = 2015, "2015"
+        G2024 = 2024, "2024"
+
+    code = models.CharField("code officiel", max_length=12, unique=True)
+    nom = models.CharField(max_length=200)
+    generation = models.PositiveSmallIntegerField("géographie", choices=Generation.choices, db_index=True)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="qpvs")
+    epci = models.ForeignKey(EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="qpvs")
+    communes = models.ManyToManyField(Commune, related_name="qpvs", blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    npnru = models.BooleanField("NPNRU", default=False, db_index=True)
+    outline_wkb = models.BinaryField("contour (pleine résolution, WKB)", null=True, blank=True)
+    outline_simplified = models.JSONField("contour simplifié (GeoJSON)", null=True, blank=True)
+    outline_source = models.CharField("source du contour", max_length=300, blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
+    scope_paths = {
+        "commune": "communes__insee",
+        "epci": "epci_id",
+        "departement": "departement_id",
+        "region": "departement__region_id",
+    }
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "quartier prioritaire (QPV)"
+        verbose_name_plural = "quartiers prioritaires (QPV)"
+
+    def __str__(self):
+        return f"{self.code} {self.nom}"
+
+    @property
+    def has_outline(self):
+        return self.outline_wkb is not None
+
+    def territory_keys(self):
+        keys = {f"departement:{self.departement_id}", f"region:{self.departement.region_id}"}
+        if self.epci_id:
+            keys.add(f"epci:{self.epci_id}")
+        keys |= {f"commune:{c}" for c in self.communes.values_list("insee", flat=True)}
+        return keys
+
+
+class ContratDeVille(models.Model):
+    """A contrat de ville of the official list (e.g. CN06207M « 62 - CA Grand Calais Terres et Mers »)."""
+
+    public = True
+    code = models.CharField("code officiel", max_length=12, unique=True)
+    nom = models.CharField(max_length=200)
+    generation = models.CharField(max_length=9, default="2024-2030")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="contrats")
+    epci = models.ForeignKey(EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="contrats")
+    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="contrats")
+    qpvs = models.ManyToManyField(QPV, related_name="contrats", blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
+    scope_paths = {
+        "commune": "commune_id",
+        "epci": "epci_id",
+        "departement": "departement_id",
+        "region": "departement__region_id",
+    }
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "contrat de ville"
+        verbose_name_plural = "contrats de ville"
+
+    def __str__(self):
+        return f"{self.code} {self.nom}"
+
+    def territory_keys(self):
+        keys = {f"departement:{self.departement_id}", f"region:{self.departement.region_id}"}
+        if self.epci_id:
+            keys.add(f"epci:{self.epci_id}")
+            keys |= {f"commune:{c}" for c in self.epci.communes.values_list("insee", flat=True)}
+        if self.commune_id:
+            keys.add(f"commune:{self.commune_id}")
+        return keys
