@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "quartiers.territories",
     "quartiers.geocoding",
     "quartiers.contracts",
+    "quartiers.mobilisation",
     "quartiers.renewal",
     "quartiers.gup",
     "quartiers.network",

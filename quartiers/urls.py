@@ -12,6 +12,7 @@ MOUNTS = {
     "territories": "territoires/",
     "geocoding": "eligibilite/",
     "contracts": "contrats/",
+    "mobilisation": "mobilisation/",
     "renewal": "npnru/",
     "gup": "gup/",
     "network": "reseau/",

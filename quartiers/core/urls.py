@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("taches/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("sante/", views.health, name="health"),
+    path("api/openapi.json", views.openapi, name="openapi"),
 ]

@@ -45,3 +45,10 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@view_public
+def openapi(request):
+    from quartiers.core.api import openapi_document
+
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})

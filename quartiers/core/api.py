@@ -1,0 +1,113 @@
+"""The JSON API under /api/: one registry that builds the OpenAPI document, token auth, pagination.
+
+A module declares its endpoints in its `api_urls.py`:
+
+    from quartiers.core import api
+
+    urlpatterns = [
+        api.route("qpv/", views.qpv_list, name="api_qpv_list", summary="Liste des QPV",
+                  params=[api.param("departement", "Code du département")], tag="Territoires"),
+    ]
+
+and its views use `api.paginate(request, queryset, serialize)` and `api.user_from_request(request)`
+(session or `Authorization: Token …`), then the same permission policy as the pages.
+Errors are JSON: {"erreur": "message en français"}.
+"""
+
+import hashlib
+import secrets
+
+from django.http import JsonResponse
+from django.urls import path as django_path
+from django.utils import timezone
+
+from quartiers.core.models import ApiToken
+
+REGISTRY = []  # (url pattern, name, method, summary, params, tag)
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def param(name, description, required=False, kind="string"):
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": {"type": kind}}
+
+
+def route(pattern, view, name, summary, params=(), tag="API", method="get"):
+    REGISTRY.append(
+        {"pattern": pattern, "name": name, "method": method, "summary": summary, "params": list(params), "tag": tag}
+    )
+    return django_path(pattern, view, name=name)
+
+
+def error(message, status=400):
+    return JsonResponse({"erreur": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def create_token(user, label):
+    """Returns the clear key once; only its hash is stored."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, label=label, key_hash=hashlib.sha256(key.encode()).hexdigest())
+    return key
+
+
+def user_from_request(request):
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Token "):
+        digest = hashlib.sha256(header[6:].strip().encode()).hexdigest()
+        token = ApiToken.objects.select_related("user").filter(key_hash=digest, user__is_active=True).first()
+        if token is None:
+            return None
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+    return request.user
+
+
+def paginate(request, queryset, serialize):
+    """{"count", "page", "pages", "next", "results"}; `page` and `taille` query parameters."""
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+        size = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("taille", PAGE_SIZE))))
+    except ValueError:
+        return error("Les paramètres « page » et « taille » doivent être des entiers.")
+    count = queryset.count()
+    items = queryset[(page - 1) * size : page * size]
+    pages = max(1, -(-count // size))
+    next_url = None
+    if page < pages:
+        query = request.GET.copy()
+        query["page"] = page + 1
+        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return JsonResponse(
+        {"count": count, "page": page, "pages": pages, "next": next_url, "results": [serialize(o) for o in items]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def openapi_document(prefix="/api/"):
+    paths = {}
+    for entry in REGISTRY:
+        url = prefix + entry["pattern"].replace("<str:", "{").replace("<int:", "{").replace("<slug:", "{")
+        url = url.replace("<uuid:", "{").replace(">", "}")
+        path_params = [
+            {"name": part[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
+            for part in url.split("/")
+            if part.startswith("{")
+        ]
+        paths.setdefault(url, {})[entry["method"]] = {
+            "operationId": entry["name"],
+            "summary": entry["summary"],
+            "tags": [entry["tag"]],
+            "parameters": path_params + entry["params"],
+            "responses": {
+                "200": {"description": "Succès"},
+                "400": {"description": "Requête invalide"},
+                "403": {"description": "Accès refusé"},
+                "404": {"description": "Introuvable"},
+            },
+        }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "API Quartiers", "version": "1", "description": "Données de la politique de la ville."},
+        "paths": dict(sorted(paths.items())),
+        "components": {"securitySchemes": {"token": {"type": "apiKey", "in": "header", "name": "Authorization"}}},
+    }
