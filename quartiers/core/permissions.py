@@ -32,6 +32,7 @@ ROLE_CHOICES = [
 ]
 VERBS = ("view", "contribute", "change", "manage")
 ROLES_FOR_VERB = {"contribute": {CHEF, PARTNER}, "change": {CHEF}}
+OWNER_ROLES = {CHEF, PARTNER}
 
 
 class LoginRequired(PermissionDenied):
@@ -88,8 +89,9 @@ def can(user, verb, obj=None):
     roles = ROLES_FOR_VERB[verb]
     if obj is None:
         return bool(scope_keys(user, roles))
+    # The organisation that owns an object (a partner's commitment, a landlord's operation) changes it.
     owner_org = getattr(obj, "owner_organisation_id", None)
-    if owner_org and owner_org in organisation_ids(user, roles):
+    if owner_org and owner_org in organisation_ids(user, OWNER_ROLES):
         return True
     keys = obj.territory_keys() if hasattr(obj, "territory_keys") else set()
     return bool(keys & scope_keys(user, roles))
@@ -145,7 +147,7 @@ class PolicyQuerySetMixin:
         q = scope_q(scope_keys(user, roles), self.model.scope_paths)
         org_field = getattr(self.model, "owner_organisation_field", None)
         if org_field:
-            q |= Q(**{f"{org_field}__in": organisation_ids(user, roles)})
+            q |= Q(**{f"{org_field}__in": organisation_ids(user, OWNER_ROLES)})
         return self.filter(q).distinct() if any("__" in p for p in self.model.scope_paths.values()) else self.filter(q)
 
     def editable_by(self, user):
