@@ -74,11 +74,11 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
-    def territory_keys(self):
-        return self.qpv.territory_keys()
-
     def get_absolute_url(self):
         return reverse("renewal:project_detail", args=[self.pk])
+
+    def territory_keys(self):
+        return self.qpv.territory_keys()
 
 
 class Stage(models.Model):
@@ -160,15 +160,15 @@ class Operation(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("renewal:operation_detail", args=[self.pk])
+
     @property
     def owner_organisation_id(self):
         return self.maitre_ouvrage_id
 
     def territory_keys(self):
         return self.project.territory_keys()
-
-    def get_absolute_url(self):
-        return reverse("renewal:operation_detail", args=[self.pk])
 
 
 class FundingLine(models.Model):
@@ -188,6 +188,9 @@ class FundingLine(models.Model):
     class Meta:
         ordering = ["financer", "id"]
         verbose_name = "ligne du plan de financement"
+
+    def __str__(self):
+        return f"{self.get_financer_display()} : {self.amount} €"
 
 
 class Milestone(models.Model):
@@ -227,6 +230,9 @@ class RehousingSnapshot(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "as_of"], name="unique_rehousing_date")]
         verbose_name = "point sur le relogement"
 
+    def __str__(self):
+        return f"Relogement au {self.as_of:%d/%m/%Y}"
+
 
 class InsertionSnapshot(models.Model):
     """Insertion hours under the ANRU insertion charter, at a date."""
@@ -240,3 +246,6 @@ class InsertionSnapshot(models.Model):
         ordering = ["-as_of"]
         constraints = [models.UniqueConstraint(fields=["project", "as_of"], name="unique_insertion_date")]
         verbose_name = "point sur les heures d'insertion"
+
+    def __str__(self):
+        return f"Heures d'insertion au {self.as_of:%d/%m/%Y}"
