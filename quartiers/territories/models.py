@@ -86,6 +86,9 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(null=True, blank=True)
     codes_postaux = models.JSONField(default=list, blank=True)
     outline_simplified = models.JSONField(null=True, blank=True)
+    # A point inside the commune (IGN outlines): places QPVs whose outline is not loaded on the map.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
     scope_paths = {
@@ -113,6 +116,34 @@ class Commune(models.Model):
         return keys
 
 
+class QPVQuerySet(TerritoryQuerySet):
+    def with_related(self):
+        """Everything a list row shows, in a constant number of queries."""
+        return self.select_related("departement__region", "epci").prefetch_related(
+            models.Prefetch("communes", queryset=Commune.objects.only("insee", "nom"))
+        )
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        by_commune = Commune.objects.filter(nom__icontains=text).values("qpvs")
+        return self.filter(models.Q(code__icontains=text) | models.Q(nom__icontains=text) | models.Q(pk__in=by_commune))
+
+    def in_region(self, code):
+        return self.filter(departement__region_id=code)
+
+    def in_commune(self, value):
+        """An INSEE code or a commune name (exact, case-insensitive)."""
+        value = (value or "").strip()
+        if value[:1].isdigit():
+            return self.filter(pk__in=Commune.objects.filter(insee=value).values("qpvs"))
+        return self.filter(pk__in=Commune.objects.filter(nom__iexact=value).values("qpvs"))
+
+    def with_outline(self, yes=True):
+        return self.filter(outline_wkb__isnull=not yes)
+
+
 class QPV(models.Model):
     """A quartier prioritaire, of the 2015 or the 2024 generation, identified by its official code."""
 
@@ -133,8 +164,14 @@ class QPV(models.Model):
     outline_wkb = models.BinaryField("contour (pleine résolution, WKB)", null=True, blank=True)
     outline_simplified = models.JSONField("contour simplifié (GeoJSON)", null=True, blank=True)
     outline_source = models.CharField("source du contour", max_length=300, blank=True)
+    # Much simplified outline (~100 m) for the national map at low zoom.
+    outline_overview = models.JSONField("contour très simplifié (GeoJSON)", null=True, blank=True)
+    # Where the map shows the QPV: inside its outline, or else the point of its first commune.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    point_approx = models.BooleanField("position approximative (centre de la commune)", default=False)
 
-    objects = TerritoryQuerySet.as_manager()
+    objects = QPVQuerySet.as_manager()
     scope_paths = {
         "commune": "communes__insee",
         "epci": "epci_id",
@@ -198,3 +235,96 @@ class ContratDeVille(models.Model):
         if self.commune_id:
             keys.add(f"commune:{self.commune_id}")
         return keys
+
+
+class IndicatorDefinition(models.Model):
+    """An indicator as its producer defines it: label, unit, source, vintage, and whether it may be summed."""
+
+    public = True
+    code = models.CharField(max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=300)
+    unite = models.CharField("unité", max_length=30, blank=True, help_text="nombre, %, €, indice…")
+    source = models.CharField(max_length=300, blank=True)
+    annee = models.PositiveSmallIntegerField("millésime", null=True, blank=True)
+    additionnable = models.BooleanField(
+        default=False, help_text="Un effectif peut être additionné ; un taux, une médiane ou un indice jamais."
+    )
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "code"]
+        verbose_name = "indicateur"
+
+    def __str__(self):
+        return self.libelle
+
+
+class IndicatorValue(models.Model):
+    """One value of an indicator for one territory (a QPV or a reference territory)."""
+
+    public = True
+
+    class Level(models.TextChoices):
+        QPV = "qpv", "QPV"
+        COMMUNE = "commune", "commune"
+        EPCI = "epci", "EPCI"
+        DEPARTEMENT = "departement", "département"
+        FRANCE = "france", "France"
+
+    indicator = models.ForeignKey(IndicatorDefinition, on_delete=models.CASCADE, related_name="values")
+    level = models.CharField("niveau", max_length=12, choices=Level.choices)
+    code = models.CharField("code du territoire", max_length=12, help_text="code QPV, INSEE, SIREN, département, FR")
+    valeur = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    secret = models.BooleanField("secret statistique", default=False)
+    annee = models.PositiveSmallIntegerField("millésime", null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level", "code"], name="territories_indicator_value_unique")
+        ]
+        indexes = [models.Index(fields=["level", "code"])]
+        verbose_name = "valeur d'indicateur"
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.level}:{self.code} = {self.valeur}"
+
+    @property
+    def millesime(self):
+        return self.annee or self.indicator.annee
+
+
+class Label(models.Model):
+    """A national label given to a territory: cité éducative, cité de l'emploi (ANCT lists)."""
+
+    public = True
+
+    class Kind(models.TextChoices):
+        CITE_EDUCATIVE = "cite_educative", "cité éducative"
+        CITE_EMPLOI = "cite_emploi", "cité de l'emploi"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(max_length=20, unique=True)
+    nom = models.CharField(max_length=200)
+    communes = models.ManyToManyField(Commune, related_name="labels", blank=True)
+
+    class Meta:
+        ordering = ["kind", "nom"]
+        verbose_name = "label"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.nom}"
+
+
+class ReferenceLoad(models.Model):
+    """Which vintage of each bundled reference file is loaded, so `quartiers demo` skips what is done."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    fingerprint = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+    report = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "chargement de référence"
+
+    def __str__(self):
+        return f"{self.key} ({self.loaded_at:%d/%m/%Y})"

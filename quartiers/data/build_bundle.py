@@ -1,0 +1,129 @@
+"""Rebuild the bundled reference data from the project's shared data folder (a maintainer tool).
+
+    python quartiers/data/build_bundle.py /path/to/shared/data
+
+Trims the administrative tree to the fields the product uses, adds each commune's centroid (from the
+IGN ADMIN EXPRESS simplified outlines) and gzips what is large. Nothing is invented: every value comes
+from the files listed in README.md.
+"""
+
+import csv
+import gzip
+import json
+import lzma
+import shutil
+import sys
+from pathlib import Path
+
+from shapely.geometry import mapping, shape
+
+HERE = Path(__file__).resolve().parent
+
+
+def _dump_gz(obj, path):
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(obj, fh, ensure_ascii=False, separators=(",", ":"))
+
+
+def _round(geom, digits):
+    def rnd(coords):
+        if isinstance(coords[0], (int, float)):
+            return [round(coords[0], digits), round(coords[1], digits)]
+        return [rnd(c) for c in coords]
+
+    return {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}
+
+
+def build(src: Path):
+    admin, qpv, prog = HERE / "admin", HERE / "qpv", HERE / "programmes"
+    for folder in (admin, qpv, prog):
+        folder.mkdir(exist_ok=True)
+    occitanie = json.loads((src / "qpv/qpv2015_occitanie.geojson").read_text())
+    occ_communes = {f["properties"]["code_commune"] for f in occitanie["features"]}
+
+    # Centroids of every commune, and outlines of the communes of the Occitanie 2015 QPVs.
+    with lzma.open(src / "admin/communes_france_2024_simplifiees.geojson.xz", "rt") as fh:
+        france = json.load(fh)
+    centroids, occ_outlines = {}, []
+    for feat in france["features"]:
+        geom = shape(feat["geometry"])
+        point = geom.representative_point()
+        centroids[feat["properties"]["code"]] = (round(point.y, 4), round(point.x, 4))
+        if feat["properties"]["code"] in occ_communes:
+            props = {k: feat["properties"].get(k) for k in ("code", "nom", "dep", "epci", "population")}
+            occ_outlines.append({"type": "Feature", "properties": props, "geometry": _round(mapping(geom), 5)})
+    del france
+
+    communes = json.load(gzip.open(src / "admin/communes.json.gz"))
+    rows = []
+    for c in communes:
+        if c["type"] not in ("commune-actuelle", "arrondissement-municipal", "commune-deleguee"):
+            continue
+        lat, lon = centroids.get(c["code"], (None, None))
+        rows.append(
+            {
+                "code": c["code"],
+                "nom": c["nom"],
+                "type": c["type"],
+                "departement": c.get("departement"),
+                "region": c.get("region"),
+                "siren": c.get("siren", ""),
+                "codesPostaux": c.get("codesPostaux", []),
+                "population": c.get("population"),
+                "parent": c.get("commune") or c.get("chefLieu"),
+                "lat": lat,
+                "lon": lon,
+            }
+        )
+    _dump_gz(rows, admin / "communes.json.gz")
+
+    epci = json.load(gzip.open(src / "admin/epci.json.gz"))
+    _dump_gz(
+        [
+            {
+                "code": e["code"],
+                "nom": e["nom"],
+                "type": e["type"],
+                "population": e.get("populationMunicipale"),
+                "membres": [m["code"] for m in e["membres"]],
+            }
+            for e in epci
+        ],
+        admin / "epci.json.gz",
+    )
+    ept = json.loads((src / "admin/ept.json").read_text())
+    (admin / "ept.json").write_text(
+        json.dumps(
+            [{"code": e["code"], "nom": e["nom"], "membres": [m["code"] for m in e["membres"]]} for e in ept],
+            ensure_ascii=False,
+        )
+    )
+    for name in ("departements.json", "regions.json", "decoupage-administratif.LICENSE"):
+        shutil.copy(src / "admin" / name, admin / name)
+
+    outlines = json.loads((src / "admin/communes_59_62_2024.geojson").read_text())
+    outlines["features"].extend(occ_outlines)
+    _dump_gz(outlines, admin / "communes_contours_2024.geojson.gz")
+    _dump_gz(json.loads((src / "admin/epci_59_62_2024.geojson").read_text()), admin / "epci_59_62_2024.geojson.gz")
+
+    for name in (
+        "qpv2024_liste.csv",
+        "qpv2015_occitanie.geojson",
+        "qpv2015_occitanie.colonnes.csv",
+        "qpv2015_occitanie_indicateurs.csv",
+        "qpv2015_occitanie_indicateurs.colonnes.csv",
+    ):
+        shutil.copy(src / "qpv" / name, qpv / name)
+    for name in (
+        "contrats_de_ville_2024.geojson",
+        "npnru_qpv2015_codes.csv",
+        "cites_educatives.geojson",
+        "cites_emploi.geojson",
+    ):
+        shutil.copy(src / "programmes" / name, prog / name)
+    with open(qpv / "qpv2024_liste.csv", encoding="utf-8") as fh:
+        print(sum(1 for _ in csv.DictReader(fh)), "QPV 2024")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data"))
