@@ -1,10 +1,47 @@
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 
-from quartiers.core.permissions import ROLE_CHOICES
+from quartiers.core.permissions import ROLE_CHOICES, is_admin
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Accounts hold personal data: only administrators list them.
+        return self if is_admin(user) else self.none()
+
+    def search(self, text):
+        q = Q()
+        for word in text.split():
+            q &= Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return self.filter(q)
+
+    def pending_invitation(self):
+        return self.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+    def with_status(self, status):
+        if status == "actif":
+            return self.filter(is_active=True).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        if status == "invite":
+            return self.pending_invitation()
+        if status == "inactif":
+            return self.filter(is_active=False)
+        return self
+
+    def with_membership(self, organisation=None, role=None):
+        """Users holding an active membership of `organisation` and/or `role` (a subquery: no duplicates)."""
+        if organisation is None and not role:
+            return self
+        memberships = Membership.objects.filter(active=True)
+        if organisation is not None:
+            memberships = memberships.filter(organisation=organisation)
+        if role:
+            memberships = memberships.filter(role=role)
+        return self.filter(pk__in=memberships.values("user_id"))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
@@ -106,3 +143,25 @@ class Membership(models.Model):
     @property
     def scope_key(self):
         return f"{self.scope_level}:{self.scope_code}"
+
+
+class LoginAttemptQuerySet(models.QuerySet):
+    def recent(self, email, ip, since):
+        return self.filter(email=email, ip=ip, created_at__gte=since)
+
+
+class LoginAttempt(models.Model):
+    """A failed login, kept in the database so that every app server sees the same count (throttling)."""
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LoginAttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tentative de connexion échouée"
+        indexes = [models.Index(fields=["email", "ip", "created_at"])]
+
+    def __str__(self):
+        return f"{self.email} depuis {self.ip} le {self.created_at:%d/%m/%Y %H:%M}"

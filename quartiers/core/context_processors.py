@@ -1,25 +1,45 @@
 from django.urls import NoReverseMatch, reverse
 
+from quartiers.core.permissions import is_admin
+
 # The header navigation: one entry per module. A module not installed yet is skipped.
 NAVIGATION = [
     ("territories:qpv_list", "Quartiers prioritaires"),
     ("territories:map", "Carte"),
     ("geocoding:lookup", "Éligibilité"),
     ("contracts:index", "Contrats de ville"),
+    ("mobilisation:index", "Mobilisation"),
+    ("programming:index", "Programmation"),
     ("renewal:index", "NPNRU"),
     ("gup:index", "GUP"),
     ("network:index", "Réseau"),
     ("resources:index", "Ressources"),
 ]
+# Shown to administrators only; the pages themselves check the policy.
+ADMIN_NAVIGATION = [("accounts:user_list", "Administration")]
+# Pages of the administration that light up the « Administration » entry.
+ADMIN_PREFIXES = ("accounts:user_list", "accounts:organisation_list", "accounts:audit_list", "accounts:invite")
+
+
+def _reverse(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request):
-    items = []
     path = request.path
-    for name, label in NAVIGATION:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+    admin = is_admin(request.user) if hasattr(request, "user") else False
+    entries = NAVIGATION + (ADMIN_NAVIGATION if admin else [])
+    items = []
+    for name, label in entries:
+        url = _reverse(name)
+        if url is None:
             continue
-        items.append({"url": url, "label": label, "current": url != "/" and path.startswith(url)})
-    return {"nav_items": items}
+        if name in dict(ADMIN_NAVIGATION):
+            current = any(path.startswith(u) for u in map(_reverse, ADMIN_PREFIXES) if u)
+        else:
+            current = url != "/" and path.startswith(url)
+        items.append({"url": url, "label": label, "current": current})
+    return {"nav_items": items, "user_is_admin": admin}

@@ -1,22 +1,26 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from quartiers.core.models import AuditEvent, Job
-from quartiers.core.permissions import authorize, is_admin, view_public
+from quartiers.core.models import Job
+from quartiers.core.permissions import authorize, can, view_public
 
 
 @view_public
 def home(request):
-    context = {}
+    """Each person's page: their territories, what changed around them, their jobs, the modules."""
     user = request.user
-    if user.is_authenticated:
-        memberships = list(user.memberships.filter(active=True).select_related("organisation"))
-        context["memberships"] = memberships
-        events = AuditEvent.objects.select_related("actor")
-        if not is_admin(user):
-            events = events.filter(actor=user)
-        context["recent_events"] = events[:10]
-        context["jobs"] = Job.objects.visible_to(user)[:5]
+    if not user.is_authenticated:
+        return render(request, "core/home.html", {})
+    from quartiers.accounts.queries import events_relevant_to
+    from quartiers.accounts.scopes import attach_territory_names
+
+    memberships = user.memberships.filter(active=True).select_related("organisation").order_by("role", "pk")
+    context = {
+        "memberships": attach_territory_names(memberships),
+        "recent_events": list(events_relevant_to(user)[:10]),
+        "jobs": list(Job.objects.visible_to(user).filter(owner=user)[:5]),
+        "can_invite": can(user, "change"),
+    }
     return render(request, "core/home.html", context)
 
 

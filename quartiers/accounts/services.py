@@ -1,0 +1,206 @@
+"""Every change to accounts goes through here: one transaction each, each written to the audit trail."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from quartiers.accounts.models import LoginAttempt, Membership, Organisation, User
+from quartiers.accounts.scopes import Scope
+from quartiers.accounts.tokens import INVITATION_DAYS, invitation_token
+from quartiers.core import audit
+from quartiers.core.api import create_token
+from quartiers.core.permissions import ADMIN, can, is_admin
+
+
+class ServiceError(Exception):
+    """A refusal to show to the user as is (French)."""
+
+
+def may_invite(actor, role, scope_level, scope_code):
+    """Administrators invite anyone anywhere; a chef de projet invites non-administrators within his territory."""
+    if is_admin(actor):
+        return True
+    return role != ADMIN and can(actor, "change", Scope(scope_level, scope_code))
+
+
+def invitation_link(user, base_url):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("accounts:invitation_accept", args=[uid, invitation_token.make_token(user)])
+    return base_url.rstrip("/") + path
+
+
+def _send_invitation(user, actor, membership, base_url):
+    context = {
+        "user": user,
+        "actor": actor,
+        "membership": membership,
+        "link": invitation_link(user, base_url) if not user.has_usable_password() else None,
+        "login_url": base_url.rstrip("/") + reverse("accounts:login"),
+        "days": INVITATION_DAYS,
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _membership_changes(membership):
+    return {
+        "organisation": str(membership.organisation),
+        "rôle": membership.get_role_display(),
+        "territoire": f"{membership.get_scope_level_display()} {membership.scope_code}",
+    }
+
+
+@transaction.atomic
+def invite(
+    actor, *, email, organisation, role, scope_level, scope_code, base_url, first_name="", last_name="", function=""
+):
+    """Create the account (no password yet) and its membership, and e-mail a link to set the password.
+
+    An existing active account just receives the new membership and a notice.
+    """
+    if not may_invite(actor, role, scope_level, scope_code):
+        raise ServiceError("Vous ne pouvez inviter qu'à un rôle et sur un territoire que vous animez.")
+    email = email.strip().lower()
+    user = User.objects.select_for_update().filter(email=email).first()
+    if user is not None and not user.is_active:
+        raise ServiceError(f"Le compte {email} est désactivé : un administrateur doit d'abord le réactiver.")
+    created = user is None
+    if created:
+        user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+        user.set_unusable_password()
+        user.save()
+    membership = _attach(user, organisation, role, scope_level, scope_code, function)
+    audit.record(actor, "invitation envoyée", user, {"nouveau compte": created, **_membership_changes(membership)})
+    transaction.on_commit(lambda: _send_invitation(user, actor, membership, base_url))
+    return user
+
+
+@transaction.atomic
+def resend_invitation(actor, user, base_url):
+    if user.has_usable_password():
+        raise ServiceError("Ce compte a déjà choisi son mot de passe : il peut utiliser « Mot de passe oublié ».")
+    membership = user.memberships.filter(active=True).select_related("organisation").first()
+    audit.record(actor, "invitation renvoyée", user)
+    transaction.on_commit(lambda: _send_invitation(user, actor, membership, base_url))
+
+
+def _attach(user, organisation, role, scope_level, scope_code, function):
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        scope_level=scope_level,
+        scope_code=scope_code,
+        defaults={"function": function},
+    )
+    if not created:
+        if membership.active:
+            raise ServiceError("Cette personne a déjà ce rôle, pour cette organisation, sur ce territoire.")
+        membership.active = True
+        membership.function = function or membership.function
+        membership.save(update_fields=["active", "function"])
+    return membership
+
+
+@transaction.atomic
+def accept_invitation(user, password):
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(user, "invitation acceptée", user)
+    return user
+
+
+@transaction.atomic
+def set_password(user, password, action="mot de passe réinitialisé"):
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    # A new password lifts the login throttle for that address (the message suggests a reset).
+    LoginAttempt.objects.filter(email=user.email).delete()
+    audit.record(user, action, user)
+    return user
+
+
+@transaction.atomic
+def add_membership(actor, user, *, organisation, role, scope_level, scope_code, function=""):
+    membership = _attach(user, organisation, role, scope_level, scope_code, function)
+    audit.record(actor, "rattachement ajouté", user, _membership_changes(membership))
+    return membership
+
+
+@transaction.atomic
+def deactivate_membership(actor, membership):
+    if not membership.active:
+        raise ServiceError("Ce rattachement est déjà désactivé.")
+    membership.active = False
+    membership.save(update_fields=["active"])
+    audit.record(actor, "rattachement désactivé", membership.user, _membership_changes(membership))
+
+
+@transaction.atomic
+def set_user_active(actor, user, active):
+    if user.pk == actor.pk:
+        raise ServiceError("Vous ne pouvez pas désactiver votre propre compte.")
+    if user.is_active == active:
+        raise ServiceError("Ce compte est déjà " + ("actif." if active else "désactivé."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor, "compte réactivé" if active else "compte désactivé", user)
+
+
+def _apply(obj, data):
+    """Set fields from `data`; returns {field label: [old, new]} for what changed."""
+    changes = {}
+    for name, value in data.items():
+        old = getattr(obj, name)
+        if old != value:
+            changes[str(obj._meta.get_field(name).verbose_name)] = [str(old), str(value)]
+            setattr(obj, name, value)
+    return changes
+
+
+@transaction.atomic
+def create_organisation(actor, data):
+    organisation = Organisation.objects.create(**data)
+    audit.record(actor, "organisation créée", organisation, {k: str(v) for k, v in data.items()})
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(actor, organisation, data):
+    changes = _apply(organisation, data)
+    if changes:
+        organisation.save()
+        audit.record(actor, "organisation modifiée", organisation, changes)
+    return changes
+
+
+@transaction.atomic
+def update_profile(actor, user, data):
+    changes = _apply(user, data)
+    if changes:
+        user.save(update_fields=list(data))
+        audit.record(actor, "profil modifié", user, changes)
+    return changes
+
+
+@transaction.atomic
+def create_api_token(actor, label):
+    """Returns the clear key, shown once."""
+    label = label.strip()
+    if not label:
+        raise ServiceError("Donnez un libellé au jeton (par exemple : « tableur de suivi »).")
+    key = create_token(actor, label)
+    token = actor.api_tokens.order_by("-pk").first()
+    audit.record(actor, "jeton d'API créé", token, {"libellé": label})
+    return key
+
+
+@transaction.atomic
+def revoke_api_token(actor, token):
+    audit.record(actor, "jeton d'API révoqué", token, {"libellé": token.label})
+    token.delete()
