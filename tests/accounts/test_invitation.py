@@ -1,0 +1,181 @@
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from quartiers.accounts import services
+from quartiers.accounts.models import Membership, User
+from quartiers.accounts.tokens import invitation_token
+from quartiers.core.models import AuditEvent
+
+NEW_PASSWORD = "Un mot de passe solide 2019"
+
+
+def _post_invitation(client, world, **overrides):
+    data = {
+        "email": "Nadia.Benali@Exemple.test",
+        "first_name": "Nadia",
+        "last_name": "Benali",
+        "organisation": world.orgs["agglo"].pk,
+        "role": "partenaire",
+        "scope_level": "epci",
+        "scope_code": "200090751",
+        "function": "Chargée de mission",
+    } | overrides
+    return client.post(reverse("accounts:invite"), data)
+
+
+def _link(message):
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+def test_admin_invites_and_the_person_sets_a_password(world, login, django_capture_on_commit_callbacks):
+    client = login(world.users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_invitation(client, world)
+    assert response.status_code == 302
+    user = User.objects.get(email="nadia.benali@exemple.test")
+    assert not user.has_usable_password()
+    membership = user.memberships.get()
+    assert (membership.role, membership.scope_key, membership.organisation) == (
+        "partenaire",
+        "epci:200090751",
+        world.orgs["agglo"],
+    )
+    event = AuditEvent.objects.get(action="invitation envoyée")
+    assert event.actor == world.users["admin"] and event.object_id == str(user.pk)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nadia.benali@exemple.test"]
+    assert mail.outbox[0].subject == "Invitation à rejoindre Quartiers"
+
+    client.logout()
+    link = _link(mail.outbox[0])
+    response = client.get(link)
+    assert response.status_code == 302  # the token leaves the URL for the session
+    form_url = response["Location"]
+    assert "Activer mon compte" in client.get(form_url).content.decode()
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Bonjour Nadia" in home and "CA Grand Calais Terres et Mers" in home
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert AuditEvent.objects.filter(action="invitation acceptée", actor=user).exists()
+
+    # The link serves once.
+    client.logout()
+    assert "n'est plus valable" in client.get(link, follow=True).content.decode()
+
+
+def test_invitation_link_expires(world, monkeypatch):
+    user = services.invite(
+        world.users["admin"],
+        email="tard@exemple.test",
+        organisation=world.orgs["agglo"],
+        role="lecteur",
+        scope_level="epci",
+        scope_code="200090751",
+        base_url="http://testserver/",
+    )
+    token = invitation_token.make_token(user)
+    assert invitation_token.check_token(user, token)
+    monkeypatch.setattr(invitation_token, "_now", lambda: datetime.now() + timedelta(days=8))
+    assert not invitation_token.check_token(user, token)
+
+
+def test_a_password_reset_token_is_not_an_invitation(world, client):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.create_user("x@exemple.test")
+    user.set_unusable_password()
+    user.save()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    url = reverse("accounts:invitation_accept", args=[uid, default_token_generator.make_token(user)])
+    assert "n'est plus valable" in client.get(url).content.decode()
+
+
+def test_chef_invites_on_his_territory_and_its_communes(world, login, django_capture_on_commit_callbacks):
+    client = login(world.users["chef"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post_invitation(client, world).status_code == 302
+        response = _post_invitation(
+            client, world, email="commune@exemple.test", scope_level="commune", scope_code="62193"
+        )
+        assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert Membership.objects.filter(user__email="commune@exemple.test", scope_code="62193").exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"scope_code": "245900428"}, "Vous ne pouvez inviter qu&#x27;à un rôle et sur un territoire que vous animez."),
+        ({"scope_level": "region", "scope_code": "32"}, "que vous animez"),
+        ({"role": "administrateur"}, "Sélectionnez un choix valide"),
+        ({"scope_code": "12345"}, "Code de EPCI invalide"),
+        ({"scope_code": "200000000"}, "Aucun(e) EPCI de code 200000000 dans le référentiel"),
+        ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide"),
+    ],
+)
+def test_refused_invitations_create_nothing(world, login, overrides, message):
+    client = login(world.users["chef"])
+    users = User.objects.count()
+    response = _post_invitation(client, world, **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.count() == users
+    assert not AuditEvent.objects.exists()
+    assert not mail.outbox
+
+
+def test_inviting_an_existing_account_adds_the_membership(world, login, django_capture_on_commit_callbacks):
+    client = login(world.users["admin"])
+    reader = world.users["lecteur"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_invitation(client, world, email=reader.email.upper())
+    assert response.status_code == 302
+    assert reader.memberships.count() == 2
+    assert "http" in mail.outbox[0].body and "invitation" not in mail.outbox[0].body.lower()
+    assert mail.outbox[0].subject == "Quartiers : nouveau rattachement à votre compte"
+    # The same membership twice is refused, in French.
+    response = _post_invitation(client, world, email=reader.email)
+    assert "Cette personne a déjà ce rôle" in response.content.decode()
+
+
+def test_deactivated_account_cannot_be_invited(world):
+    reader = world.users["lecteur"]
+    reader.is_active = False
+    reader.save()
+    with pytest.raises(services.ServiceError, match="désactivé"):
+        services.invite(
+            world.users["admin"],
+            email=reader.email,
+            organisation=world.orgs["agglo"],
+            role="lecteur",
+            scope_level="epci",
+            scope_code="200090751",
+            base_url="http://testserver/",
+        )
+
+
+def test_admin_resends_a_pending_invitation(world, login, django_capture_on_commit_callbacks):
+    user = services.invite(
+        world.users["admin"],
+        email="attente@exemple.test",
+        organisation=world.orgs["agglo"],
+        role="lecteur",
+        scope_level="epci",
+        scope_code="200090751",
+        base_url="http://testserver/",
+    )
+    client = login(world.users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:invitation_resend", args=[user.pk]))
+    assert len(mail.outbox) == 1 and "/comptes/invitation/" in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="invitation renvoyée").exists()
+    # Someone who already chose a password is told to use the reset link instead.
+    response = client.post(reverse("accounts:invitation_resend", args=[world.users["chef"].pk]), follow=True)
+    assert "Mot de passe oublié" in response.content.decode()
