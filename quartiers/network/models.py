@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from quartiers.core.permissions import can, is_admin, organisation_ids, scope_keys, scope_q
+from quartiers.core.permissions import CHEF, OWNER_ROLES, can, is_admin, organisation_ids, scope_keys, scope_q
 
 
 def new_token():
@@ -41,8 +41,8 @@ class NetworkQuerySet(models.QuerySet):
             return self.none()
         if is_admin(user):
             return self
-        roles = {"chef_de_projet"}
-        q = scope_q(scope_keys(user, roles), Network.scope_paths) | Q(animator_id__in=organisation_ids(user, roles))
+        q = scope_q(scope_keys(user, {CHEF}), Network.scope_paths)
+        q |= Q(animator_id__in=organisation_ids(user, OWNER_ROLES))
         return self.filter(pk__in=self.filter(q).values("pk"))
 
     def visible_to(self, user):

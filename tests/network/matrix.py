@@ -1,0 +1,100 @@
+"""Every URL of the network module × the six users (see tests/permission_matrix.py).
+
+The network of the cases covers "this territory" (Calais); lecteur, partenaire and chef are its
+members, autre_chef (Dunkerque) and admin are not."""
+
+from tests.network.helpers import SLUG, make_attachment, make_axis, make_meeting, make_network, member
+from tests.permission_matrix import LOGIN, MEMBERS, PUBLIC, Case, expect
+
+VIEWERS = expect(LOGIN, 200, 200, 403, 200, 200)
+MANAGERS = expect(LOGIN, 403, 403, 403, 200, 200)
+MANAGE_POST = expect(LOGIN, 403, 403, 403, 302, 302)
+VIEWERS_POST = expect(LOGIN, 302, 302, 403, 302, 302)
+NOT_FOUND = expect(404, 404, 404, 404, 404, 404)
+
+
+def _slug(w):
+    make_network(w)
+    return [SLUG]
+
+
+def _meeting(w):
+    return [make_meeting(w).pk]
+
+
+def _axis(w):
+    return [make_axis(w).pk]
+
+
+def _registered_meeting(w):
+    from quartiers.network.models import Registration
+
+    meeting = make_meeting(w)
+    for role in ("lecteur", "partenaire", "chef"):
+        Registration.objects.create(meeting=meeting, member=member(w, role))
+    return [meeting.pk]
+
+
+def _feed_token(w):
+    return [member(w, "chef").calendar_token]
+
+
+CASES = [
+    Case("network:index", MEMBERS),
+    Case("network:detail", VIEWERS, args=_slug),
+    Case("network:directory", VIEWERS, args=_slug),
+    Case("network:directory", VIEWERS, args=_slug, query="?territoire=epci:200090751&q=test", label="annuaire filtré"),
+    Case("network:member_add", MANAGERS, args=_slug),
+    Case(
+        "network:member_add",
+        MANAGE_POST,
+        args=_slug,
+        method="post",
+        data={"full_name": "Personne sans compte", "function": "Chargé de mission"},
+        label="POST ajout d'un membre",
+    ),
+    Case("network:meeting_list", VIEWERS, args=_slug),
+    Case("network:meeting_create", MANAGERS, args=_slug),
+    Case(
+        "network:meeting_create",
+        MANAGE_POST,
+        args=_slug,
+        method="post",
+        data={"title": "Rencontre", "starts_at": "2030-01-25T09:30", "place": "Calais", "registrations_open": "on"},
+        label="POST nouvelle rencontre",
+    ),
+    Case("network:meeting_detail", VIEWERS, args=_meeting),
+    Case("network:meeting_edit", MANAGERS, args=_meeting),
+    Case("network:agenda_add", MANAGERS, args=_meeting),
+    Case(
+        "network:agenda_add",
+        MANAGE_POST,
+        args=_meeting,
+        method="post",
+        data={"title": "Le NPNRU", "themes": ["npnru"]},
+        label="POST point de l'ordre du jour",
+    ),
+    Case("network:meeting_register", VIEWERS_POST, args=_meeting, method="post"),
+    Case("network:meeting_unregister", VIEWERS_POST, args=_registered_meeting, method="post"),
+    Case("network:meeting_invite", MANAGERS, args=_meeting),
+    Case("network:attendance", MANAGERS, args=_registered_meeting),
+    Case("network:attendance", MANAGERS, args=_registered_meeting, query="?format=xlsx", label="export émargement"),
+    Case("network:minutes", MANAGERS, args=_meeting),
+    Case("network:attachment_add", MANAGERS, args=_meeting),
+    Case("network:attachment_download", VIEWERS, args=lambda w: [make_attachment(w).pk]),
+    Case("network:meeting_ics", VIEWERS, args=_meeting),
+    Case("network:feed", PUBLIC, args=_feed_token),
+    Case("network:feed", NOT_FOUND, args=["jeton-inconnu"], label="agenda : mauvais jeton"),
+    Case("network:axis_create", VIEWERS, args=_slug),
+    Case("network:axis_detail", VIEWERS, args=_axis),
+    Case("network:axis_support", VIEWERS_POST, args=_axis, method="post"),
+    Case("network:axis_status", MANAGE_POST, args=_axis, method="post", data={"status": "retenu"}),
+    Case(
+        "network:axis_group",
+        MANAGE_POST,
+        args=_axis,
+        method="post",
+        data=lambda w: {"member": member(w, "lecteur").pk, "is_lead": "on"},
+    ),
+    Case("network:axis_note", MANAGE_POST, args=_axis, method="post", data={"date": "2026-11-26", "text": "Suivi"}),
+]
