@@ -1,0 +1,78 @@
+"""API of the eligibility module: one address, one point (open like the pages; nothing is stored)."""
+
+import math
+
+from django.http import JsonResponse
+
+from quartiers.core import api
+from quartiers.core.permissions import can
+from quartiers.geocoding import eligibility
+from quartiers.territories.models import QPV
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _allowed(request):
+    return can(api.user_from_request(request), "view", QPV)
+
+
+def adresse(request):
+    if not _allowed(request):
+        return api.error("Accès refusé.", status=403)
+    query = (request.GET.get("q") or "").strip()
+    if not query:
+        return api.error("Le paramètre « q » (l'adresse) est obligatoire.")
+    if len(query) > 300:
+        return api.error("L'adresse est trop longue (300 caractères au plus).")
+    try:
+        answer = eligibility.check_address(
+            query, postcode=request.GET.get("code_postal", ""), city=request.GET.get("commune", "")
+        )
+    except eligibility.GeocoderUnavailable as exc:
+        return api.error(str(exc), status=503)
+    return _json(answer.as_json())
+
+
+def point(request):
+    if not _allowed(request):
+        return api.error("Accès refusé.", status=403)
+    try:
+        lon = float(request.GET.get("lon", "").replace(",", "."))
+        lat = float(request.GET.get("lat", "").replace(",", "."))
+    except ValueError:
+        return api.error("Les paramètres « lon » et « lat » doivent être des nombres (degrés WGS84).")
+    if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
+        return api.error("Coordonnées impossibles : longitude entre -180 et 180, latitude entre -90 et 90.")
+    answer = eligibility.check_point(lon, lat)
+    if answer.statut == "hors_france":
+        return api.error(answer.sentences[0])
+    return _json(answer.as_json())
+
+
+urlpatterns = [
+    api.route(
+        "eligibilite/adresse",
+        adresse,
+        name="api_eligibilite_adresse",
+        summary="Une adresse est-elle dans un QPV ?",
+        params=[
+            api.param("q", "Adresse en texte libre", required=True),
+            api.param("code_postal", "Code postal (facultatif)"),
+            api.param("commune", "Commune (facultatif)"),
+        ],
+        tag="Éligibilité",
+    ),
+    api.route(
+        "eligibilite/point",
+        point,
+        name="api_eligibilite_point",
+        summary="Un point (lon, lat WGS84) est-il dans un QPV ?",
+        params=[
+            api.param("lon", "Longitude WGS84", required=True, kind="number"),
+            api.param("lat", "Latitude WGS84", required=True, kind="number"),
+        ],
+        tag="Éligibilité",
+    ),
+]

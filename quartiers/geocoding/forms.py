@@ -1,0 +1,73 @@
+from django import forms
+
+from quartiers.geocoding.eligibility import MAPPING_KEYS
+
+
+class AddressForm(forms.Form):
+    q = forms.CharField(
+        label="Adresse",
+        max_length=300,
+        help_text="Numéro, voie, code postal et commune, par exemple « 12 rue de la Paix 62100 Calais ».",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    code_postal = forms.CharField(label="Code postal (facultatif)", max_length=10, required=False)
+
+
+class PointForm(forms.Form):
+    lon = forms.FloatField(label="Longitude (WGS84)", min_value=-180, max_value=180, help_text="Par exemple 1.3954")
+    lat = forms.FloatField(label="Latitude (WGS84)", min_value=-90, max_value=90, help_text="Par exemple 43.5789")
+
+
+class UploadForm(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier d'adresses (CSV ou XLSX)",
+        help_text="Une ligne d'en-têtes, puis une adresse par ligne. Encodage et séparateur détectés.",
+    )
+
+    def clean_fichier(self):
+        f = self.cleaned_data["fichier"]
+        if not f.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm", ".tsv")):
+            raise forms.ValidationError("Format non reconnu : déposez un fichier .csv ou .xlsx.")
+        return f
+
+
+MAPPING_LABELS = {
+    "adresse": "Colonne de l'adresse (ou de la voie)",
+    "numero": "Colonne du numéro (si séparé)",
+    "code_postal": "Colonne du code postal",
+    "commune": "Colonne de la commune",
+    "lon": "Colonne de la longitude (si le fichier a déjà des coordonnées)",
+    "lat": "Colonne de la latitude",
+}
+
+
+class MappingForm(forms.Form):
+    """Which column holds what; pre-selected from the usual French names."""
+
+    def __init__(self, *args, headers=(), generations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "— aucune —")] + [(h, h) for h in headers]
+        for key in MAPPING_KEYS:
+            self.fields[key] = forms.ChoiceField(label=MAPPING_LABELS[key], choices=choices, required=False)
+        self.fields["generation"] = forms.TypedChoiceField(
+            label="Géographie prioritaire",
+            choices=[(g, f"QPV {g}") for g in generations],
+            coerce=int,
+            required=bool(generations),
+            help_text="Les géographies dont les contours sont chargés.",
+        )
+
+    def clean(self):
+        data = super().clean()
+        has_address = data.get("adresse") or data.get("commune") or data.get("code_postal")
+        has_point = data.get("lon") and data.get("lat")
+        if not has_address and not has_point:
+            raise forms.ValidationError(
+                "Choisissez au moins la colonne de l'adresse (ou les colonnes longitude et latitude)."
+            )
+        if bool(data.get("lon")) != bool(data.get("lat")):
+            raise forms.ValidationError("Choisissez les deux colonnes longitude et latitude, ou aucune.")
+        return data
+
+    def mapping(self):
+        return {k: self.cleaned_data[k] for k in MAPPING_KEYS if self.cleaned_data.get(k)}

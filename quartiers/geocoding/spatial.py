@@ -1,0 +1,416 @@
+"""Point → QPV, exact on the full-resolution outlines (`QPV.outline_wkb`), for every loaded generation.
+
+The index is built once per process from the database and shared by every thread:
+
+    from quartiers.geocoding import spatial
+    spatial.locate(1.40, 43.57)            # -> [Match(generation=2015, code="QP031007", inside=True, …)]
+    spatial.locate_many(lons, lats)        # -> {2015: array of codes ("" outside), 2024: …}
+
+How it stays exact and fast: a sparse uniform grid (cells of `CELL_DEG` degrees) where each cell is
+classified once as fully inside one outline, fully outside every outline (absent from the grid), or on a
+boundary with its candidate outlines. Only points falling in boundary cells are tested with GEOS
+(`shapely.contains_xy` on prepared full-resolution geometries), so the answer is the one GEOS gives, for a
+tiny fraction of the cost. A point on an outline's edge is not "inside" (same as ST_Contains).
+
+Rebuilt after an import: `territories.signals.outlines_changed` marks the index stale in this process,
+and a cheap fingerprint of the QPV table (checked at most every `CHECK_SECONDS`) catches imports made by
+another process (the worker, a command).
+"""
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from django.conf import settings
+
+CELL_DEG = 0.0025  # about 180 m × 280 m in metropolitan France
+EPSILON = 1e-9  # cell boxes are grown by this much so float rounding of floor() never misclassifies
+EARTH_RADIUS = 6_371_008.8
+_OFFSET = 1 << 20
+_SHIFT = 1 << 21
+
+# Bounding boxes of the territories where QPVs exist: metropolitan France and the DROM.
+FRANCE_BOXES = (
+    (-5.6, 41.2, 10.0, 51.3),  # métropole et Corse
+    (-61.9, 15.8, -60.9, 16.6),  # Guadeloupe
+    (-61.3, 14.3, -60.7, 14.95),  # Martinique
+    (-54.7, 2.0, -51.5, 6.0),  # Guyane
+    (55.1, -21.5, 56.0, -20.8),  # La Réunion
+    (44.9, -13.1, 45.4, -12.5),  # Mayotte
+    (-56.5, 46.7, -56.0, 47.2),  # Saint-Pierre-et-Miquelon
+    (-63.2, 17.8, -62.7, 18.2),  # Saint-Martin, Saint-Barthélemy
+)
+
+
+def in_france(lon, lat):
+    """True when (lon, lat) falls in metropolitan France or an overseas département (coarse boxes)."""
+    if lon is None or lat is None or not (math.isfinite(lon) and math.isfinite(lat)):
+        return False
+    return any(x0 <= lon <= x1 and y0 <= lat <= y1 for x0, y0, x1, y1 in FRANCE_BOXES)
+
+
+def in_france_many(lons, lats):
+    lons = np.asarray(lons, dtype=float)
+    lats = np.asarray(lats, dtype=float)
+    inside = np.zeros(lons.shape, dtype=bool)
+    for x0, y0, x1, y1 in FRANCE_BOXES:
+        inside |= (lons >= x0) & (lons <= x1) & (lats >= y0) & (lats <= y1)
+    return inside
+
+
+@dataclass
+class Match:
+    generation: int
+    code: str
+    nom: str
+    pk: int
+    inside: bool
+    distance_m: float  # 0 when inside
+
+
+@dataclass
+class GenerationIndex:
+    generation: int
+    pks: list
+    codes: list
+    names: list
+    geoms: np.ndarray
+    tree: shapely.STRtree
+    bounds: tuple
+    keys: np.ndarray  # sorted int64 keys of the non-empty cells
+    states: np.ndarray  # >= 0: fully inside that outline; < 0: boundary slot (-state - 1)
+    cand_ptr: np.ndarray  # CSR of the candidate outlines of each boundary slot
+    cand_idx: np.ndarray
+    complete_departements: set = field(default_factory=set)
+    national: bool = False
+    code_array: np.ndarray = None
+    partial_departements: set = field(default_factory=set)
+
+    @property
+    def size(self):
+        return len(self.codes)
+
+    # ---- exact containment, vectorised ----
+
+    def locate_idx(self, lons, lats):
+        """Index of the containing outline for each point, -1 outside."""
+        n = len(lons)
+        result = np.full(n, -1, dtype=np.int32)
+        if not n or not self.size:
+            return result
+        x0, y0, x1, y1 = self.bounds
+        near = (lons >= x0) & (lons <= x1) & (lats >= y0) & (lats <= y1)
+        sel = np.flatnonzero(near)
+        if not sel.size:
+            return result
+        xs, ys = lons[sel], lats[sel]
+        keys = _cell_keys(xs, ys)
+        pos = np.searchsorted(self.keys, keys)
+        pos[pos == len(self.keys)] = 0
+        hit = self.keys[pos] == keys
+        states = np.where(hit, self.states[pos], np.iinfo(np.int32).min)
+        full = states >= 0
+        result[sel[full]] = states[full]
+        boundary = hit & ~full
+        if boundary.any():
+            bsel = sel[boundary]
+            slots = -states[boundary] - 1
+            result[bsel] = self._resolve(lons[bsel], lats[bsel], slots)
+        return result
+
+    def _resolve(self, xs, ys, slots):
+        """Points in boundary cells: GEOS decides, candidate by candidate."""
+        out = np.full(len(xs), -1, dtype=np.int32)
+        counts = self.cand_ptr[slots + 1] - self.cand_ptr[slots]
+        for rank in range(int(counts.max())):
+            todo = np.flatnonzero((counts > rank) & (out < 0))
+            if not todo.size:
+                break
+            polys = self.cand_idx[self.cand_ptr[slots[todo]] + rank]
+            order = np.argsort(polys, kind="stable")
+            todo, polys = todo[order], polys[order]
+            starts = np.flatnonzero(np.r_[True, polys[1:] != polys[:-1]])
+            ends = np.r_[starts[1:], len(polys)]
+            for s, e in zip(starts, ends, strict=True):
+                group = todo[s:e]
+                inside = shapely.contains_xy(self.geoms[polys[s]], xs[group], ys[group])
+                out[group[inside]] = polys[s]
+        return out
+
+    # ---- distance to the nearest outline ----
+
+    def nearest(self, lon, lat):
+        """(index, distance in metres) of the nearest outline; (None, None) when the index is empty."""
+        if not self.size:
+            return None, None
+        point = shapely.Point(lon, lat)
+        first = self.tree.query_nearest(point)
+        if not len(first):
+            return None, None
+        d_deg = shapely.distance(point, self.geoms[first[0]])
+        # In degrees, longitudes shrink by cos(lat): an outline nearer in metres is at most d/cos(lat) away.
+        coslat = max(math.cos(math.radians(lat)), 0.05)
+        candidates = self.tree.query(point, predicate="dwithin", distance=d_deg / coslat * 1.001 + 1e-9)
+        if not len(candidates):
+            candidates = first
+        best, best_d = None, math.inf
+        for idx in candidates:
+            d = metric_distance(lon, lat, self.geoms[idx])
+            if d < best_d:
+                best, best_d = int(idx), d
+        return best, best_d
+
+
+def metric_distance(lon, lat, geom):
+    """Distance in metres from (lon, lat) to `geom`: nearest point found in a local metric frame
+    (equirectangular around the point), then the geodesic distance to it on the WGS84 ellipsoid."""
+    kx = math.radians(EARTH_RADIUS) * math.cos(math.radians(lat))
+    ky = math.radians(EARTH_RADIUS)
+
+    def to_local(coords):
+        return np.column_stack(((coords[:, 0] - lon) * kx, (coords[:, 1] - lat) * ky))
+
+    local = shapely.transform(geom, to_local)
+    origin = shapely.Point(0, 0)
+    if shapely.contains(local, origin):
+        return 0.0
+    nearest = shapely.shortest_line(origin, local)
+    x, y = shapely.get_coordinates(nearest)[1]
+    return _geodesic(lon, lat, lon + x / kx, lat + y / ky)
+
+
+_GEOD = None
+
+
+def _geodesic(lon1, lat1, lon2, lat2):
+    global _GEOD
+    if _GEOD is None:
+        from pyproj import Geod
+
+        _GEOD = Geod(ellps="WGS84")
+    return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def _cell_keys(xs, ys):
+    inv = 1.0 / CELL_DEG
+    ix = np.floor(xs * inv).astype(np.int64) + _OFFSET
+    iy = np.floor(ys * inv).astype(np.int64) + _OFFSET
+    return ix * _SHIFT + iy
+
+
+def build_generation(generation, rows, complete_departements=(), national=False):
+    """`rows`: (pk, code, nom, shapely geometry) of one generation."""
+    pks = [r[0] for r in rows]
+    codes = [r[1] for r in rows]
+    names = [r[2] for r in rows]
+    geoms = np.array([r[3] for r in rows], dtype=object) if rows else np.array([], dtype=object)
+    for g in geoms:
+        shapely.prepare(g)
+    tree = shapely.STRtree(geoms)
+    full = {}  # cell key -> outline index (cell entirely inside)
+    boundary = {}  # cell key -> [outline indexes]
+    for idx, geom in enumerate(geoms):
+        minx, miny, maxx, maxy = geom.bounds
+        ix = np.arange(math.floor(minx / CELL_DEG), math.floor(maxx / CELL_DEG) + 1)
+        iy = np.arange(math.floor(miny / CELL_DEG), math.floor(maxy / CELL_DEG) + 1)
+        gx, gy = (a.ravel() for a in np.meshgrid(ix, iy))
+        boxes = shapely.box(
+            gx * CELL_DEG - EPSILON,
+            gy * CELL_DEG - EPSILON,
+            (gx + 1) * CELL_DEG + EPSILON,
+            (gy + 1) * CELL_DEG + EPSILON,
+        )
+        inside = shapely.contains_properly(geom, boxes)
+        touches = shapely.intersects(geom, boxes)
+        keys = (gx + _OFFSET) * _SHIFT + (gy + _OFFSET)
+        for key, is_in, is_touching in zip(keys.tolist(), inside.tolist(), touches.tolist(), strict=True):
+            if not is_touching:
+                continue
+            if is_in and key not in full and key not in boundary:
+                full[key] = idx
+            else:
+                # A boundary cell, or a second outline over a "full" cell (overlap): GEOS decides.
+                cands = boundary.setdefault(key, [])
+                if key in full:
+                    cands.append(full.pop(key))
+                cands.append(idx)
+    all_keys = sorted(set(full) | set(boundary))
+    states = np.empty(len(all_keys), dtype=np.int32)
+    cand_ptr = [0]
+    cand_idx = []
+    for i, key in enumerate(all_keys):
+        if key in full:
+            states[i] = full[key]
+        else:
+            states[i] = -(len(cand_ptr) - 1) - 1
+            cand_idx.extend(boundary[key])
+            cand_ptr.append(len(cand_idx))
+    bounds = tuple(shapely.total_bounds(geoms)) if len(geoms) else (0.0, 0.0, -1.0, -1.0)
+    return GenerationIndex(
+        generation=generation,
+        pks=pks,
+        codes=codes,
+        names=names,
+        geoms=geoms,
+        tree=tree,
+        bounds=bounds,
+        keys=np.array(all_keys, dtype=np.int64),
+        states=states,
+        cand_ptr=np.array(cand_ptr, dtype=np.int64),
+        cand_idx=np.array(cand_idx, dtype=np.int32),
+        complete_departements=set(complete_departements),
+        national=national,
+        code_array=np.array(codes + [""], dtype=object),
+    )
+
+
+@dataclass
+class SpatialIndex:
+    generations: dict  # generation -> GenerationIndex, newest first
+    fingerprint: tuple
+
+    def locate_many(self, lons, lats):
+        lons = np.ascontiguousarray(lons, dtype=np.float64)
+        lats = np.ascontiguousarray(lats, dtype=np.float64)
+        return {gen: idx.code_array[idx.locate_idx(lons, lats)] for gen, idx in self.generations.items()}
+
+    def locate(self, lon, lat, with_distance=True):
+        matches = []
+        xs, ys = np.array([lon], dtype=float), np.array([lat], dtype=float)
+        for gen, index in self.generations.items():
+            found = int(index.locate_idx(xs, ys)[0])
+            if found >= 0:
+                matches.append(Match(gen, index.codes[found], index.names[found], index.pks[found], True, 0.0))
+            elif with_distance:
+                near, dist = index.nearest(lon, lat)
+                if near is not None:
+                    matches.append(Match(gen, index.codes[near], index.names[near], index.pks[near], False, dist))
+        return matches
+
+    def covers(self, generation, departement):
+        """Whether every QPV of this generation in this département has its outline loaded."""
+        index = self.generations.get(generation)
+        if index is None or not departement:
+            return False
+        return departement in index.complete_departements or (
+            index.national and departement not in index.partial_departements
+        )
+
+    @property
+    def loaded(self):
+        return {gen: idx.size for gen, idx in self.generations.items() if idx.size}
+
+
+# ---- the per-process index ----
+
+_lock = threading.Lock()
+_index = None
+_stale = True
+_checked_at = 0.0
+
+
+def fingerprint():
+    """Cheap summary of the outlines in the database: changes whenever outlines are added, removed or replaced."""
+    from django.db.models import Count, Max, Sum
+    from django.db.models.functions import Length
+
+    from quartiers.territories.models import QPV
+
+    agg = QPV.objects.filter(outline_wkb__isnull=False).aggregate(
+        n=Count("pk"), last=Max("pk"), size=Sum(Length("outline_wkb"))
+    )
+    total = QPV.objects.count()
+    return (agg["n"], agg["last"], agg["size"], total)
+
+
+def invalidate(**kwargs):
+    """Receiver of `outlines_changed`: the next lookup rebuilds the index."""
+    global _stale
+    _stale = True
+
+
+def reset():
+    """Forget the index (tests)."""
+    global _index, _stale, _checked_at
+    with _lock:
+        _index, _stale, _checked_at = None, True, 0.0
+
+
+def get_index():
+    global _index, _stale, _checked_at
+    interval = getattr(settings, "GEOCODING_INDEX_CHECK_SECONDS", 5)
+    now = time.monotonic()
+    index = _index
+    if index is not None and not _stale and now - _checked_at < interval:
+        return index
+    with _lock:
+        if _index is not None and not _stale and time.monotonic() - _checked_at < interval:
+            return _index
+        current = fingerprint()
+        _checked_at = time.monotonic()
+        if _index is None or _stale or _index.fingerprint != current:
+            _stale = False
+            _index = load_index(current)
+        return _index
+
+
+def load_index(current_fingerprint=None):
+    from collections import defaultdict
+
+    from quartiers.territories.models import QPV
+
+    rows = defaultdict(list)
+    outlined = defaultdict(lambda: defaultdict(int))
+    listed = defaultdict(lambda: defaultdict(int))
+    for gen, dep, n in _count_by(QPV.objects.all()):
+        listed[gen][dep] = n
+    qs = QPV.objects.filter(outline_wkb__isnull=False).order_by("generation", "code")
+    for pk, code, nom, gen, dep, wkb in qs.values_list(
+        "pk", "code", "nom", "generation", "departement_id", "outline_wkb"
+    ).iterator(chunk_size=200):
+        geom = shapely.from_wkb(bytes(wkb))
+        if geom is None or geom.is_empty:
+            continue
+        rows[gen].append((pk, code, nom, geom))
+        outlined[gen][dep] += 1
+    generations = {}
+    for gen in sorted(rows, reverse=True):
+        complete = {dep for dep, n in listed[gen].items() if outlined[gen].get(dep, 0) >= n}
+        national = sum(listed[gen].values()) >= 1000
+        index = build_generation(gen, rows[gen], complete, national)
+        index.partial_departements = {dep for dep in listed[gen] if dep not in complete}
+        generations[gen] = index
+    return SpatialIndex(generations, current_fingerprint or fingerprint())
+
+
+def _count_by(queryset):
+    from django.db.models import Count
+
+    return queryset.values_list("generation", "departement_id").annotate(n=Count("pk")).order_by()
+
+
+def locate(lon, lat, with_distance=True):
+    return get_index().locate(lon, lat, with_distance=with_distance)
+
+
+def locate_many(lons, lats):
+    return get_index().locate_many(lons, lats)
+
+
+def departement_of(citycode):
+    citycode = (citycode or "").strip()
+    if not citycode:
+        return ""
+    return citycode[:3] if citycode.startswith("97") else citycode[:2]
+
+
+def _connect():
+    from quartiers.territories.signals import outlines_changed
+
+    outlines_changed.connect(invalidate, dispatch_uid="geocoding.spatial.invalidate", weak=False)
+
+
+_connect()

@@ -1,0 +1,217 @@
+"""Pages of the eligibility module: one address, one point, a whole file.
+
+Who may use what (see tests/geocoding/matrix.py):
+- the single lookups (address, point, completion) and their API are open to everyone, like the national
+  map site: a resident may check their own address, and the QPV outlines are public reference data;
+  the address typed is not stored.
+- the batch (files of beneficiaries: personal data) needs an account, any role; a batch is seen only by
+  the person who sent it and by administrators.
+"""
+
+import json
+import os
+
+import shapely
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from quartiers.core.permissions import authorize, view_public
+from quartiers.core.tabular import TabularError
+from quartiers.geocoding import eligibility, eligibility_batch, spatial
+from quartiers.geocoding.forms import AddressForm, MappingForm, PointForm, UploadForm
+from quartiers.territories.models import QPV
+
+STREAM_ABOVE = 20 * 1024 * 1024
+
+
+def _loaded_summary():
+    index = spatial.get_index()
+    return [{"generation": gen, "count": n} for gen, n in sorted(index.loaded.items(), reverse=True)]
+
+
+def _map_data(answer):
+    if not answer or not answer.found or answer.statut in ("hors_france", "coordonnees_invalides"):
+        return None
+    pks = {m.pk for m in answer.matches}
+    features = []
+    for qpv in QPV.objects.filter(pk__in=pks).only("code", "nom", "generation", "outline_simplified", "outline_wkb"):
+        geometry = qpv.outline_simplified
+        if not geometry and qpv.outline_wkb is not None:
+            geometry = json.loads(shapely.to_geojson(shapely.from_wkb(bytes(qpv.outline_wkb))))
+        if geometry:
+            inside = any(m.pk == qpv.pk and m.inside for m in answer.matches)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {"code": qpv.code, "nom": qpv.nom, "generation": qpv.generation, "dedans": inside},
+                }
+            )
+    return {"point": [answer.lon, answer.lat], "qpv": features, "tiles": settings.MAP_TILES_URL}
+
+
+def _geocoder_problem():
+    try:
+        eligibility.get_geocoder()
+    except eligibility.GeocoderUnavailable as exc:
+        return str(exc)
+    return ""
+
+
+@view_public
+def lookup(request):
+    authorize(request.user, "view", QPV)
+    form = AddressForm(request.GET or None)
+    answer = None
+    problem = ""
+    if form.is_bound and form.is_valid():
+        try:
+            answer = eligibility.check_address(form.cleaned_data["q"], postcode=form.cleaned_data["code_postal"])
+        except eligibility.GeocoderUnavailable as exc:
+            problem = str(exc)
+    context = {
+        "form": form,
+        "point_form": PointForm(),
+        "answer": answer,
+        "map_data": _map_data(answer),
+        "problem": problem,
+        "loaded": _loaded_summary(),
+    }
+    return render(request, "geocoding/lookup.html", context)
+
+
+@view_public
+def complete(request):
+    """htmx fragment: address suggestions as the user types (links that run the lookup)."""
+    authorize(request.user, "view", QPV)
+    prefix = (request.GET.get("q") or "").strip()[:200]
+    suggestions = []
+    if len(prefix) >= 3:
+        try:
+            items = eligibility.get_geocoder().complete(prefix, limit=8)
+        except eligibility.GeocoderUnavailable:
+            items = []
+        suggestions = [getattr(item, "label", None) or str(item) for item in items]
+    return render(request, "geocoding/_suggestions.html", {"suggestions": suggestions, "prefix": prefix})
+
+
+@view_public
+def point(request):
+    authorize(request.user, "view", QPV)
+    form = PointForm(request.GET or None)
+    answer = None
+    if form.is_bound and form.is_valid():
+        answer = eligibility.check_point(form.cleaned_data["lon"], form.cleaned_data["lat"])
+    context = {
+        "form": AddressForm(),
+        "point_form": form,
+        "answer": answer,
+        "map_data": _map_data(answer),
+        "problem": "",
+        "loaded": _loaded_summary(),
+        "by_point": True,
+    }
+    return render(request, "geocoding/lookup.html", context)
+
+
+# ---- batch ----
+
+
+def batch(request):
+    authorize(request.user, "view", None)
+    eligibility_batch.purge_expired()
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, _meta = eligibility_batch.save_upload(form.cleaned_data["fichier"], request.user)
+        except TabularError as exc:
+            form.add_error("fichier", str(exc))
+        else:
+            return redirect("geocoding:batch_mapping", token)
+    from quartiers.core.models import Job
+
+    recent = Job.objects.filter(owner=request.user, kind=eligibility_batch.JOB_KIND)[:10]
+    context = {
+        "form": form,
+        "recent": recent,
+        "max_mb": eligibility_batch.max_upload_bytes() // (1024 * 1024),
+        "geocoder_problem": _geocoder_problem(),
+        "loaded": _loaded_summary(),
+    }
+    return render(request, "geocoding/batch.html", context)
+
+
+def batch_mapping(request, token):
+    authorize(request.user, "view", None)
+    meta = eligibility_batch.load_upload(token, request.user)
+    if meta.get("job"):
+        return redirect("geocoding:batch_detail", meta["job"])
+    generations = sorted(spatial.get_index().loaded, reverse=True)
+    initial = eligibility.detect_columns(meta["headers"])
+    if generations:
+        initial["generation"] = generations[0]
+    form = MappingForm(request.POST or None, headers=meta["headers"], generations=generations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        job = eligibility_batch.start(token, meta, form.mapping(), form.cleaned_data.get("generation"), request.user)
+        return redirect("geocoding:batch_detail", job.pk)
+    try:
+        rows = eligibility_batch.preview(token, meta)
+    except TabularError as exc:
+        rows, form_error = [], str(exc)
+    else:
+        form_error = ""
+    context = {
+        "meta": meta,
+        "form": form,
+        "preview": rows,
+        "preview_error": form_error,
+        "generations": generations,
+        "token": token,
+    }
+    return render(request, "geocoding/batch_mapping.html", context)
+
+
+def batch_detail(request, pk):
+    authorize(request.user, "view", None)
+    eligibility_batch.purge_expired()
+    job = eligibility_batch.job_for(request.user, pk)
+    summary = (job.result or {}).get("summary") or {}
+    per_qpv = sorted(
+        ((code, summary.get("noms_qpv", {}).get(code, ""), n) for code, n in summary.get("par_qpv", {}).items()),
+        key=lambda item: (-item[2], item[0]),
+    )
+    per_statut = [
+        (statut, eligibility.STATUTS.get(statut, statut), n)
+        for statut, n in sorted(summary.get("par_statut", {}).items(), key=lambda item: -item[1])
+    ]
+    context = {
+        "job": job,
+        "summary": summary,
+        "per_qpv": per_qpv,
+        "per_statut": per_statut,
+        "available": eligibility_batch.result_path(job) is not None,
+        "downloaded": bool((job.result or {}).get("telecharge")),
+        "json_url": reverse("core:job_detail", args=[job.pk]) + "?format=json",
+    }
+    return render(request, "geocoding/batch_detail.html", context)
+
+
+def batch_download(request, pk):
+    authorize(request.user, "view", None)
+    job = eligibility_batch.job_for(request.user, pk)
+    fh = eligibility_batch.take_result(job)
+    if fh is None:
+        raise Http404("Résultat introuvable : déjà téléchargé, supprimé après 24 h ou traitement inachevé.")
+    stem = (job.result or {}).get("filename", "adresses").rsplit(".", 1)[0]
+    filename = f"{stem}-qpv.csv"
+    size = os.fstat(fh.fileno()).st_size
+    if size > STREAM_ABOVE:
+        # The file is already unlinked: the open handle streams it, then it is gone for good.
+        return FileResponse(fh, as_attachment=True, filename=filename, content_type="text/csv; charset=utf-8")
+    with fh:
+        response = HttpResponse(fh.read(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -1,0 +1,26 @@
+import pytest
+
+from quartiers.geocoding import eligibility, spatial
+from tests.geocoding.outlines import load_test_outlines
+from tests.geocoding.stub_geocoder import StubGeocoder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_spatial_index(settings):
+    # Each test has its own database: never reuse an index built on another test's outlines.
+    settings.GEOCODING_INDEX_CHECK_SECONDS = 0
+    spatial.reset()
+    yield
+    spatial.reset()
+
+
+@pytest.fixture
+def outlines(db):
+    load_test_outlines()
+
+
+@pytest.fixture
+def stub_geocoder(monkeypatch):
+    geocoder = StubGeocoder()
+    monkeypatch.setattr(eligibility, "get_geocoder", lambda: geocoder)
+    return geocoder
