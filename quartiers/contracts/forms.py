@@ -1,0 +1,164 @@
+from django import forms
+
+from quartiers.accounts.models import Organisation
+
+from .models import Commitment
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_ERROR = "Date invalide : utilisez le format jj/mm/aaaa."
+NUMBER_ERROR = "La valeur doit être un nombre (ex. 12 ou 12,5)."
+
+
+def date_field(label, required=True):
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text="Format jj/mm/aaaa.",
+        error_messages={"invalid": DATE_ERROR, "required": f"{label} : champ obligatoire."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "jj/mm/aaaa"}),
+    )
+
+
+def number_field(label, required=True, required_message=None):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        localize=True,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "invalid": NUMBER_ERROR,
+            "required": required_message or f"{label} : champ obligatoire.",
+            "max_decimal_places": "Deux décimales au plus.",
+            "max_digits": "Nombre trop grand.",
+            "max_whole_digits": "Nombre trop grand.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class IndicatorFields(forms.Form):
+    indicator_label = forms.CharField(
+        label="Indicateur", max_length=200, error_messages={"required": "Nommez l'indicateur suivi."}
+    )
+    indicator_unit = forms.CharField(
+        label="Unité",
+        max_length=40,
+        help_text="Ex. : embauches, stages, euros, %.",
+        error_messages={"required": "Indiquez l'unité de l'indicateur."},
+    )
+    indicator_baseline = number_field("Valeur de départ", required=False)
+    indicator_target = number_field("Cible", required_message="La cible de l'indicateur est obligatoire.")
+    indicator_summable = forms.BooleanField(
+        label="Additionnable entre territoires",
+        required=False,
+        initial=True,
+        help_text="Décochez pour un taux ou une part : ils ne s'additionnent pas.",
+    )
+
+    def indicator_data(self):
+        d = self.cleaned_data
+        return {
+            "label": d["indicator_label"],
+            "unit": d["indicator_unit"],
+            "baseline": d["indicator_baseline"],
+            "target": d["indicator_target"],
+            "summable": d["indicator_summable"],
+        }
+
+
+class CommitmentForm(IndicatorFields):
+    kind = forms.ChoiceField(label="Type d'engagement", choices=Commitment.Kind.choices)
+    organisation = forms.ModelChoiceField(
+        label="Organisation engagée",
+        queryset=Organisation.objects.all(),
+        error_messages={"required": "Choisissez l'organisation qui s'engage."},
+    )
+    title = forms.CharField(
+        label="Engagement", max_length=300, error_messages={"required": "Décrivez l'engagement en une phrase."}
+    )
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    pillar = forms.ModelChoiceField(label="Pilier ou axe", queryset=None, required=False)
+    measure = forms.ModelChoiceField(label="Mesure nationale", queryset=None, required=False)
+    dijon_domain = forms.ChoiceField(
+        label="Domaine du Pacte de Dijon", required=False, choices=[("", "—")] + Commitment.DijonDomain.choices
+    )
+    paqte_axis = forms.ChoiceField(
+        label="Axe du PAQTE", required=False, choices=[("", "—")] + Commitment.PaqteAxis.choices
+    )
+    due_on = date_field("Échéance", required=False)
+
+    field_order = [
+        "kind",
+        "organisation",
+        "title",
+        "description",
+        "pillar",
+        "measure",
+        "dijon_domain",
+        "paqte_axis",
+        "due_on",
+    ]
+
+    def __init__(self, *args, contract, **kwargs):
+        from quartiers.mobilisation.models import Measure
+
+        super().__init__(*args, **kwargs)
+        self.fields["pillar"].queryset = contract.pillars.all()
+        self.fields["measure"].queryset = Measure.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Commitment.Kind.DIJON and not data.get("dijon_domain"):
+            self.add_error("dijon_domain", "Un engagement du Pacte de Dijon a un domaine.")
+        if kind == Commitment.Kind.PAQTE and not data.get("paqte_axis"):
+            self.add_error(
+                "paqte_axis", "Un engagement PAQTE relève d'un axe (sensibiliser, former, recruter, acheter)."
+            )
+        if kind == Commitment.Kind.ROLLOUT and not data.get("measure"):
+            self.add_error("measure", "Le déploiement local porte sur une mesure nationale.")
+        return data
+
+    def commitment_data(self):
+        d = self.cleaned_data
+        return {
+            k: d[k]
+            for k in (
+                "kind",
+                "organisation",
+                "title",
+                "description",
+                "pillar",
+                "measure",
+                "dijon_domain",
+                "paqte_axis",
+                "due_on",
+            )
+        }
+
+
+class IndicatorForm(IndicatorFields):
+    pass
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Nouveau statut", choices=Commitment.Status.choices)
+    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeasurementForm(forms.Form):
+    measured_on = date_field("Date de la mesure")
+    value = number_field("Valeur mesurée", required_message="Saisissez la valeur mesurée.")
+    comment = forms.CharField(label="Commentaire", max_length=300, required=False)
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(
+        label="Titre de la pièce", max_length=200, error_messages={"required": "Donnez un titre à la pièce."}
+    )
+    file = forms.FileField(
+        label="Fichier (PDF, image ou document bureautique, 10 Mo au plus)",
+        error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
+    )

@@ -1,0 +1,404 @@
+"""Contrats de ville, their revisions and the one commitment engine.
+
+A `Contract` is the local, followed contract. For the 2024–2030 generation it is linked one-to-one to
+the official reference row (`territories.ContratDeVille`, code CN…); a 2015–2023 contract has no such
+row, so a contract always names its territory (EPCI or commune) itself.
+
+Every kind of commitment — a signatory's (PERR, droit commun), the Pacte de Dijon, a PAQTE company's,
+the local roll-out of a national measure — is a `Commitment`, with indicators, dated measured values,
+a status with its history, and evidence.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from quartiers.accounts.models import Organisation
+from quartiers.core.permissions import PolicyQuerySetMixin
+
+CONTRACT_SCOPE = {
+    "commune": "commune_id",
+    "epci": "epci_id",
+    "departement": "departement_id",
+    "region": "departement__region_id",
+}
+
+
+def _prefixed(prefix, paths):
+    return {level: f"{prefix}__{path}" for level, path in paths.items()}
+
+
+class ContractQuerySet(PolicyQuerySetMixin, models.QuerySet):
+    def for_region(self, code):
+        return self.filter(departement__region_id=code)
+
+    def with_list_data(self):
+        return self.select_related("reference", "epci", "commune", "departement").annotate(
+            commitment_count=models.Count("commitments", distinct=True),
+            done_count=models.Count("commitments", filter=models.Q(commitments__status="realise"), distinct=True),
+        )
+
+
+class Contract(models.Model):
+    class Generation(models.TextChoices):
+        G2015 = "2015-2023", "2015–2023"
+        G2024 = "2024-2030", "2024–2030 (Engagements Quartiers 2030)"
+
+    reference = models.OneToOneField(
+        "territories.ContratDeVille",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contract",
+        verbose_name="contrat de ville de référence",
+    )
+    generation = models.CharField("génération", max_length=9, choices=Generation.choices, db_index=True)
+    name = models.CharField("nom", max_length=200)
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+")
+    epci = models.ForeignKey(
+        "territories.EPCI", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_contracts"
+    )
+    commune = models.ForeignKey(
+        "territories.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_contracts"
+    )
+    qpvs = models.ManyToManyField("territories.QPV", blank=True, related_name="followed_contracts")
+    local_pilot = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="piloted_contracts",
+        verbose_name="pilote local (EPCI ou commune)",
+    )
+    state_pilot = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="state_piloted_contracts",
+        verbose_name="pilote pour l'État",
+    )
+    signed_on = models.DateField("date de signature", null=True, blank=True)
+    summary = models.TextField("présentation", blank=True)
+
+    objects = ContractQuerySet.as_manager()
+    scope_paths = CONTRACT_SCOPE
+
+    class Meta:
+        ordering = ["departement_id", "name", "generation"]
+        verbose_name = "contrat de ville"
+        verbose_name_plural = "contrats de ville"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(epci__isnull=False) | models.Q(commune__isnull=False),
+                name="contract_has_territory",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_generation_display()})"
+
+    @property
+    def code(self):
+        return self.reference.code if self.reference_id else ""
+
+    @property
+    def territory(self):
+        return self.epci or self.commune
+
+    def territory_keys(self):
+        keys = {f"departement:{self.departement_id}", f"region:{self.departement.region_id}"}
+        if self.epci_id:
+            keys.add(f"epci:{self.epci_id}")
+            keys |= {f"commune:{c}" for c in self.epci.communes.values_list("insee", flat=True)}
+        if self.commune_id:
+            keys.add(f"commune:{self.commune_id}")
+            if self.commune.epci_id:
+                keys.add(f"epci:{self.commune.epci_id}")
+        return keys
+
+
+class Signatory(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="signed_contracts")
+    signed_on = models.DateField("date de signature", null=True, blank=True)
+    role = models.CharField("qualité", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = "signataire"
+        constraints = [models.UniqueConstraint(fields=["contract", "organisation"], name="unique_signatory")]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class Pillar(models.Model):
+    """A pillar of the contract, or a cross-cutting axis (jeunesse, égalité femmes-hommes…)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="pillars")
+    title = models.CharField("intitulé", max_length=200)
+    cross_cutting = models.BooleanField("axe transversal", default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cross_cutting", "order", "title"]
+        verbose_name = "pilier"
+
+    def __str__(self):
+        return self.title
+
+
+class Objective(models.Model):
+    class Level(models.TextChoices):
+        STRATEGIC = "strategique", "Objectif stratégique"
+        OPERATIONAL = "operationnel", "Objectif opérationnel"
+
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="objectives")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    level = models.CharField(max_length=12, choices=Level.choices)
+    title = models.CharField("intitulé", max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = "objectif"
+
+    def __str__(self):
+        return self.title
+
+
+class Amendment(models.Model):
+    class Kind(models.TextChoices):
+        PERR = "perr_2019", "Protocole d'engagements renforcés et réciproques (2019)"
+        EXTENSION = "prolongation", "Prolongation"
+        OTHER = "autre", "Autre avenant"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    title = models.CharField("intitulé", max_length=200)
+    signed_on = models.DateField("date de signature", null=True, blank=True)
+    changes = models.TextField("ce qu'il change", blank=True)
+    signatories = models.ManyToManyField(Organisation, blank=True, related_name="signed_amendments")
+
+    class Meta:
+        ordering = ["signed_on", "pk"]
+        verbose_name = "avenant"
+
+    def __str__(self):
+        return self.title
+
+
+class ContractDocument(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("titre", max_length=200)
+    url = models.URLField("adresse", blank=True)
+    published_on = models.DateField("date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        verbose_name = "document du contrat"
+
+    def __str__(self):
+        return self.title
+
+
+class CommitmentQuerySet(PolicyQuerySetMixin, models.QuerySet):
+    def with_progress_data(self):
+        return self.select_related("organisation", "contract", "pillar", "objective", "measure").prefetch_related(
+            models.Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements"))
+        )
+
+
+class Commitment(models.Model):
+    class Kind(models.TextChoices):
+        SIGNATORY = "signataire", "Engagement de signataire (PERR, droit commun)"
+        DIJON = "pacte_dijon", "Pacte de Dijon"
+        PAQTE = "paqte", "Engagement d'entreprise (PAQTE)"
+        ROLLOUT = "deploiement", "Déploiement d'une mesure nationale"
+
+    class Status(models.TextChoices):
+        PLANNED = "prevu", "Prévu"
+        STARTED = "engage", "Engagé"
+        DONE = "realise", "Réalisé"
+        DROPPED = "abandonne", "Abandonné"
+
+    class DijonDomain(models.TextChoices):
+        ECONOMY = "developpement_economique", "Développement économique (intercommunalité)"
+        EMPLOYMENT = "emploi", "Emploi (intercommunalité)"
+        HOUSING = "habitat_peuplement", "Habitat et peuplement (intercommunalité)"
+        MOBILITY = "mobilite", "Mobilité (intercommunalité)"
+        EDUCATION = "education", "Éducation (État)"
+        SECURITY = "securite", "Sécurité (État)"
+        JUSTICE = "justice", "Justice (État)"
+        HEALTH = "sante", "Santé (État)"
+        STATE_EMPLOYMENT = "emploi_etat", "Emploi et insertion (État)"
+
+    class PaqteAxis(models.TextChoices):
+        AWARENESS = "sensibiliser", "Sensibiliser (stages de 3e…)"
+        TRAINING = "former", "Former (apprentissage…)"
+        HIRING = "recruter", "Recruter"
+        BUYING = "acheter", "Acheter (achats inclusifs)"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField("type d'engagement", max_length=20, choices=Kind.choices, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="commitments", verbose_name="organisation engagée"
+    )
+    title = models.CharField("engagement", max_length=300)
+    description = models.TextField("description", blank=True)
+    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments")
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    measure = models.ForeignKey(
+        "mobilisation.Measure", null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
+    )
+    dijon_domain = models.CharField("domaine du Pacte de Dijon", max_length=30, choices=DijonDomain.choices, blank=True)
+    paqte_axis = models.CharField("axe du PAQTE", max_length=20, choices=PaqteAxis.choices, blank=True)
+    qpvs = models.ManyToManyField("territories.QPV", blank=True, related_name="commitments")
+    due_on = models.DateField("échéance", null=True, blank=True)
+    status = models.CharField("statut", max_length=12, choices=Status.choices, default=Status.PLANNED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommitmentQuerySet.as_manager()
+    scope_paths = _prefixed("contract", CONTRACT_SCOPE)
+    owner_organisation_field = "organisation_id"
+
+    class Meta:
+        ordering = ["contract_id", "organisation__name", "pk"]
+        verbose_name = "engagement"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def owner_organisation_id(self):
+        # The committed organisation updates its own commitment (core.permissions).
+        return self.organisation_id
+
+    def territory_keys(self):
+        return self.contract.territory_keys()
+
+    @property
+    def progress(self):
+        """Mean progress of the indicators that have a target, in percent (None when none can say)."""
+        values = [i.progress for i in self.indicators.all() if i.progress is not None]
+        return round(sum(values) / len(values)) if values else None
+
+
+class Indicator(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="indicators")
+    label = models.CharField("indicateur", max_length=200)
+    unit = models.CharField("unité", max_length=40)
+    baseline = models.DecimalField("valeur de départ", max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField("cible", max_digits=14, decimal_places=2)
+    summable = models.BooleanField("additionnable", default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "indicateur"
+
+    def __str__(self):
+        return f"{self.label} ({self.unit})"
+
+    def owner_commitment(self):
+        return self.commitment
+
+    @property
+    def latest(self):
+        # Uses the prefetched measurements when they are there (no query per indicator).
+        values = sorted(self.measurements.all(), key=lambda m: (m.measured_on, m.pk))
+        return values[-1] if values else None
+
+    @property
+    def progress(self):
+        """Share of the way from the baseline to the target, 0–100 (capped)."""
+        latest = self.latest
+        if latest is None:
+            return 0
+        start = self.baseline or Decimal(0)
+        span = self.target - start
+        if span == 0:
+            return 100 if latest.value >= self.target else 0
+        share = (latest.value - start) / span * 100
+        return int(max(Decimal(0), min(Decimal(100), share)))
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField("date de la mesure")
+    value = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    comment = models.CharField("commentaire", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+        verbose_name = "valeur mesurée"
+        constraints = [models.UniqueConstraint(fields=["indicator", "measured_on"], name="one_measurement_per_date")]
+
+    def __str__(self):
+        return f"{self.value} au {self.measured_on:%d/%m/%Y}"
+
+
+class StatusChange(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="history")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    from_status = models.CharField(max_length=12, choices=Commitment.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Commitment.Status.choices)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = "changement de statut"
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Evidence(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to="contrats/preuves/%Y/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "pk"]
+        verbose_name = "pièce justificative"
+
+    def __str__(self):
+        return self.title
+
+
+class FundedPost(models.Model):
+    """A funded adulte-relais or FONJEP post of a year, attached to its contrat de ville by code."""
+
+    class Programme(models.TextChoices):
+        ADULTES_RELAIS = "adultes_relais", "Adultes-relais"
+        FONJEP = "fonjep", "FONJEP"
+
+    programme = models.CharField(max_length=20, choices=Programme.choices)
+    post_id = models.CharField("n° de poste", max_length=30)
+    year = models.PositiveSmallIntegerField("année")
+    structure = models.CharField("structure employeuse", max_length=300)
+    structure_siret = models.CharField("SIRET", max_length=14, blank=True)
+    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+    code_cv = models.CharField("code du contrat de ville", max_length=12, db_index=True)
+    departement_code = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["structure", "post_id"]
+        verbose_name = "poste financé"
+        constraints = [models.UniqueConstraint(fields=["programme", "post_id", "year"], name="unique_funded_post")]
+
+    def __str__(self):
+        return f"{self.get_programme_display()} {self.post_id} — {self.structure}"

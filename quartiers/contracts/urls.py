@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contracts"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export/", views.export, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/qui-s-engage-a-quoi/", views.commitment_matrix, name="matrix"),
+    path("<int:pk>/engagements/export/", views.commitments_export, name="commitments_export"),
+    path("<int:pk>/synthese.pdf", views.summary_pdf, name="pdf"),
+    path("<int:pk>/engagements/nouveau/", views.commitment_create, name="commitment_create"),
+    path("engagements/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+    path("engagements/<int:pk>/statut/", views.commitment_status, name="commitment_status"),
+    path("engagements/<int:pk>/indicateurs/", views.indicator_add, name="indicator_add"),
+    path("engagements/<int:pk>/indicateurs/<int:indicator_pk>/valeurs/", views.measurement_add, name="measurement_add"),
+    path("engagements/<int:pk>/pieces/", views.evidence_add, name="evidence_add"),
+    path("engagements/<int:pk>/pieces/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
+]

@@ -1,0 +1,111 @@
+"""Read-side services of the national mobilisation: regional consolidation and PAQTE summaries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from quartiers.contracts.models import Commitment, Contract, Indicator
+
+from .models import Measure
+
+
+@dataclass
+class Cell:
+    statuses: list = field(default_factory=list)
+    value: Decimal | None = None
+    unit: str = ""
+    summable: bool = True
+
+    @property
+    def status_label(self):
+        labels = dict(Commitment.Status.choices)
+        return ", ".join(labels[s] for s in sorted(set(self.statuses)))
+
+
+def latest_value(indicator):
+    latest = indicator.latest
+    return latest.value if latest else None
+
+
+def consolidation(contracts, measures=None):
+    """One row per contract, one column per measure: roll-out status and the measure's indicator.
+
+    A column total exists only when the measure's indicator is summable, and every value in it comes
+    from an indicator marked summable (a rate cannot be added across territories).
+    Three queries whatever the number of contracts.
+    """
+    measures = list(measures if measures is not None else Measure.objects.all())
+    contracts = list(contracts.select_related("reference", "departement"))
+    rollouts = (
+        Commitment.objects.filter(contract__in=contracts, measure__in=measures)
+        .only("id", "contract_id", "measure_id", "status")
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")))
+    )
+    cells = defaultdict(Cell)
+    for commitment in rollouts:
+        cell = cells[(commitment.contract_id, commitment.measure_id)]
+        cell.statuses.append(commitment.status)
+        for indicator in commitment.indicators.all()[:1]:
+            value = latest_value(indicator)
+            cell.unit = indicator.unit
+            cell.summable = cell.summable and indicator.summable
+            if value is not None:
+                # Several roll-outs of one measure in one contract add up only when the indicator allows it.
+                cell.value = (cell.value or 0) + value if cell.summable else value
+    rows = [(contract, [cells.get((contract.pk, m.pk)) for m in measures]) for contract in contracts]
+    totals = []
+    for index, measure in enumerate(measures):
+        column = [row_cells[index] for _c, row_cells in rows if row_cells[index] is not None]
+        summable = measure.summable and all(c.summable for c in column)
+        values = [c.value for c in column if c.value is not None]
+        totals.append(sum(values, Decimal(0)) if summable and values else None)
+    return {"measures": measures, "rows": rows, "totals": totals}
+
+
+def consolidation_table(contracts, measures=None):
+    """The consolidation as flat rows for the CSV/XLSX export."""
+    data = consolidation(contracts, measures)
+    columns = [
+        ("Code", lambda r: r[0].code),
+        ("Contrat de ville", lambda r: r[0].name),
+        ("Génération", lambda r: r[0].get_generation_display()),
+    ]
+    for index, measure in enumerate(data["measures"]):
+        columns.append((f"{measure.title} — statut", _cell_accessor(index, "status_label")))
+        columns.append((f"{measure.title} — {measure.indicator_unit}", _cell_accessor(index, "value")))
+    return data["rows"], columns
+
+
+def _cell_accessor(index, attribute):
+    def accessor(row):
+        cell = row[1][index]
+        return getattr(cell, attribute) if cell is not None else ""
+
+    return accessor
+
+
+def paqte_axes(commitments):
+    """PAQTE commitments grouped by axis, with the latest values summed per unit where summable."""
+    axes = {
+        value: {"label": label, "commitments": [], "totals": defaultdict(Decimal)}
+        for value, label in Commitment.PaqteAxis.choices
+    }
+    for commitment in commitments:
+        if commitment.paqte_axis not in axes:
+            continue
+        axis = axes[commitment.paqte_axis]
+        axis["commitments"].append(commitment)
+        for indicator in commitment.indicators.all():
+            value = latest_value(indicator)
+            if indicator.summable and value is not None:
+                axis["totals"][indicator.unit] += value
+    for axis in axes.values():
+        axis["totals"] = dict(axis["totals"])
+    return axes
+
+
+def contracts_for_consolidation(user, region=None):
+    contracts = Contract.objects.visible_to(user)
+    return contracts.for_region(region) if region else contracts

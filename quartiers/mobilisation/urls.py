@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mobilisation"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mesures/<slug:code>/", views.measure_detail, name="measure_detail"),
+    path("consolidation/", views.consolidation, name="consolidation"),
+    path("paqte/", views.companies, name="companies"),
+    path("paqte/<int:pk>/", views.company_detail, name="company_detail"),
+]

@@ -1,0 +1,90 @@
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from quartiers.contracts.models import Commitment, Contract, Indicator
+from quartiers.core.exports import export_response
+from quartiers.core.permissions import authorize
+from quartiers.territories.models import Region
+
+from . import services
+from .models import Company, Measure
+
+
+def index(request):
+    authorize(request.user, "view", Measure)
+    measures = Measure.objects.annotate(
+        rollouts=Count("commitments", filter=Q(commitments__kind=Commitment.Kind.ROLLOUT)),
+        done=Count(
+            "commitments",
+            filter=Q(commitments__kind=Commitment.Kind.ROLLOUT, commitments__status=Commitment.Status.DONE),
+        ),
+    )
+    return render(request, "mobilisation/index.html", {"measures": measures})
+
+
+def measure_detail(request, code):
+    authorize(request.user, "view", Measure)
+    measure = get_object_or_404(Measure, code=code)
+    commitments = (
+        Commitment.objects.visible_to(request.user)
+        .filter(measure=measure)
+        .select_related("contract__reference", "organisation")
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")))
+        .order_by("contract__name", "pk")
+    )
+    return render(request, "mobilisation/measure_detail.html", {"measure": measure, "commitments": commitments})
+
+
+def _region(request):
+    code = request.GET.get("region", "32")
+    return get_object_or_404(Region, code=code)
+
+
+def consolidation(request):
+    authorize(request.user, "view", Measure)
+    region = _region(request)
+    contracts = services.contracts_for_consolidation(request.user, region.code)
+    if request.GET.get("format"):
+        rows, columns = services.consolidation_table(contracts)
+        return export_response(rows, columns, f"consolidation-{region.code}", request.GET.get("format"))
+    return render(
+        request,
+        "mobilisation/consolidation.html",
+        {
+            "region": region,
+            "regions": Region.objects.all(),
+            "data": services.consolidation(contracts),
+        },
+    )
+
+
+def companies(request):
+    authorize(request.user, "view", Company)
+    rows = (
+        Company.objects.visible_to(request.user)
+        .select_related("organisation", "commune")
+        .annotate(n=Count("organisation__commitments", filter=Q(organisation__commitments__kind=Commitment.Kind.PAQTE)))
+    )
+    return render(request, "mobilisation/companies.html", {"companies": rows})
+
+
+def company_detail(request, pk):
+    authorize(request.user, "view", Company)
+    company = get_object_or_404(
+        Company.objects.visible_to(request.user).select_related("organisation", "commune"), pk=pk
+    )
+    authorize(request.user, "view", company)
+    commitments = (
+        Commitment.objects.visible_to(request.user)
+        .filter(organisation_id=company.organisation_id, kind=Commitment.Kind.PAQTE)
+        .with_progress_data()
+    )
+    return render(
+        request,
+        "mobilisation/company_detail.html",
+        {
+            "company": company,
+            "axes": services.paqte_axes(commitments),
+            "contracts": Contract.objects.filter(commitments__in=commitments).distinct(),
+        },
+    )
