@@ -1,0 +1,14 @@
+from django.urls import path
+
+from quartiers.territories import views
+
+app_name = "territories"
+urlpatterns = [
+    path("", views.qpv_list, name="qpv_list"),
+    path("carte/", views.qpv_map, name="map"),
+    path("qpv/<str:code>/", views.qpv_detail, name="qpv_detail"),
+    path("communes/<str:insee>/", views.commune_detail, name="commune_detail"),
+    path("epci/<str:siren>/", views.epci_detail, name="epci_detail"),
+    path("departements/<str:code>/", views.departement_detail, name="departement_detail"),
+    path("contrats-de-ville/<str:code>/", views.contrat_detail, name="contrat_detail"),
+]

@@ -1,0 +1,218 @@
+"""Pages of the official geography. Public reference data: every page is open, through the one policy."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+
+from quartiers.core.exports import export_response, geojson_response
+from quartiers.core.permissions import authorize, view_public
+from quartiers.territories import hooks
+from quartiers.territories.indicators import comparison, totals
+from quartiers.territories.models import EPCI, QPV, Commune, ContratDeVille, Departement, Label, Region
+from quartiers.territories.services import SORTS, compare_generations, filter_qpvs, map_features
+
+PAGE_SIZE = 50
+LITTORAL = ["62193", "59183", "62160", "62758", "62765", "59295"]  # the coastal network of the 2019 meeting
+
+EXPORT_COLUMNS = [
+    ("Code", "code"),
+    ("Nom", "nom"),
+    ("Géographie", "generation"),
+    ("Département", "departement_id"),
+    ("Région", lambda q: q.departement.region.nom),
+    ("EPCI (SIREN)", "epci_id"),
+    ("EPCI", lambda q: q.epci.nom if q.epci else ""),
+    ("Communes (INSEE)", lambda q: ";".join(c.insee for c in q.communes.all())),
+    ("Communes", lambda q: ";".join(c.nom for c in q.communes.all())),
+    ("Population", "population"),
+    ("NPNRU", "npnru"),
+    ("Contour chargé", lambda q: q.outline_wkb is not None),
+]
+
+
+def _list_context(request, qs):
+    paginator = Paginator(qs.with_related(), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@view_public
+def qpv_list(request):
+    authorize(request.user, "view", QPV)
+    qs, active = filter_qpvs(QPV.objects.visible_to(request.user), request.GET)
+    fmt = request.GET.get("format")
+    if fmt:
+        return export_qpvs(qs, fmt)
+    page, querystring = _list_context(request, qs)
+    context = {
+        "page": page,
+        "querystring": querystring,
+        "active": active,
+        "filters": request.GET,
+        "regions": Region.objects.all(),
+        "departements": Departement.objects.all(),
+        "sorts": [(k, label) for k, label in SORT_LABELS.items() if k in SORTS],
+        "current_sort": request.GET.get("tri") or "code",
+        "littoral": Commune.objects.filter(insee__in=LITTORAL).annotate(nb_qpv=Count("qpvs")).order_by("nom"),
+    }
+    return render(request, "territories/qpv_list.html", context)
+
+
+SORT_LABELS = {
+    "code": "code",
+    "nom": "nom",
+    "departement": "département",
+    "population": "population (décroissante)",
+    "generation": "géographie",
+}
+
+
+def export_qpvs(qs, fmt):
+    qs = qs.with_related()
+    if fmt in ("csv", "xlsx"):
+        return export_response(qs, EXPORT_COLUMNS, "qpv", fmt)
+    if fmt == "geojson":
+        features = []
+        for q in qs:
+            geometry = q.outline_simplified
+            if geometry is None and q.lat is not None:
+                geometry = {"type": "Point", "coordinates": [q.lon, q.lat]}
+            props = {label: _export_value(q, accessor) for label, accessor in EXPORT_COLUMNS}
+            features.append((geometry, props))
+        return geojson_response(features, "qpv")
+    return HttpResponseBadRequest(f"Format d'export inconnu : {fmt} (formats : csv, xlsx, geojson).")
+
+
+def _export_value(obj, accessor):
+    value = accessor(obj) if callable(accessor) else getattr(obj, accessor)
+    return value
+
+
+@view_public
+def qpv_detail(request, code):
+    qpv = get_object_or_404(
+        QPV.objects.visible_to(request.user).select_related("departement__region", "epci"), code=code
+    )
+    authorize(request.user, "view", qpv)
+    communes = list(qpv.communes.only("insee", "nom", "population", "outline_simplified", "epci_id"))
+    context = {
+        "qpv": qpv,
+        "communes": communes,
+        "contrats": list(qpv.contrats.all()),
+        "labels": list(Label.objects.filter(communes__in=[c.insee for c in communes]).distinct()),
+        "rows": comparison(qpv, communes, qpv.epci_id),
+        "map_data": _fiche_map(qpv, communes),
+        "module_links": hooks.links_for(qpv, request.user),
+        "tiles": settings.MAP_TILES_URL,
+    }
+    return render(request, "territories/qpv_detail.html", context)
+
+
+def _fiche_map(qpv, communes):
+    features = [
+        {"type": "Feature", "geometry": c.outline_simplified, "properties": {"nom": c.nom, "role": "commune"}}
+        for c in communes
+        if c.outline_simplified
+    ]
+    if qpv.epci_id and qpv.epci.outline_simplified:
+        features.insert(0, {"type": "Feature", "geometry": qpv.epci.outline_simplified, "properties": {"role": "epci"}})
+    if qpv.outline_simplified:
+        features.append(
+            {"type": "Feature", "geometry": qpv.outline_simplified, "properties": {"nom": qpv.nom, "role": "qpv"}}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _qpv_rows(qs):
+    return list(qs.with_related().order_by("-generation", "code"))
+
+
+@view_public
+def commune_detail(request, insee):
+    commune = get_object_or_404(
+        Commune.objects.visible_to(request.user).select_related("departement__region", "epci"), insee=insee
+    )
+    authorize(request.user, "view", commune)
+    qpvs = _qpv_rows(QPV.objects.filter(communes=commune))
+    context = {
+        "commune": commune,
+        "qpvs": qpvs,
+        "generations": compare_generations(commune),
+        "totals": totals(q.code for q in qpvs),
+        "contrats": list(ContratDeVille.objects.filter(Q(commune=commune) | Q(qpvs__communes=commune)).distinct()),
+        "labels": list(commune.labels.all()),
+    }
+    return render(request, "territories/commune_detail.html", context)
+
+
+@view_public
+def epci_detail(request, siren):
+    epci = get_object_or_404(EPCI.objects.visible_to(request.user), siren=siren)
+    authorize(request.user, "view", epci)
+    qpvs = _qpv_rows(QPV.objects.filter(epci=epci))
+    context = {
+        "epci": epci,
+        "qpvs": qpvs,
+        "communes": list(epci.communes.filter(qpvs__isnull=False).annotate(nb=Count("qpvs")).order_by("nom")),
+        "contrats": list(epci.contrats.all()),
+        "totals": totals(q.code for q in qpvs if q.generation == 2015),
+    }
+    return render(request, "territories/epci_detail.html", context)
+
+
+@view_public
+def departement_detail(request, code):
+    departement = get_object_or_404(Departement.objects.select_related("region"), code=code)
+    authorize(request.user, "view", departement)
+    context = {
+        "departement": departement,
+        "qpvs": _qpv_rows(QPV.objects.filter(departement=departement)),
+        "contrats": list(departement.contrats.select_related("epci", "commune")),
+    }
+    return render(request, "territories/departement_detail.html", context)
+
+
+@view_public
+def contrat_detail(request, code):
+    contrat = get_object_or_404(
+        ContratDeVille.objects.visible_to(request.user).select_related("departement", "epci", "commune"), code=code
+    )
+    authorize(request.user, "view", contrat)
+    context = {"contrat": contrat, "qpvs": _qpv_rows(contrat.qpvs.all())}
+    return render(request, "territories/contrat_detail.html", context)
+
+
+@view_public
+def qpv_map(request):
+    authorize(request.user, "view", QPV)
+    counts = dict(QPV.objects.values_list("generation").annotate(n=Count("pk")))
+    outlines = QPV.objects.with_outline().count()
+    context = {"counts": counts, "outlines": outlines, "tiles": settings.MAP_TILES_URL}
+    return render(request, "territories/map.html", context)
+
+
+def map_data_response(request):
+    """Shared by the API endpoint: low zoom → overview outlines and points; with bbox → detailed outlines."""
+    from django.http import JsonResponse
+
+    qs = QPV.objects.visible_to(request.user)
+    generation = request.GET.get("generation")
+    if generation in ("2015", "2024"):
+        qs = qs.filter(generation=int(generation))
+    bbox = request.GET.get("bbox")
+    detail = False
+    if bbox:
+        try:
+            west, south, east, north = (float(v) for v in bbox.split(","))
+        except ValueError:
+            return HttpResponseBadRequest("bbox attendu : ouest,sud,est,nord en degrés.")
+        qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east, outline_wkb__isnull=False)
+        detail = True
+    features = map_features(qs, detail=detail)
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features}, json_dumps_params={"separators": (",", ":")}
+    )
