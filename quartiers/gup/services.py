@@ -1,0 +1,420 @@
+"""GUP services: routing, report creation, the status workflow, photos, duplicates, notifications.
+
+Every state change happens here, in one transaction, with its audit record; mail leaves after commit.
+"""
+
+import io
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+from shapely import wkb
+from shapely.geometry import Point, shape
+
+from quartiers.accounts.models import Organisation, User
+from quartiers.core import audit
+from quartiers.gup.models import (
+    CATEGORIES,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Comment,
+    Coordination,
+    Follower,
+    ManagerArea,
+    Photo,
+    Report,
+    Status,
+    StatusChange,
+)
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDE = 1600
+DUPLICATE_RADIUS_M = 50
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+
+
+class GupError(Exception):
+    """A refusal to show as is (French)."""
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def polygon_from_geojson(data):
+    """Validate a drawn area; returns (geojson dict, wkb bytes)."""
+    try:
+        geom = shape(data.get("geometry", data) if isinstance(data, dict) else data)
+    except Exception:
+        raise GupError("Le périmètre dessiné n'est pas un polygone GeoJSON valide.") from None
+    if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+        raise GupError("Le périmètre doit être un polygone (ou plusieurs).")
+    if not geom.is_valid:
+        from shapely.validation import make_valid
+
+        geom = make_valid(geom)
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise GupError("Le périmètre doit être en longitude / latitude (WGS 84).")
+    return geom.__geo_interface__, wkb.dumps(geom)
+
+
+def qpv_contains(qpv, lon, lat):
+    """None when the QPV outline is unknown (the 2024 outlines are not shipped)."""
+    if not qpv or qpv.outline_wkb is None:
+        return None
+    return wkb.loads(bytes(qpv.outline_wkb)).covers(Point(lon, lat))
+
+
+def distance_m(lon1, lat1, lon2, lat2):
+    r = 6_371_000
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def check_point(lon, lat):
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise GupError("Placez le signalement sur la carte ou indiquez une adresse.") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or (lon == 0 and lat == 0):
+        raise GupError("Le point indiqué n'est pas une position valide.")
+    return lon, lat
+
+
+def geocode(address, commune=None):
+    """(lon, lat, label) through the offline geocoder when it is installed and loaded, else None."""
+    try:
+        from quartiers.geocoding.geocoder import get_geocoder
+    except ImportError:
+        return None
+    try:
+        postcode = (commune.codes_postaux or [""])[0] if commune else ""
+        result = get_geocoder().geocode(address, postcode=postcode, city=commune.nom if commune else "")
+    except Exception:  # an empty or missing address base must not break reporting
+        return None
+    if result is None:
+        return None
+    return float(result.lon), float(result.lat), getattr(result, "label", address)
+
+
+# ---------------------------------------------------------------- routing
+
+
+@dataclass
+class Routing:
+    manager: Organisation | None
+    to_coordinator: bool
+    reason: str
+
+
+def coordination_for(commune):
+    coord = Coordination.objects.select_related("organisation").filter(commune=commune).first()
+    if coord is None and commune.epci_id:
+        coord = Coordination.objects.select_related("organisation").filter(epci_id=commune.epci_id).first()
+    return coord
+
+
+def route(category, lon, lat, qpv, commune):
+    """The one manager handling this category at this point; ambiguous or unknown → the GUP coordinator."""
+    candidates = set()
+    point = Point(lon, lat)
+    areas = ManagerArea.objects.filter(commune=commune).select_related("organisation")
+    for area in areas:
+        if area.categories and category not in area.categories:
+            continue
+        if area.qpv_id is not None and qpv is not None and area.qpv_id == qpv.pk:
+            candidates.add(area.organisation)
+        elif area.polygon_wkb is not None and wkb.loads(bytes(area.polygon_wkb)).covers(point):
+            candidates.add(area.organisation)
+    if len(candidates) == 1:
+        manager = candidates.pop()
+        return Routing(manager, False, f"Transmis automatiquement à {manager}.")
+    coord = coordination_for(commune)
+    why = "plusieurs gestionnaires possibles" if candidates else "aucun gestionnaire connu pour ce lieu"
+    if coord is None:
+        return Routing(None, True, f"À orienter ({why}) : aucune coordination GUP désignée pour ce territoire.")
+    return Routing(coord.organisation, True, f"Adressé à la coordination GUP ({why}).")
+
+
+# ---------------------------------------------------------------- photos
+
+
+def clean_photo(upload):
+    """Return JPEG bytes: checked to be an image, EXIF (GPS included) dropped, resized. GupError otherwise."""
+    name = getattr(upload, "name", "photo")
+    if upload.size > MAX_PHOTO_BYTES:
+        raise GupError(f"La photo « {name} » dépasse 10 Mo.")
+    data = upload.read()
+    try:
+        probe = Image.open(io.BytesIO(data))
+        probe.verify()
+        image = Image.open(io.BytesIO(data))
+        fmt = image.format
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise GupError(f"Le fichier « {name} » n'est pas une image lisible (JPEG, PNG ou WebP).") from None
+    if fmt not in ACCEPTED_FORMATS:
+        raise GupError(f"Le format de « {name} » n'est pas accepté (JPEG, PNG ou WebP).")
+    image = ImageOps.exif_transpose(image)  # keep the orientation before dropping the EXIF block
+    image = image.convert("RGB")
+    image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True)  # a fresh image: no EXIF, no GPS
+    return out.getvalue()
+
+
+def photo_from_data_url(data_url):
+    """A photo queued on the phone arrives as a base64 data URL; make it look like an upload."""
+    import base64
+    import binascii
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if not isinstance(data_url, str) or not data_url.startswith("data:image/") or "," not in data_url:
+        raise GupError("La photo envoyée n'est pas une image.")
+    try:
+        content = base64.b64decode(data_url.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise GupError("La photo envoyée est illisible.") from None
+    return SimpleUploadedFile("photo-telephone.jpg", content)
+
+
+def _attach_photos(report, cleaned):
+    for content in cleaned:
+        width, height = Image.open(io.BytesIO(content)).size
+        photo = Photo(report=report, width=width, height=height)
+        photo.image.save("photo.jpg", ContentFile(content), save=True)
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def nearby_open(category, lon, lat, radius_m=DUPLICATE_RADIUS_M, exclude=None, limit=5):
+    """Open reports of the same category within `radius_m` metres, nearest first."""
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    qs = Report.objects.filter(
+        category=category,
+        status__in=OPEN_STATUSES,
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    ).select_related("qpv")
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    found = []
+    for report in qs[:200]:
+        d = distance_m(lon, lat, report.lon, report.lat)
+        if d <= radius_m:
+            report.distance = round(d)
+            found.append(report)
+    return sorted(found, key=lambda r: r.distance)[:limit]
+
+
+# ---------------------------------------------------------------- creation
+
+
+def commune_for(qpv, lon, lat):
+    communes = list(qpv.communes.select_related("departement"))
+    if not communes:
+        raise GupError("Ce quartier n'est rattaché à aucune commune.")
+    if len(communes) > 1:
+        for commune in communes:
+            if commune.outline_simplified and shape(commune.outline_simplified).covers(Point(lon, lat)):
+                return commune
+    return communes[0]
+
+
+def create_report(
+    actor, *, category, qpv, lon, lat, description="", address="", photos=(), walk=None, client_uuid=None, now=None
+):
+    if category not in CATEGORIES:
+        raise GupError("Choisissez une catégorie.")
+    lon, lat = check_point(lon, lat)
+    if qpv_contains(qpv, lon, lat) is False:
+        raise GupError(f"Le point est en dehors du quartier {qpv.nom} : déplacez-le sur la carte.")
+    cleaned = [clean_photo(p) for p in photos]  # refuse a bad photo before writing anything
+    commune = commune_for(qpv, lon, lat)
+    now = now or timezone.now()
+    with transaction.atomic():
+        routing = route(category, lon, lat, qpv, commune)
+        report = Report.objects.create(
+            category=category,
+            description=description.strip(),
+            address=address.strip(),
+            lon=lon,
+            lat=lat,
+            qpv=qpv,
+            commune=commune,
+            epci_id=commune.epci_id,
+            departement_id=commune.departement_id,
+            manager=routing.manager,
+            routed_to_coordinator=routing.to_coordinator,
+            deadline=Report.deadline_for(category, now),
+            walk=walk,
+            reporter=actor if getattr(actor, "is_authenticated", False) else None,
+            client_uuid=client_uuid,
+            created_at=now,
+            status_changed_at=now,
+        )
+        report.reference = f"GUP-{now:%Y}-{report.pk:06d}"
+        status = Status.NOUVEAU if routing.to_coordinator else Status.TRANSMIS
+        report.status = status
+        report.save(update_fields=["reference", "status"])
+        StatusChange.objects.create(
+            report=report,
+            from_status="",
+            to_status=status,
+            motif=routing.reason,
+            to_manager=routing.manager,
+            actor=report.reporter,
+            created_at=now,
+        )
+        if report.reporter:
+            Follower.objects.get_or_create(report=report, user=report.reporter)
+        _attach_photos(report, cleaned)
+        audit.record(actor, "signalement GUP créé", report, {"gestionnaire": str(routing.manager or "")})
+        _notify_manager(report, "Nouveau signalement à traiter")
+    return report
+
+
+# ---------------------------------------------------------------- workflow
+
+# verb → (allowed from, target status, needs a motif, needs a new manager)
+TRANSITIONS = {
+    "transmettre": ({Status.NOUVEAU}, Status.TRANSMIS, False, True),
+    "prendre_en_charge": ({Status.NOUVEAU, Status.TRANSMIS, Status.REDIRIGE}, Status.PRIS_EN_CHARGE, False, False),
+    "resoudre": ({Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}, Status.RESOLU, False, False),
+    "rejeter": ({Status.NOUVEAU, Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}, Status.REJETE, True, False),
+    "rediriger": ({Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}, Status.REDIRIGE, True, True),
+}
+TRANSITION_LABELS = {
+    "transmettre": "Transmettre au gestionnaire",
+    "prendre_en_charge": "Prendre en charge",
+    "resoudre": "Marquer résolu",
+    "rejeter": "Rejeter",
+    "rediriger": "Rediriger vers un autre gestionnaire",
+}
+
+
+def allowed_transitions(report):
+    return [verb for verb, (sources, *_rest) in TRANSITIONS.items() if report.status in sources]
+
+
+def transition(actor, report, verb, motif="", manager=None, now=None):
+    if verb not in TRANSITIONS:
+        raise GupError("Action inconnue sur le signalement.")
+    sources, target, needs_motif, needs_manager = TRANSITIONS[verb]
+    motif = (motif or "").strip()
+    if report.status not in sources:
+        raise GupError(
+            f"Transition impossible : un signalement « {report.get_status_display().lower()} » "
+            f"ne peut pas être « {Status(target).label.lower()} »."
+        )
+    if needs_motif and not motif:
+        raise GupError("Indiquez le motif : il est envoyé à la personne qui a signalé.")
+    if needs_manager and manager is None:
+        raise GupError("Choisissez le gestionnaire à qui transmettre le signalement.")
+    if needs_manager and manager.pk == report.manager_id and verb == "rediriger":
+        raise GupError("Le signalement est déjà confié à ce gestionnaire.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status != report.status:
+            raise GupError("Le signalement vient d'être modifié par quelqu'un d'autre : rechargez la page.")
+        previous_status, previous_manager = locked.status, locked.manager
+        locked.status = target
+        locked.status_changed_at = now
+        if needs_manager:
+            locked.manager = manager
+            locked.routed_to_coordinator = False
+        if target == Status.RESOLU:
+            locked.resolved_at = now
+            locked.resolution_seconds = max(0, int((now - locked.created_at).total_seconds()))
+        locked.save()
+        StatusChange.objects.create(
+            report=locked,
+            from_status=previous_status,
+            to_status=target,
+            motif=motif,
+            from_manager=previous_manager,
+            to_manager=locked.manager,
+            actor=actor,
+            created_at=now,
+        )
+        audit.record(actor, f"signalement GUP : {TRANSITION_LABELS[verb].lower()}", locked, {"motif": motif})
+        _notify_followers(
+            locked, actor, f"Signalement {locked.reference} : {locked.get_status_display().lower()}", motif
+        )
+        if needs_manager:
+            _notify_manager(locked, "Signalement transmis à votre organisation")
+    report.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return report
+
+
+def add_comment(actor, report, text):
+    text = (text or "").strip()
+    if not text:
+        raise GupError("Le commentaire est vide.")
+    with transaction.atomic():
+        comment = Comment.objects.create(report=report, author=actor, text=text)
+        Follower.objects.get_or_create(report=report, user=actor)
+        audit.record(actor, "commentaire sur un signalement GUP", report)
+        _notify_followers(report, actor, f"Nouveau commentaire sur le signalement {report.reference}", text)
+    return comment
+
+
+def follow(actor, report, on=True):
+    with transaction.atomic():
+        if on:
+            Follower.objects.get_or_create(report=report, user=actor)
+        else:
+            Follower.objects.filter(report=report, user=actor).delete()
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def _send_after_commit(subject, body, emails):
+    emails = sorted({e for e in emails if e})
+    if not emails:
+        return
+    sender = settings.DEFAULT_FROM_EMAIL
+    transaction.on_commit(lambda: send_mass_mail([(subject, body, sender, [e]) for e in emails], fail_silently=True))
+
+
+def _report_url(report):
+    return settings.SITE_URL.rstrip("/") + report.get_absolute_url()
+
+
+def _notify_followers(report, actor, subject, detail=""):
+    emails = User.objects.filter(gup_follows__report=report, is_active=True).exclude(pk=getattr(actor, "pk", None))
+    body = (
+        f"{subject}.\n\nCatégorie : {report.category_label}\nQuartier : {report.qpv.nom if report.qpv else ''}\n"
+        f"Statut : {report.get_status_display()}\nGestionnaire : {report.manager or 'à désigner'}\n"
+        + (f"\n{detail}\n" if detail else "")
+        + f"\nSuivre le signalement : {_report_url(report)}\n"
+    )
+    _send_after_commit(subject, body, emails.values_list("email", flat=True))
+
+
+def _notify_manager(report, subject):
+    if report.manager_id is None:
+        return
+    emails = User.objects.filter(
+        memberships__organisation_id=report.manager_id, memberships__active=True, is_active=True
+    ).values_list("email", flat=True)
+    body = (
+        f"{subject} : {report.reference} ({report.category_label}, {report.qpv.nom if report.qpv else ''}).\n"
+        f"Échéance : {report.deadline:%d/%m/%Y}.\n\n{_report_url(report)}\n"
+    )
+    _send_after_commit(f"{subject} — {report.reference}", body, emails)
+
+
+__all__ = ["CLOSED_STATUSES", "GupError", "create_report", "transition", "route", "clean_photo", "nearby_open"]
