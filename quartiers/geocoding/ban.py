@@ -310,10 +310,9 @@ def read_ban_file(path, progress: Progress | None = None) -> tuple[dict, FileRep
     builders = {}
     try:
         reader = csv.reader(text, delimiter=";")
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise BanImportError(f"Le fichier {path.name} est vide.") from None
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+        if header is None:
+            raise BanImportError(f"Le fichier {path.name} est vide.")
         if len(header) == 1 and "," in header[0]:
             raise BanImportError(
                 f"Le fichier {path.name} n'est pas séparé par des « ; » comme les fichiers de la Base Adresse "

@@ -583,51 +583,72 @@ class Geocoder:
     # ------------------------------------------------------------------ completion
 
     def complete(self, prefix: str, limit: int = 8) -> list[GeocodeResult]:
-        """Suggestions while typing: the last word may be incomplete."""
+        """Suggestions while typing: the last word may be an incomplete street word or commune name."""
         tokens = (prefix or "").translate(FOLD).split()
         if not tokens or not self.street_key:
             return []
         pcs = [int(t) for t in tokens if len(t) == 5 and t.isdigit()]
         tokens = [t for t in tokens if not (len(t) == 5 and t.isdigit())]
-        communes = set()
+        communes = {c for pc in pcs for c in self.postcode_index.get(pc, ())}
         span = self._find_city_span(tokens, set()) if len(tokens) > 1 else None
         if span:
             communes = {c for c, _ in span[2]}
             tokens = tokens[: span[0]] + tokens[span[1] :]
-        pc_communes = {c for pc in pcs for c in self.postcode_index.get(pc, ())}
-        communes = communes or pc_communes
+        results = self._complete(tokens, communes, True, limit)
+        if not results and len(tokens) > 2:
+            # « rue victor hugo cal » : the last word is the beginning of a commune name.
+            for k in (2, 1):
+                found = self._city_prefix(" ".join(tokens[-k:]))
+                if found and len(tokens) > k:
+                    results = self._complete(tokens[:-k], found, False, limit)
+                    if results:
+                        break
+        return results
+
+    def _city_prefix(self, stem):
+        if not hasattr(self, "_city_keys"):
+            self._city_keys = sorted(self.city_index)
+        keys = self._city_keys
+        out = set()
+        i = bisect.bisect_left(keys, stem)
+        while i < len(keys) and keys[i].startswith(stem):
+            out.update(c for c, _ in self.city_index[keys[i]])
+            i += 1
+        return out
+
+    def _complete(self, tokens, communes, last_is_partial, limit):
         number, rep, words = _split_number(tokens)
         if not words:
             return []
-        partial = words[-1]
-        full = [expand_token(w, i == 0) for i, w in enumerate(words[:-1])]
+        partial = words[-1] if last_is_partial else ""
+        full_words = words[:-1] if last_is_partial else words
+        full = [expand_token(w, i == 0) for i, w in enumerate(full_words)]
         full = [w for w in full if w not in STOP_WORDS]
         candidate_sets = []
         for tok in full:
             posting = self.global_index.get(tok)
-            if posting is not None:
-                candidate_sets.append(set(posting))
-        prefixed = set()
-        expanded = expand_token(partial, len(words) == 1)
-        for stem in {partial, expanded}:
-            i = bisect.bisect_left(self.global_vocab, stem)
-            while i < len(self.global_vocab) and self.global_vocab[i].startswith(stem) and len(prefixed) < 20000:
-                prefixed.update(self.global_index[self.global_vocab[i]])
-                i += 1
-        if partial in STOP_WORDS and not prefixed:
-            prefixed = None
-        if prefixed is not None:
+            if posting is None:
+                return []
+            candidate_sets.append(set(posting))
+        expanded = expand_token(partial, len(words) == 1) if partial else ""
+        if partial and partial not in STOP_WORDS:
+            prefixed = set()
+            for stem in {partial, expanded}:
+                i = bisect.bisect_left(self.global_vocab, stem)
+                while i < len(self.global_vocab) and self.global_vocab[i].startswith(stem) and len(prefixed) < 20000:
+                    prefixed.update(self.global_index[self.global_vocab[i]])
+                    i += 1
             candidate_sets.append(prefixed)
         if not candidate_sets:
             return []
         candidates = set.intersection(*sorted(candidate_sets, key=len))
         if communes:
-            candidates = {s for s in candidates if int(self.street_commune[s]) in communes} or candidates
-        query = " ".join(full + [expanded])
+            candidates = {s for s in candidates if int(self.street_commune[s]) in communes}
+        query = " ".join(full + ([expanded] if expanded else []))
         ranked = sorted(
             candidates,
-            key=lambda s: (-fuzz.ratio(query, " ".join(self.street_names[s][0])), self.street_name[s]),
-        )[: max(limit * 3, limit)]
+            key=lambda s: (-fuzz.ratio(query, " ".join(self.street_names[s][0])), self.street_name[s], s),
+        )[: limit * 3]
         results = []
         for street_id in ranked:
             result = self._result((0.9, street_id, number, rep))
@@ -822,9 +843,11 @@ def get_geocoder() -> Geocoder:
     """The process-wide geocoder, loaded from the database on first use and after any BAN import
     (in this process at once, in other processes within RECHECK_SECONDS)."""
     global _instance, _signature, _checked_at
+    from django.conf import settings
+
     instance = _instance
-    now = time.monotonic()
-    if instance is not None and now - _checked_at < RECHECK_SECONDS:
+    recheck = getattr(settings, "GEOCODING_INDEX_CHECK_SECONDS", RECHECK_SECONDS)
+    if instance is not None and time.monotonic() - _checked_at < recheck:
         return instance
     from .ban import load_arrays
     from .models import BanDepartement
