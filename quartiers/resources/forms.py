@@ -1,0 +1,179 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from quartiers.accounts.models import Organisation
+from quartiers.core.permissions import CHEF, PARTNER, is_admin, organisation_ids, scope_keys
+from quartiers.resources import filetypes
+from quartiers.resources.models import DigestItem, Document, Theme
+from quartiers.territories.models import EPCI, QPV, Commune
+
+CODE_SPLIT = re.compile(r"[\s,;]+")
+
+
+def resolve_territories(raw):
+    """« 62193, 200090751, QN06253M » → (communes, epcis, qpvs); unknown codes raise a French error."""
+    codes = [c.strip().upper() for c in CODE_SPLIT.split(raw or "") if c.strip()]
+    communes, epcis, qpvs, unknown = [], [], [], []
+    found_communes = {c.insee: c for c in Commune.objects.filter(insee__in=codes).select_related("departement")}
+    found_epcis = {e.siren: e for e in EPCI.objects.filter(siren__in=codes)}
+    found_qpvs = {q.code: q for q in QPV.objects.filter(code__in=codes).select_related("departement")}
+    for code in dict.fromkeys(codes):
+        if code in found_communes:
+            communes.append(found_communes[code])
+        elif code in found_epcis:
+            epcis.append(found_epcis[code])
+        elif code in found_qpvs:
+            qpvs.append(found_qpvs[code])
+        else:
+            unknown.append(code)
+    if unknown:
+        raise ValidationError(
+            "Territoire(s) inconnu(s) : %(codes)s. Indiquez des codes INSEE de commune, des SIREN d'EPCI "
+            "ou des codes de QPV.",
+            params={"codes": ", ".join(unknown)},
+        )
+    return communes, epcis, qpvs
+
+
+class DocumentForm(forms.ModelForm):
+    territories = forms.CharField(
+        label="Territoires",
+        required=False,
+        help_text="Codes INSEE des communes, SIREN des EPCI ou codes des QPV, séparés par des virgules "
+        "(ex. : 62193, 200090751, QN06253M).",
+    )
+    attachment = forms.FileField(
+        label="Pièce jointe",
+        required=False,
+        help_text=f"{filetypes.ACCEPTED} ; le format est vérifié sur le contenu du fichier.",
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "title",
+            "type",
+            "date",
+            "summary",
+            "text",
+            "themes",
+            "source_url",
+            "source_modified_at",
+            "public",
+            "author_organisation",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "source_modified_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "themes": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "text": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["themes"].queryset = Theme.objects.all()
+        orgs = Organisation.objects.all()
+        if not is_admin(user):
+            orgs = orgs.filter(pk__in=organisation_ids(user, (CHEF, PARTNER)))
+        self.fields["author_organisation"].queryset = orgs
+        if self.instance.pk:
+            codes = [c.insee for c in self.instance.communes.all()]
+            codes += [e.siren for e in self.instance.epcis.all()]
+            codes += [q.code for q in self.instance.qpvs.all()]
+            self.initial["territories"] = ", ".join(codes)
+
+    def clean_territories(self):
+        communes, epcis, qpvs = resolve_territories(self.cleaned_data["territories"])
+        if not is_admin(self.user):
+            allowed = scope_keys(self.user, (CHEF, PARTNER))
+            outside = [str(t) for t in (*communes, *epcis, *qpvs) if not (t.territory_keys() & allowed)]
+            if outside:
+                raise ValidationError(
+                    "Vous ne pouvez pas publier pour ces territoires, hors de votre périmètre : %(t)s.",
+                    params={"t": ", ".join(outside)},
+                )
+            if not (communes or epcis or qpvs):
+                raise ValidationError("Indiquez au moins un territoire de votre périmètre.")
+        self._territories = (communes, epcis, qpvs)
+        return self.cleaned_data["territories"]
+
+    def clean_attachment(self):
+        uploaded = self.cleaned_data.get("attachment")
+        if uploaded:
+            self.attachment_kind = filetypes.check_upload(uploaded)
+        return uploaded
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        communes, epcis, qpvs = self._territories
+        self.instance.communes.set(communes)
+        self.instance.epcis.set(epcis)
+        self.instance.qpvs.set(qpvs)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="Fichier", help_text=f"{filetypes.ACCEPTED}.")
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        filetypes.check_upload(uploaded)
+        return uploaded
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=200)
+    type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *Document.Type.choices])
+    theme = forms.ChoiceField(label="Thème", required=False)
+    territoire = forms.ChoiceField(label="Territoire", required=False)
+    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, themes, territories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "Tous les thèmes"), *((t.slug, t.name) for t in themes)]
+        self.fields["territoire"].choices = [("", "Tous les territoires"), *territories]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("du") and data.get("au") and data["du"] > data["au"]:
+            raise ValidationError("La date de début doit précéder la date de fin.")
+        return data
+
+
+class DigestItemForm(forms.ModelForm):
+    document_ids = forms.CharField(
+        label="Documents liés", required=False, help_text="Numéros des documents, séparés par des virgules."
+    )
+
+    class Meta:
+        model = DigestItem
+        fields = ["date", "title", "text"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, digest, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.digest = digest
+        self.user = user
+        self.instance.digest = digest
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("title"):
+            if DigestItem.objects.filter(digest=self.digest, date=data["date"], title=data["title"]).exists():
+                raise ValidationError("Cette brève existe déjà à cette date dans ce point d'actualité.")
+        return data
+
+    def clean_document_ids(self):
+        ids = [c for c in CODE_SPLIT.split(self.cleaned_data["document_ids"] or "") if c]
+        if any(not i.isdigit() for i in ids):
+            raise ValidationError("Indiquez des numéros de documents (chiffres), séparés par des virgules.")
+        docs = list(Document.objects.visible_to(self.user).filter(pk__in=ids))
+        missing = sorted(set(ids) - {str(d.pk) for d in docs})
+        if missing:
+            raise ValidationError("Documents introuvables : %(ids)s.", params={"ids": ", ".join(missing)})
+        self.documents = docs
+        return self.cleaned_data["document_ids"]

@@ -1,0 +1,133 @@
+"""French full-text search, one QuerySet API over PostgreSQL and SQLite:
+
+    Document.objects.visible_to(user).search("rénovation urbaine")
+
+returns the matching documents ranked best first, each with `.rank` and `.excerpt` (HTML-safe,
+matched words in <mark>).
+
+- PostgreSQL: a stored `search_vector` tsvector column (weights A title, B summary, C text) with a
+  GIN index, built with the `quartiers_fr` configuration (`french` stemming, plus `unaccent` when the
+  extension could be installed — else the text is folded in Python first); `websearch_to_tsquery`,
+  `ts_rank`, `ts_headline`.
+- SQLite: an FTS5 table (`unicode61 remove_diacritics 2`) over an external content table holding the
+  original text, indexed with the text folded and stemmed by `text.stem_text` (token positions
+  preserved, so `snippet()` highlights the original words); `bm25` ranking.
+
+Migration 0002 creates the engine's structures; `services.reindex_document` keeps them in sync.
+"""
+
+from functools import lru_cache
+
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
+
+from quartiers.resources import text as frtext
+
+HIGHLIGHT_START = "\ue000"  # private-use characters: cannot come from a document, escaped safely later
+HIGHLIGHT_END = "\ue001"
+PG_CONFIG = "quartiers_fr"
+FTS_TABLE = "resources_document_fts"
+FTS_CONTENT = "resources_document_search"
+WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
+
+
+def vendor(using="default"):
+    return connections[using].vendor
+
+
+@lru_cache(maxsize=4)
+def pg_has_unaccent(using="default"):
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_ts_config_map m JOIN pg_ts_config c ON c.oid = m.mapcfg "
+            "JOIN pg_ts_dict d ON d.oid = m.mapdict WHERE c.cfgname = %s AND d.dictname = 'unaccent')",
+            [PG_CONFIG],
+        )
+        return cursor.fetchone()[0]
+
+
+def pg_prepare(value, using="default"):
+    """Text as the PostgreSQL index wants it: as is with unaccent, folded without it."""
+    value = frtext.normalize_for_storage(value)
+    return value if pg_has_unaccent(using) else frtext.fold(value)
+
+
+class SearchQuerySetMixin:
+    def search(self, query):
+        """Ranked matches of a web-style query (« "contrat de ville" OR npnru -2015 »); none if empty."""
+        query = (query or "").strip()
+        if not query:
+            return self.none()
+        if vendor(self.db) == "postgresql":
+            return self._search_postgresql(query)
+        return self._search_sqlite(query)
+
+    def _search_postgresql(self, query):
+        query = pg_prepare(query, self.db)
+        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
+        table = self.model._meta.db_table
+        options = (
+            f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=30, MinWords=12, "
+            'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        text = " || ' ' || ".join(f"coalesce({table}.{col}, '')" for col in ("summary", "text", "extracted_text"))
+        if not pg_has_unaccent(self.db):
+            # The index holds folded text; highlight the same folded text so the words are found.
+            text = f"lower(translate({text}, %s, %s))"
+        headline_params = [] if pg_has_unaccent(self.db) else list(_PG_TRANSLATE)
+        return (
+            self.filter(RawSQL(f"{table}.search_vector @@ {tsquery}", [query], output_field=models.BooleanField()))
+            .annotate(
+                rank=RawSQL(f"ts_rank({table}.search_vector, {tsquery})", [query], output_field=models.FloatField()),
+                search_excerpt=RawSQL(
+                    f"ts_headline('{PG_CONFIG}', {text}, {tsquery}, %s)",
+                    [*headline_params, query, options],
+                    output_field=models.TextField(),
+                ),
+            )
+            .order_by("-rank", "-date", "-pk")
+        )
+
+    def _search_sqlite(self, query):
+        match = frtext.fts5_query(query)
+        if not match:
+            return self.none()
+        hidden = f'"{FTS_TABLE}"."{FTS_TABLE}"'
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return (
+            self.filter(fts__isnull=False)
+            .filter(RawSQL(f"{hidden} MATCH %s", [match], output_field=models.BooleanField()))
+            .annotate(
+                rank=RawSQL(f"-bm25({hidden}, {weights})", [], output_field=models.FloatField()),
+                search_excerpt=RawSQL(
+                    f"snippet({hidden}, -1, %s, %s, ' … ', 24)",
+                    [HIGHLIGHT_START, HIGHLIGHT_END],
+                    output_field=models.TextField(),
+                ),
+            )
+            .order_by("-rank", "-date", "-pk")
+        )
+
+
+# Accent folding in SQL, for a PostgreSQL without the unaccent extension (headlines only).
+_ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ"
+_PG_TRANSLATE = (_ACCENTED, frtext.fold(_ACCENTED))
+
+
+class DocumentFts(models.Model):
+    """The SQLite FTS5 table, seen by the ORM only to join it (rowid = document id). Never written here."""
+
+    document = models.OneToOneField(
+        "resources.Document",
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="fts",
+    )
+
+    class Meta:
+        managed = False
+        db_table = FTS_TABLE
+
+    def __str__(self):
+        return f"index {self.pk}"

@@ -1,0 +1,298 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from quartiers.core.permissions import LoginRequired, authorize, can, view_public
+from quartiers.resources import services
+from quartiers.resources.forms import AttachmentForm, DigestItemForm, DocumentForm, SearchForm
+from quartiers.resources.models import Attachment, Digest, Document, Favourite, Theme
+from quartiers.territories.models import EPCI, QPV, Commune
+
+PAGE_SIZE = 20
+
+
+def _visible_document(request, pk):
+    doc = get_object_or_404(Document.objects.select_related("author_organisation"), pk=pk)
+    authorize(request.user, "view", doc)
+    return doc
+
+
+def _authorize_change(user, doc):
+    # Chefs de projet of the territory or of the author organisation, the author, admins (see editable_by).
+    if not getattr(user, "is_authenticated", False):
+        raise LoginRequired
+    if not doc.can_change(user):
+        raise PermissionDenied
+
+
+def _favourite_ids(user, docs):
+    if not user.is_authenticated:
+        return set()
+    return set(Favourite.objects.filter(user=user, document__in=docs).values_list("document_id", flat=True))
+
+
+def _territory_choices():
+    # Only territories that have documents: three small queries whatever the number of documents.
+    choices = [(f"epci:{e.siren}", f"{e.nom} (EPCI)") for e in EPCI.objects.filter(documents__isnull=False).distinct()]
+    choices += [
+        (f"commune:{c.insee}", f"{c.nom} (commune)") for c in Commune.objects.filter(documents__isnull=False).distinct()
+    ]
+    choices += [
+        (f"qpv:{q.code}", f"{q.nom} (QPV {q.code})") for q in QPV.objects.filter(documents__isnull=False).distinct()
+    ]
+    return choices
+
+
+def filtered_documents(user, form):
+    docs = Document.objects.visible_to(user)
+    if not form.is_valid():
+        return docs.none() if form.errors else docs
+    data = form.cleaned_data
+    if data.get("type"):
+        docs = docs.filter(type=data["type"])
+    if data.get("theme"):
+        docs = docs.filter(pk__in=Document.objects.filter(themes__slug=data["theme"]).values("pk"))
+    if data.get("territoire"):
+        docs = docs.for_territory(data["territoire"])
+    if data.get("du"):
+        docs = docs.filter(date__gte=data["du"])
+    if data.get("au"):
+        docs = docs.filter(date__lte=data["au"])
+    if data.get("q"):
+        docs = docs.search(data["q"])
+    return docs
+
+
+@view_public
+def index(request):
+    themes = list(Theme.objects.all())
+    form = SearchForm(request.GET or None, themes=themes, territories=_territory_choices())
+    docs = filtered_documents(request.user, form)
+    page = Paginator(docs.select_related("author_organisation").prefetch_related("themes"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "documents": page.object_list,
+        "favourite_ids": _favourite_ids(request.user, page.object_list),
+        "query_string": query.urlencode(),
+        "searching": bool(form.is_valid() and form.cleaned_data.get("q")),
+        "can_contribute": can(request.user, "contribute", None),
+    }
+    return render(request, "resources/index.html", context)
+
+
+@view_public
+def document(request, pk):
+    doc = _visible_document(request, pk)
+    context = {
+        "doc": doc,
+        "attachments": list(doc.attachments.all()),
+        "themes": list(doc.themes.all()),
+        "communes": list(doc.communes.all()),
+        "epcis": list(doc.epcis.all()),
+        "qpvs": list(doc.qpvs.all()),
+        "is_favourite": _favourite_ids(request.user, [doc]) == {doc.pk},
+        "can_change": request.user.is_authenticated and doc.can_change(request.user),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "resources/document.html", context)
+
+
+def document_create(request):
+    authorize(request.user, "contribute", None)
+    form = DocumentForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        doc = _save_with_attachment(request, form)
+        if doc is not None:
+            messages.success(request, "Document publié.")
+            return redirect(doc)
+    return render(request, "resources/document_form.html", {"form": form, "doc": None})
+
+
+def _save_with_attachment(request, form):
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            doc = services.save_document(form, request.user)
+            if form.cleaned_data.get("attachment"):
+                services.add_attachment(doc, form.cleaned_data["attachment"], request.user)
+    except ValidationError as exc:
+        form.add_error("attachment", exc)
+        return None
+    return doc
+
+
+def document_edit(request, pk):
+    doc = _visible_document(request, pk)
+    _authorize_change(request.user, doc)
+    form = DocumentForm(request.POST or None, request.FILES or None, instance=doc, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        doc = _save_with_attachment(request, form)
+        if doc is not None:
+            messages.success(request, "Document enregistré.")
+            return redirect(doc)
+    return render(request, "resources/document_form.html", {"form": form, "doc": doc})
+
+
+@require_POST
+def document_delete(request, pk):
+    doc = _visible_document(request, pk)
+    _authorize_change(request.user, doc)
+    services.delete_document(doc, request.user)
+    messages.success(request, "Document supprimé.")
+    return redirect("resources:index")
+
+
+@require_POST
+def attachment_add(request, pk):
+    doc = _visible_document(request, pk)
+    _authorize_change(request.user, doc)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.add_attachment(doc, form.cleaned_data["file"], request.user)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, f"Pièce jointe « {attachment.name} » ajoutée.")
+            return redirect(doc)
+    return render(
+        request,
+        "resources/document.html",
+        {
+            "doc": doc,
+            "attachments": list(doc.attachments.all()),
+            "themes": list(doc.themes.all()),
+            "communes": list(doc.communes.all()),
+            "epcis": list(doc.epcis.all()),
+            "qpvs": list(doc.qpvs.all()),
+            "is_favourite": _favourite_ids(request.user, [doc]) == {doc.pk},
+            "can_change": True,
+            "attachment_form": form,
+        },
+        status=400,
+    )
+
+
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    doc = _visible_document(request, pk)
+    _authorize_change(request.user, doc)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, document=doc)
+    services.delete_attachment(attachment, request.user)
+    messages.success(request, f"Pièce jointe « {attachment.name} » supprimée.")
+    return redirect(doc)
+
+
+@view_public
+def download(request, pk, attachment_pk):
+    doc = _visible_document(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, document=doc)
+    storage = attachment.file.storage
+    if not storage.exists(attachment.file.name):
+        raise Http404("Fichier introuvable.")
+    services.count_download(attachment)
+    response = StreamingHttpResponse(_chunks(storage, attachment.file.name), content_type=attachment.mime_type)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.name)
+    response["Content-Length"] = str(attachment.size)
+    response["Cache-Control"] = "private, no-store" if not doc.public else "public, max-age=300"
+    return response
+
+
+def _chunks(storage, name, size=64 * 1024):
+    # Opened only when the response is consumed, and closed even if the client goes away.
+    with storage.open(name, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+@view_public
+def print_view(request, pk):
+    doc = _visible_document(request, pk)
+    source_url = doc.source_url or request.build_absolute_uri(doc.get_absolute_url())
+    context = {
+        "doc": doc,
+        "attachments": list(doc.attachments.all()),
+        "themes": list(doc.themes.all()),
+        "source_url": source_url,
+        "source_modified_at": doc.source_modified_at or doc.updated_at,
+        "links": doc.numbered_links(),
+    }
+    return render(request, "resources/print.html", context)
+
+
+@require_POST
+def favourite_toggle(request, pk):
+    authorize(request.user, "view", None)  # members only: anonymous visitors go to the login page
+    doc = _visible_document(request, pk)
+    is_favourite = services.toggle_favourite(request.user, doc)
+    if request.headers.get("HX-Request"):
+        return render(request, "resources/_favourite_button.html", {"doc": doc, "is_favourite": is_favourite})
+    messages.success(request, "Ajouté à vos favoris." if is_favourite else "Retiré de vos favoris.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect(doc)
+
+
+def favourites(request):
+    authorize(request.user, "view", None)
+    favs = Favourite.objects.filter(user=request.user, document__in=Document.objects.visible_to(request.user))
+    page = Paginator(
+        favs.select_related("document", "document__author_organisation").prefetch_related("document__themes"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    documents = [f.document for f in page.object_list]
+    context = {"page": page, "documents": documents, "favourite_ids": {d.pk for d in documents}}
+    return render(request, "resources/favourites.html", context)
+
+
+@view_public
+def digests(request):
+    series = Digest.objects.visible_to(request.user)
+    return render(request, "resources/digests.html", {"digests": series})
+
+
+def _visible_digest(request, slug):
+    digest = get_object_or_404(Digest.objects.select_related("author_organisation"), slug=slug)
+    if not digest.public:
+        authorize(request.user, "view", None)
+    return digest
+
+
+@view_public
+def digest(request, slug):
+    digest = _visible_digest(request, slug)
+    form = None
+    can_change = can(request.user, "change", digest)
+    if request.method == "POST":
+        if not can_change:
+            authorize(request.user, "change", digest)
+        form = DigestItemForm(request.POST, digest=digest, user=request.user)
+        if form.is_valid():
+            item = services.add_digest_item(digest, form, request.user)
+            messages.success(request, f"Brève « {item.title} » ajoutée.")
+            return redirect(digest)
+    elif can_change:
+        form = DigestItemForm(digest=digest, user=request.user)
+    visible = Document.objects.visible_to(request.user)
+    from django.db.models import Prefetch
+
+    items = digest.items.prefetch_related(Prefetch("documents", queryset=visible.only("id", "title", "type")))
+    return render(request, "resources/digest.html", {"digest": digest, "items": items, "form": form})
+
+
+def feed_url_for(digest_obj=None):
+    if digest_obj is None:
+        return reverse("resources:feed")
+    return reverse("resources:digest_feed", args=[digest_obj.slug])
