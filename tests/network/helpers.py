@@ -55,8 +55,8 @@ def make_meeting(w, days=10, capacity=None, title="Rencontre de test", **extra):
     )
 
 
-def make_axis(w, **extra):
-    return PriorityAxis.objects.create(network=make_network(w), title="Observer ensemble les QPV", **extra)
+def make_axis(w, title="Observer ensemble les QPV", **extra):
+    return PriorityAxis.objects.create(network=make_network(w), title=title, **extra)
 
 
 def make_attachment(w):
