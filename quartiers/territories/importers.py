@@ -193,7 +193,7 @@ KEYS = {
     "departement": ("insee_dep", "code_departement", "code_dep", "departement", "dep"),
     "population": ("pop_mun", "population", "pop"),
 }
-QPV_CODE = re.compile(r"^Q[NP][\dAB]{5,6}[A-Z]?$")
+QPV_CODE = re.compile(r"^Q[NP][0-9A-Z]{5,7}$")
 
 
 def _pick(props, kind):
@@ -348,7 +348,7 @@ def _save_qpvs(parsed, label, report):
             qpv.outline_source = label[:300]
             point = item["outline"].representative_point()
             qpv.lat, qpv.lon, qpv.point_approx = round(point.y, 5), round(point.x, 5), False
-        elif qpv.outline_wkb is None and item["first_commune"] is not None:
+        elif qpv.outline_wkb is None and item["first_commune"] is not None and item["first_commune"].lat is not None:
             qpv.lat, qpv.lon, qpv.point_approx = item["first_commune"].lat, item["first_commune"].lon, True
         (to_update if qpv.pk else to_create).append(qpv)
     fields = ["nom", "generation", "departement", "epci", "population", "npnru"]
@@ -551,7 +551,8 @@ def describe_column(code, description="", kind=""):
         return "€", False
     if low.startswith("indice"):
         return "indice", False
-    summable = "entier" in (kind or "").lower() or low.startswith(("nombre", "population", "cumul"))
+    # Without a description, INSEE column names still tell counts: pop_…, nb_…
+    summable = "entier" in (kind or "").lower() or low.startswith(("nombre", "population", "cumul", "pop_", "nb"))
     return "nombre", summable
 
 
