@@ -388,6 +388,9 @@ class FundedPost(models.Model):
 
     programme = models.CharField(max_length=20, choices=Programme.choices)
     post_id = models.CharField("n° de poste", max_length=30)
+    # The source repeats some rows as is (same post, contract and amount); each repetition is kept
+    # as a numbered occurrence, so sums match the source and a re-import stays idempotent.
+    occurrence = models.PositiveSmallIntegerField(default=1)
     year = models.PositiveSmallIntegerField("année")
     structure = models.CharField("structure employeuse", max_length=300)
     structure_siret = models.CharField("SIRET", max_length=14, blank=True)
@@ -398,7 +401,15 @@ class FundedPost(models.Model):
     class Meta:
         ordering = ["structure", "post_id"]
         verbose_name = "poste financé"
-        constraints = [models.UniqueConstraint(fields=["programme", "post_id", "year"], name="unique_funded_post")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "post_id", "year", "code_cv", "occurrence"], name="unique_funded_post"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_programme_display()} {self.post_id} — {self.structure}"
+
+    @property
+    def key(self):
+        return (self.post_id, self.year, self.code_cv, self.occurrence)

@@ -178,11 +178,13 @@ def read_posts_file(path):
 def import_posts(rows, programme):
     """Import the funded posts of the ANCT (Ci.Ville, politique de la ville subsidy data, LO 2.0).
 
-    Idempotent on (programme, n° de poste, année); rows without post number, contract code or a
-    numeric amount are rejected with the reason.
+    Idempotent on (programme, n° de poste, année, contrat de ville, occurrence). A post shared by two
+    contracts appears once per contract, as in the source. Rows without post number, contract code or
+    a numeric amount are rejected with the reason.
     """
     report = ImportReport()
-    existing = {(p.post_id, p.year): p for p in FundedPost.objects.filter(programme=programme)}
+    existing = {p.key: p for p in FundedPost.objects.filter(programme=programme)}
+    seen = {}
     to_create, to_update = [], []
     for number, row in enumerate(rows, start=1):
         try:
@@ -190,16 +192,17 @@ def import_posts(rows, programme):
         except ValueError as exc:
             report.rejected.append((f"ligne {number}", str(exc)))
             continue
-        known = existing.get((post.post_id, post.year))
+        base = (post.post_id, post.year, post.code_cv)
+        seen[base] = post.occurrence = seen.get(base, 0) + 1
+        known = existing.get(post.key)
         if known:
             post.pk = known.pk
             to_update.append(post)
         else:
-            existing[(post.post_id, post.year)] = post
             to_create.append(post)
     FundedPost.objects.bulk_create(to_create, batch_size=500)
     FundedPost.objects.bulk_update(
-        to_update, ["structure", "structure_siret", "amount", "code_cv", "departement_code"], batch_size=500
+        to_update, ["structure", "structure_siret", "amount", "departement_code"], batch_size=500
     )
     report.created, report.updated = len(to_create), len(to_update)
     audit.record(None, f"import des postes {programme}", None, {"créés": report.created, "mis à jour": report.updated})
@@ -213,19 +216,19 @@ def _post_from_row(row, programme):
     code_cv = str(row.get("code_cv") or "").strip()
     if not post_id:
         raise ValueError("n° de poste manquant")
-    if not code_cv.startswith("CN"):
-        raise ValueError(f"code de contrat de ville invalide ({code_cv or 'vide'})")
+    if not code_cv:
+        raise ValueError(f"poste {post_id} sans code de contrat de ville")
     try:
         amount = Decimal(str(row.get("montant")).replace(",", "."))
         year = int(row.get("annee"))
     except (InvalidOperation, TypeError, ValueError):
-        raise ValueError("montant ou année non numérique") from None
+        raise ValueError(f"poste {post_id} : montant ou année non numérique") from None
     return FundedPost(
         programme=programme,
         post_id=post_id,
         year=year,
         amount=amount,
-        code_cv=code_cv,
+        code_cv=code_cv[:12],
         structure=str(row.get("raison_sociale") or "").strip()[:300] or "(structure non renseignée)",
         structure_siret=str(row.get("code_tiers") or "").strip()[:14],
         departement_code=str(row.get("insee_dep") or "")[:3],
