@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from .normalize import FOLD, REP_WORDS, STOP_WORDS, TYPE_WORDS, city_key, expand_token
 
@@ -332,9 +331,10 @@ class Geocoder:
                 best = found
             if best and best[0] >= 0.82:
                 break
-        if best is None or best[0] < 0.6:
+        if best is None or best[0] < 0.85:
             # No commune known, or nothing good in it: the whole base (postcode area first).
-            found = self._match(tokens, None, pc_communes)
+            evidence = {c for c, _ in col_communes} | pc_communes | ({c for c, _ in span[2]} if span else set())
+            found = self._match(tokens if span is None else attempts[0][0], None, pc_communes, evidence)
             if found and (best is None or found[0] > best[0] + 0.05):
                 best = found
         if best is None or best[0] < 0.5:
@@ -383,9 +383,9 @@ class Geocoder:
 
     # ------------------------------------------------------------------ street matching
 
-    def _match(self, tokens, communes, pc_communes):
+    def _match(self, tokens, communes, pc_communes, evidence=None):
         number, rep, words = _split_number(tokens)
-        words = [expand_token(t, i == 0) for i, t in enumerate(words)]
+        words = _expand_query(words)
         content = [w for w in words if w not in STOP_WORDS]
         if not content:
             return None
@@ -405,12 +405,15 @@ class Geocoder:
         if not candidates:
             return None
         query_weights = [_weight(w) for w in words]
+        # « résidence les Lilas, rue Joseph Ségard » : the street type that follows the number leads.
+        primary = words[0] if words[0] in TYPE_WORDS and sum(w in TYPE_WORDS for w in words) > 1 else None
         total_query = sum(query_weights) or 1.0
         scored = []
+        memo = {}
         for street_id in candidates:
             best = 0.0
             for name_tokens in self.street_names[street_id]:
-                score = _score(words, query_weights, total_query, name_tokens)
+                score = _score(words, query_weights, total_query, name_tokens, memo)
                 if score > best:
                     best = score
             commune = int(self.street_commune[street_id])
@@ -418,6 +421,10 @@ class Geocoder:
                 best += 0.02
             if pc_communes and commune in pc_communes:
                 best += 0.01
+            if evidence and commune not in evidence:
+                best -= 0.08  # searching the whole base: the commune the query names comes first
+            if primary and self.street_names[street_id][0][:1] == (primary,):
+                best += 0.03
             scored.append((best, street_id))
         scored.sort(reverse=True)
         top_score, top_street = scored[0]
@@ -463,21 +470,23 @@ class Geocoder:
                         weight = 0.8
                     for street_id in posting:
                         hits[street_id] += weight
-        if len(hits) > 40:
-            return [s for s, _ in sorted(hits.items(), key=lambda kv: -kv[1])[:40]]
+        if len(hits) > MAX_CANDIDATES:
+            ranked = sorted(hits.items(), key=lambda kv: -kv[1])
+            floor = ranked[0][1] * 0.5
+            return [s for s, h in ranked[:MAX_CANDIDATES] if h >= floor]
         return list(hits)
 
     def _fuzzy_postings(self, tok, commune):
         vocab = self.vocab.get(commune)
         if not vocab:
             return []
-        cutoff = 1 if len(tok) <= 4 else 2
-        matches = process.extract(tok, vocab, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=4)
+        cutoff = 66 if len(tok) <= 3 else 70
+        matches = process.extract(tok, vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
         out = []
-        for word, _dist, _i in matches:
+        for word, _score, _i in matches:
             out.extend(self.index.get((commune, word), ()))
-        # Words glued or cut by the typist (« lzeennes », « marcq e »): a prefix of a street word.
-        if not out and len(tok) >= 4:
+        # Words cut by the typist (« lzeennes », « marcq e »): a prefix of a street word.
+        if len(tok) >= 4:
             i = bisect.bisect_left(vocab, tok)
             while i < len(vocab) and vocab[i].startswith(tok):
                 out.extend(self.index.get((commune, vocab[i]), ()))
@@ -487,8 +496,7 @@ class Geocoder:
     def _fuzzy_postings_global(self, tok):
         if len(tok) < 4:
             return []
-        cutoff = 1 if len(tok) <= 5 else 2
-        matches = process.extract(tok, self.global_vocab, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=3)
+        matches = process.extract(tok, self.global_vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3)
         out = []
         for word, _dist, _i in matches:
             out.extend(self.global_index.get(word, ()))
@@ -677,49 +685,59 @@ def _weight(token):
 
 
 def _similar(a, b):
-    """1 for the same word, less for a typo, 0 otherwise."""
+    """1 for the same word, less for a typo or a cut word, 0 otherwise."""
     if a == b:
         return 1.0
-    la, lb = len(a), len(b)
-    if la < 3 or lb < 3:
-        return 0.0
-    if abs(la - lb) > 2:
-        # An abbreviation the table does not know (« jb », « boul ») or a cut word.
-        if la >= 3 and b.startswith(a):
-            return 0.7
-        return 0.0
-    dist = Levenshtein.distance(a, b, score_cutoff=2)
-    if dist > 2 or (dist == 2 and max(la, lb) < 7):
-        if la >= 4 and b.startswith(a):
-            return 0.7
-        return 0.0
-    return 0.9 if dist == 1 else 0.75
+    la = len(a)
+    if la >= 3 and b.startswith(a) and len(b) > la:
+        return 0.7  # an abbreviation the table does not know (« boul », « cdt ») or a cut word
+    ratio = fuzz.ratio(a, b, score_cutoff=66 if la <= 3 else 70)
+    return ratio * 0.0095 if ratio else 0.0
 
 
-def _score(words, query_weights, total_query, name_tokens):
+def _score(words, query_weights, total_query, name_tokens, memo):
     """Share of the street's name found in the query (mostly) and of the query explained (a little)."""
     used = [0.0] * len(words)
     got = 0.0
     total = 0.0
     for tok in name_tokens:
-        weight = _weight(tok)
+        weight = WEIGHTS.get(tok, 1.0)
         total += weight
         best, best_i = 0.0, -1
         for i, word in enumerate(words):
-            sim = 1.0 if word == tok else (_similar(word, tok) if weight == 1.0 else 0.0)
-            if sim > best:
-                best, best_i = sim, i
-                if sim == 1.0:
-                    break
+            if word == tok:
+                best, best_i = 1.0, i
+                break
+            if weight == 1.0:
+                key = (word, tok)
+                sim = memo.get(key)
+                if sim is None:
+                    sim = memo[key] = _similar(word, tok)
+                if sim > best:
+                    best, best_i = sim, i
         if best_i >= 0:
             got += weight * best
             if best > used[best_i]:
                 used[best_i] = best
     if not total:
         return 0.0
-    recall = got / total
-    explained = sum(u * w for u, w in zip(used, query_weights, strict=True)) / total_query
-    return 0.75 * recall + 0.25 * explained
+    explained = 0.0
+    for u, w in zip(used, query_weights, strict=True):
+        if u:
+            explained += u * w
+    return 0.75 * got / total + 0.25 * explained / total_query
+
+
+WEIGHTS = {**dict.fromkeys(STOP_WORDS, 0.15), **dict.fromkeys(TYPE_WORDS, 0.5)}
+
+
+def _expand_query(words):
+    """Abbreviations in a query: a lone « r » is « rue » wherever it stands (« résidence X, r. Y »)."""
+    out = []
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        out.append(expand_token(word, i == 0 or (word == "r" and i < last)))
+    return out
 
 
 def _drop_noise(tokens, pc_positions):
@@ -751,20 +769,25 @@ def _drop_noise(tokens, pc_positions):
             continue
         if tok == "chez":
             i += 1
-            if i < n and tokens[i] in CIVILITIES:
+            while i < n and (tokens[i] in CIVILITIES or tokens[i] == "et"):
                 i += 1
-            if i < n and not tokens[i][0].isdigit() and tokens[i] not in TYPE_WORDS:
+            if i < n and not tokens[i][0].isdigit() and expand_token(tokens[i], True) not in TYPE_WORDS:
                 i += 1
             continue
         if tok in NOISE_WORDS:
             i += 1
-            if tok in ("cedex", "bp", "cs", "tsa") and i < n and tokens[i].isdigit():
+            # « cedex 9 » ends an address, but people also write « Cedex - 60 rue… »: the number stays.
+            if tok in ("bp", "cs", "tsa") and i < n and tokens[i].isdigit():
                 i += 1
             if tok == "sous" and nxt == "sol":
                 i += 1
             continue
         if tok in ("lieu", "lieudit", "ld") and (tok != "lieu" or nxt == "dit"):
             i += 2 if tok == "lieu" else 1
+            continue
+        if tok in ("rpt", "rdpt") or (tok == "rd" and nxt in ("pt", "point")):
+            out.extend(("rond", "point"))
+            i += 1 if tok != "rd" else 2
             continue
         if tok in ("n", "no", "num", "numero") and nxt[:1].isdigit():
             i += 1
@@ -786,7 +809,9 @@ def _split_number(tokens):
         if not rep and nxt:
             if nxt in REP_WORDS:
                 rep, skip = nxt, 2
-            elif nxt in ("b", "t", "q", "c") and (pos + 2 >= n or tokens[pos + 2] in TYPE_WORDS or pos == 0):
+            elif nxt in ("b", "t", "q", "c") and (
+                pos + 2 >= n or expand_token(tokens[pos + 2], True) in TYPE_WORDS and nxt != "q"
+            ):
                 rep, skip = nxt, 2
             elif nxt == "a" and pos + 2 < n and expand_token(tokens[pos + 2], True) in TYPE_WORDS:
                 rep, skip = "a", 2
@@ -819,6 +844,7 @@ def _number_positions(tokens):
     return out
 
 
+MAX_CANDIDATES = 15
 REPS_SHORT = frozenset({"b", "t", "q", "c", "a", "bis", "ter", "quater"})
 
 

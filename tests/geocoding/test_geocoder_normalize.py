@@ -41,7 +41,7 @@ def test_rep_codes():
 
 
 def test_extra_words_are_dropped():
-    words = "bat b appt 12 2e etage chez m dupont 12 rue royale cedex 3".split()
+    words = "bat b appt 12 2e etage chez m et mme dupont 12 rue royale cedex bp 12".split()
     assert _drop_noise(words, set()) == ["12", "rue", "royale"]
     assert _drop_noise("residence les lilas escalier 4 rue royale".split(), set()) == [
         "residence",
