@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from quartiers.accounts import throttle
 from quartiers.accounts.models import Membership, Organisation, User
@@ -32,6 +32,12 @@ class EmailAuthenticationForm(AuthenticationForm):
             raise
         throttle.clear(email, ip)
         return cleaned
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse e-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class ScopeFormMixin:

@@ -14,6 +14,7 @@ from quartiers.accounts import services
 from quartiers.accounts.forms import (
     AuditFilterForm,
     EmailAuthenticationForm,
+    EmailPasswordResetForm,
     InvitationForm,
     MembershipForm,
     OrganisationForm,
@@ -43,6 +44,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = EmailPasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
