@@ -146,6 +146,7 @@ def batch(request):
 
 def batch_mapping(request, token):
     authorize(request.user, "view", None)
+    token = str(token)
     meta = eligibility_batch.load_upload(token, request.user)
     if meta.get("job"):
         return redirect("geocoding:batch_detail", meta["job"])

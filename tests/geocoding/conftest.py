@@ -6,7 +6,8 @@ from tests.geocoding.stub_geocoder import StubGeocoder
 
 
 @pytest.fixture(autouse=True)
-def _fresh_spatial_index(settings):
+def _fresh_spatial_index(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     # Each test has its own database: never reuse an index built on another test's outlines.
     settings.GEOCODING_INDEX_CHECK_SECONDS = 0
     spatial.reset()
