@@ -178,6 +178,7 @@ class TfpbAgreementForm(forms.ModelForm):
     class Meta:
         model = TfpbAgreement
         fields = ["bailleur", "qpv", "year", "abatement_amount", "housing_count"]
+        localized_fields = ["abatement_amount"]  # French users type decimal commas
 
     def __init__(self, *args, bailleurs=None, qpvs=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,12 +203,14 @@ class TfpbBilanForm(forms.ModelForm):
     class Meta:
         model = TfpbAgreement
         fields = ["abatement_amount", "housing_count", "bilan"]
+        localized_fields = ["abatement_amount"]
 
 
 class TfpbActionForm(forms.ModelForm):
     class Meta:
         model = TfpbAction
         fields = ["axis", "title", "planned_amount", "spent_amount", "done", "reports", "walks"]
+        localized_fields = ["planned_amount", "spent_amount"]
         widgets = {"reports": forms.CheckboxSelectMultiple, "walks": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, agreement=None, **kwargs):

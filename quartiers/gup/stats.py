@@ -29,8 +29,8 @@ def medians(queryset, field):
 
 
 def _cols(base):
-    # The inner SELECT names its columns after the model fields.
-    names = [base.model._meta.get_field(f).column for f in base.query.values_select]
+    # The inner SELECT aliases its columns with the names given to values().
+    names = list(base.query.values_select)
     return f'"{names[0]}" AS g, "{names[1]}" AS s'
 
 

@@ -1,0 +1,109 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from quartiers.gup import services, stats
+from quartiers.gup.models import Report
+from tests.gup import helpers as h
+
+DAY = 86400
+
+
+def _resolved(world, days, category="parties_communes", manager_user="partenaire"):
+    created = timezone.now() - timedelta(days=30)
+    report = h.report(world, category=category, now=created)
+    services.transition(world.users[manager_user], report, "resoudre", now=created + timedelta(days=days))
+    return report
+
+
+def test_medians_and_counts(world):
+    h.ville_area(world, categories=["voirie"])  # the agglo: voirie in the square
+    for days in (1, 2, 10):
+        _resolved(world, days)
+    for days in (3, 5):
+        _resolved(world, days, category="voirie", manager_user="chef")
+    h.report(world)  # one open report of the landlord
+    figures = stats.dashboard(Report.objects.all())
+    assert figures["totals"] == {"total": 6, "open": 1, "resolved": 5, "rejected": 0}
+    by_manager = {r["label"]: r for r in figures["per_manager"]}
+    landlord = by_manager["Bailleur social (test)"]
+    assert (landlord["total"], landlord["open"], landlord["resolved"], landlord["median_n"]) == (4, 1, 3, 3)
+    assert landlord["median_seconds"] == pytest.approx(2 * DAY)  # median of 1, 2, 10 days
+    agglo = by_manager["CA Grand Calais Terres et Mers (test)"]
+    assert agglo["median_seconds"] == pytest.approx(4 * DAY) and agglo["median_n"] == 2  # mean of 3 and 5
+    by_cat = {r["key"]: r for r in figures["per_category"]}
+    assert by_cat["voirie"]["median_label"] == "4,0 j"
+
+
+def test_late_reports_are_counted(world):
+    old = timezone.now() - timedelta(days=60)
+    h.report(world, now=old)
+    figures = stats.dashboard(Report.objects.all())
+    assert figures["per_manager"][0]["late"] == 1
+
+
+def _many(world, n):
+    for i in range(n):
+        _resolved(world, i + 1) if i % 2 else h.report(world, category="voirie")
+
+
+def test_dashboard_queries_do_not_grow(world, login, django_assert_num_queries):
+    client = login(world.users["lecteur"])
+    h.ville_area(world, categories=["voirie"])
+    _many(world, 2)
+    client.get("/gup/tableau-de-bord/")  # warm the session
+    with django_assert_num_queries(9) as few:
+        assert client.get("/gup/tableau-de-bord/").status_code == 200
+    _many(world, 12)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/gup/tableau-de-bord/")
+
+
+def test_map_data_queries_do_not_grow(world, login, django_assert_num_queries):
+    client = login(world.users["lecteur"])
+    url = f"/gup/carte/{world.qpv_beau_marais.code}/donnees.json"
+    h.report(world)
+    client.get(url)
+    with django_assert_num_queries(6) as few:
+        data = client.get(url).json()
+    assert len(data["features"]) == 1
+    for _ in range(8):
+        h.report(world, point=(1.88, 50.95))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(url).json()["features"]) == 9
+
+
+def test_list_queries_do_not_grow(world, login, django_assert_num_queries):
+    client = login(world.users["chef"])
+    h.report(world)
+    client.get("/gup/signalements/")
+    with django_assert_num_queries(5) as few:
+        client.get("/gup/signalements/")
+    for _ in range(10):
+        h.report(world, point=(1.88, 50.95))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert "GUP-" in client.get("/gup/signalements/").content.decode()
+    for url in ("/gup/", "/gup/diagnostics/", "/gup/tfpb/"):
+        client.get(url)
+
+
+def test_exports(world, login):
+    _resolved(world, 2)
+    client = login(world.users["lecteur"])
+    csv = client.get("/gup/signalements/export/?format=csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("Référence;Catégorie;Statut") and "Résolu" in csv
+    xlsx = client.get("/gup/tableau-de-bord/export/?format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    dash = client.get("/gup/tableau-de-bord/export/?format=csv").content.decode("utf-8-sig")
+    assert "Bailleur social (test);1;0;0;1;2,0;1" in dash
+
+
+def test_public_map_shows_only_resolved(world, client):
+    _resolved(world, 2)
+    h.report(world)
+    assert client.get("/gup/public/epci/200090751/donnees.json").status_code == 404
+    h.coordination(world, public=True)
+    data = client.get("/gup/public/epci/200090751/donnees.json").json()
+    assert [f["properties"]["statut"] for f in data["features"]] == ["Résolu"]
+    assert "description" not in data["features"][0]["properties"]
