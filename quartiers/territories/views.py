@@ -52,7 +52,7 @@ def qpv_list(request):
         "page": page,
         "querystring": querystring,
         "active": active,
-        "filters": request.GET,
+        "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS},
         "regions": Region.objects.all(),
         "departements": Departement.objects.all(),
         "sorts": [(k, label) for k, label in SORT_LABELS.items() if k in SORTS],
@@ -62,6 +62,7 @@ def qpv_list(request):
     return render(request, "territories/qpv_list.html", context)
 
 
+FILTER_KEYS = ("q", "region", "departement", "epci", "commune", "generation", "npnru", "contour", "contrat")
 SORT_LABELS = {
     "code": "code",
     "nom": "nom",
@@ -191,7 +192,12 @@ def qpv_map(request):
     authorize(request.user, "view", QPV)
     counts = dict(QPV.objects.values_list("generation").annotate(n=Count("pk")))
     outlines = QPV.objects.with_outline().count()
-    context = {"counts": counts, "outlines": outlines, "tiles": settings.MAP_TILES_URL}
+    context = {
+        "count_2024": counts.get(2024, 0),
+        "count_2015": counts.get(2015, 0),
+        "outlines": outlines,
+        "tiles": settings.MAP_TILES_URL,
+    }
     return render(request, "territories/map.html", context)
 
 

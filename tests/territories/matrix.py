@@ -1,0 +1,25 @@
+"""Territories are public reference data: every page and API endpoint is open to the six users."""
+
+from tests.permission_matrix import PUBLIC, Case
+
+CASES = [
+    Case("territories:qpv_list", PUBLIC),
+    Case("territories:qpv_list", PUBLIC, query="?format=csv&departement=62", label="export CSV"),
+    Case("territories:map", PUBLIC),
+    Case("territories:qpv_detail", PUBLIC, args=lambda w: [w.qpv.code]),
+    Case("territories:commune_detail", PUBLIC, args=lambda w: [w.calais.insee]),
+    Case("territories:epci_detail", PUBLIC, args=lambda w: [w.grand_calais.siren]),
+    Case("territories:departement_detail", PUBLIC, args=lambda w: [w.pas_de_calais.code]),
+    Case("territories:contrat_detail", PUBLIC, args=lambda w: [w.contrat.code]),
+    Case("territories_api_regions", PUBLIC),
+    Case("territories_api_departements", PUBLIC),
+    Case("territories_api_epci", PUBLIC),
+    Case("territories_api_communes", PUBLIC),
+    Case("territories_api_qpv_list", PUBLIC),
+    Case("territories_api_qpv_list", PUBLIC, query="?format=geojson", label="API QPV GeoJSON"),
+    Case("territories_api_qpv_detail", PUBLIC, args=lambda w: [w.qpv.code]),
+    Case("territories_api_contrats", PUBLIC),
+    Case("territories_api_indicateurs", PUBLIC),
+    Case("territories_api_indicateur_valeurs", PUBLIC),
+    Case("territories_api_map", PUBLIC),
+]

@@ -1,0 +1,174 @@
+"""Pages: filters, sort, pagination, exports, fiche (map, indicators, INSEE rules), constant query counts."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from shapely.geometry import box
+
+from quartiers.territories.models import QPV, Commune, IndicatorDefinition, IndicatorValue
+from tests.world import build_geography
+
+LIST = reverse("territories:qpv_list")
+
+
+@pytest.fixture
+def geo(db):
+    return build_geography()
+
+
+def make_qpvs(w, count, prefix="QNTEST"):
+    """`count` test QPVs (codes QNTEST…), each in test Calais."""
+    qpvs = QPV.objects.bulk_create(
+        QPV(code=f"{prefix}{i:04d}", nom=f"Quartier de test {i}", generation=2024, departement=w.pas_de_calais,
+            epci=w.grand_calais, population=i)
+        for i in range(count)
+    )  # fmt: skip
+    QPV.communes.through.objects.bulk_create(QPV.communes.through(qpv_id=q.pk, commune_id="62193") for q in qpvs)
+    return qpvs
+
+
+def codes(response):
+    return [q.code for q in response.context["page"].object_list]
+
+
+def test_list_filters_search_and_sort(client, geo):
+    QPV.objects.filter(code="QN06254M").update(npnru=True)
+    assert codes(client.get(LIST)) == ["QN05962M", "QN06253M", "QN06254M"]
+    assert codes(client.get(LIST, {"departement": "59"})) == ["QN05962M"]
+    assert codes(client.get(LIST, {"region": "32", "epci": "200090751"})) == ["QN06253M", "QN06254M"]
+    assert codes(client.get(LIST, {"commune": "calais"})) == ["QN06253M", "QN06254M"]
+    assert codes(client.get(LIST, {"commune": "59183"})) == ["QN05962M"]
+    assert codes(client.get(LIST, {"npnru": "oui"})) == ["QN06254M"]
+    assert codes(client.get(LIST, {"q": "marais"})) == ["QN06254M"]
+    assert codes(client.get(LIST, {"q": "dunkerque"})) == ["QN05962M"]  # by commune name
+    assert codes(client.get(LIST, {"generation": "2015"})) == []
+    assert codes(client.get(LIST, {"contour": "oui"})) == []
+    assert codes(client.get(LIST, {"tri": "nom"})) == ["QN06254M", "QN06253M", "QN05962M"]
+    assert codes(client.get(LIST, {"contrat": "CN06207M"})) == ["QN06253M", "QN06254M"]
+
+
+def test_list_paginates(client, geo):
+    make_qpvs(geo, 60)
+    response = client.get(LIST, {"q": "test", "page": 2})
+    assert len(response.context["page"].object_list) == 10
+    assert "Page 2 sur 2" in response.content.decode()
+    assert "q=test&amp;page=1" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [10, 1500])
+def test_list_query_count_is_constant(client, geo, count, django_assert_num_queries):
+    make_qpvs(geo, count)
+    # count + page + communes prefetch + régions + départements + littoral shortcut
+    with django_assert_num_queries(6):
+        response = client.get(LIST, {"departement": "62", "tri": "population"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 1500])
+def test_fiche_query_count_is_constant(client, geo, count, django_assert_num_queries):
+    make_qpvs(geo, count)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("territories:qpv_detail", args=["QN06253M"]))
+    assert response.status_code == 200
+
+
+def test_exports_keep_filters_and_neutralise_formulas(client, geo):
+    QPV.objects.filter(code="QN06254M").update(nom='=HYPERLINK("http://exemple.test")')
+    response = client.get(LIST, {"epci": "200090751", "format": "csv"})
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeffCode;Nom;Géographie")
+    assert "QN05962M" not in content
+    assert "'=HYPERLINK" in content
+    xlsx = client.get(LIST, {"format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    geojson = json.loads(client.get(LIST, {"format": "geojson", "departement": "62"}).content)
+    assert [f["properties"]["Code"] for f in geojson["features"]] == ["QN06253M", "QN06254M"]
+    assert client.get(LIST, {"format": "pdf"}).status_code == 400
+
+
+def test_fiche_without_outline_explains_the_import(client, geo):
+    content = client.get(reverse("territories:qpv_detail", args=["QN06253M"])).content.decode()
+    assert "Contour non chargé" in content
+    assert "quartiers import-qpv --officiel" in content
+    assert "CN06207M" in content
+    assert "Licence Ouverte 2.0" in content
+    assert 'id="carte-qpv"' not in content  # test Calais has no outline either: no map at all
+
+
+def test_fiche_map_and_indicator_rules(client, geo):
+    qpv = geo.qpv
+    square = box(1.84, 50.94, 1.85, 50.95)
+    qpv.outline_wkb = square.wkb
+    qpv.outline_simplified = {"type": "Polygon", "coordinates": [list(map(list, square.exterior.coords))]}
+    qpv.save()
+    pop = IndicatorDefinition.objects.create(code="pop_mun", libelle="Population (test)", unite="nombre", annee=2015,
+                                             additionnable=True)  # fmt: skip
+    rate = IndicatorDefinition.objects.create(code="tp60", libelle="Taux de pauvreté (test)", unite="%", annee=2017)
+    IndicatorValue.objects.create(indicator=pop, level="qpv", code=qpv.code, valeur=Decimal(3000))
+    IndicatorValue.objects.create(indicator=pop, level="commune", code="62193", valeur=Decimal(60000))
+    IndicatorValue.objects.create(indicator=pop, level="france", code="FR", valeur=Decimal(66000000), annee=2021)
+    IndicatorValue.objects.create(indicator=rate, level="qpv", code=qpv.code, secret=True)
+    response = client.get(reverse("territories:qpv_detail", args=[qpv.code]))
+    content = response.content.decode()
+    assert 'id="carte-qpv"' in content and "Contour non chargé" not in content
+    rows = {r.indicator.code: r for r in response.context["rows"]}
+    qpv_cell, commune_cell, _epci, _dep, france_cell = rows["pop_mun"].cells
+    assert commune_cell.comparable and commune_cell.width == 100.0 and qpv_cell.width == 5.0
+    assert not france_cell.comparable and france_cell.width == 0  # 2021 vs 2015: never compared
+    assert "millésime 2021, non comparable" in content
+    assert rows["tp60"].qpv.secret and not rows["tp60"].has_chart
+    assert "secret statistique" in content
+
+
+def test_commune_page_totals_only_summable_and_compares_generations(client, geo):
+    old = QPV.objects.create(code="QPTEST01", nom="Fort Nieulay", generation=2015, departement=geo.pas_de_calais)
+    gone = QPV.objects.create(code="QPTEST02", nom="Quartier de test disparu", generation=2015,
+                              departement=geo.pas_de_calais)  # fmt: skip
+    for q in (old, gone):
+        q.communes.add(geo.calais)
+    pop = IndicatorDefinition.objects.create(code="pop_mun", libelle="Population (test)", additionnable=True)
+    rate = IndicatorDefinition.objects.create(code="tp60", libelle="Taux (test)", unite="%")
+    for q, v in ((old, 100), (gone, 50)):
+        IndicatorValue.objects.create(indicator=pop, level="qpv", code=q.code, valeur=v)
+        IndicatorValue.objects.create(indicator=rate, level="qpv", code=q.code, valeur=40)
+    response = client.get(reverse("territories:commune_detail", args=["62193"]))
+    totals = {t.indicator.code: t for t in response.context["totals"]}
+    assert totals["pop_mun"].value == 150
+    assert totals["tp60"].value is None and "non additionnable" in totals["tp60"].reason
+    generations = response.context["generations"]
+    assert [(a.code, b.code) for a, b, _how in generations.stayed] == [("QPTEST01", "QN06253M")]
+    assert [q.code for q in generations.left] == ["QPTEST02"]
+    assert [q.code for q in generations.entered] == ["QN06254M"]
+    assert "présomption" in response.content.decode()
+
+
+def test_comparison_needs_both_generations(client, geo):
+    content = client.get(reverse("territories:commune_detail", args=["62193"])).content.decode()
+    assert "La géographie 2015 n'est pas chargée" in content
+
+
+def test_other_pages_list_their_qpvs(client, geo):
+    for name, arg in (("epci_detail", "200090751"), ("contrat_detail", "CN06207M"), ("departement_detail", "62")):
+        content = client.get(reverse(f"territories:{name}", args=[arg])).content.decode()
+        assert "QN06253M" in content and "QN06254M" in content and "QN05962M" not in content
+    assert client.get(reverse("territories:qpv_detail", args=["QN99999X"])).status_code == 404
+
+
+def test_map_page_and_data(client, geo):
+    Commune.objects.filter(insee="62193").update(lat=50.95, lon=1.86)
+    QPV.objects.filter(code="QN06253M").update(lat=50.95, lon=1.86, point_approx=True)
+    square = box(1.84, 50.94, 1.85, 50.95)
+    QPV.objects.filter(code="QN06254M").update(
+        lat=50.945, lon=1.845, outline_wkb=square.wkb,
+        outline_overview={"type": "Polygon", "coordinates": [[[1.84, 50.94], [1.85, 50.94], [1.85, 50.95], [1.84, 50.94]]]},
+        outline_simplified={"type": "Polygon", "coordinates": [list(map(list, square.exterior.coords))]},
+    )  # fmt: skip
+    assert client.get(reverse("territories:map")).status_code == 200
+    data = client.get(reverse("territories_api_map")).json()
+    kinds = {f["properties"]["code"]: f["geometry"]["type"] for f in data["features"]}
+    assert kinds == {"QN06253M": "Point", "QN06254M": "Polygon"}  # QN05962M: no point known, not drawn
+    detail = client.get(reverse("territories_api_map"), {"bbox": "1.8,50.9,1.9,51.0"}).json()
+    assert [f["properties"]["code"] for f in detail["features"]] == ["QN06254M"]
+    assert client.get(reverse("territories_api_map"), {"bbox": "nord"}).status_code == 400
