@@ -160,11 +160,10 @@ def test_map_page_and_data(client, geo):
     Commune.objects.filter(insee="62193").update(lat=50.95, lon=1.86)
     QPV.objects.filter(code="QN06253M").update(lat=50.95, lon=1.86, point_approx=True)
     square = box(1.84, 50.94, 1.85, 50.95)
+    polygon = {"type": "Polygon", "coordinates": [list(map(list, square.exterior.coords))]}
     QPV.objects.filter(code="QN06254M").update(
-        lat=50.945, lon=1.845, outline_wkb=square.wkb,
-        outline_overview={"type": "Polygon", "coordinates": [[[1.84, 50.94], [1.85, 50.94], [1.85, 50.95], [1.84, 50.94]]]},
-        outline_simplified={"type": "Polygon", "coordinates": [list(map(list, square.exterior.coords))]},
-    )  # fmt: skip
+        lat=50.945, lon=1.845, outline_wkb=square.wkb, outline_overview=polygon, outline_simplified=polygon
+    )
     assert client.get(reverse("territories:map")).status_code == 200
     data = client.get(reverse("territories_api_map")).json()
     kinds = {f["properties"]["code"]: f["geometry"]["type"] for f in data["features"]}
