@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from quartiers.core.permissions import CHEF, OWNER_ROLES, can, is_admin, organisation_ids, scope_keys, scope_q
+from quartiers.core.permissions import CHEF, OWNER_ROLES, can, is_admin, organisation_ids, scope_keys
 
 
 def new_token():
@@ -41,9 +41,20 @@ class NetworkQuerySet(models.QuerySet):
             return self.none()
         if is_admin(user):
             return self
-        q = scope_q(scope_keys(user, {CHEF}), Network.scope_paths)
-        q |= Q(animator_id__in=organisation_ids(user, OWNER_ROLES))
-        return self.filter(pk__in=self.filter(q).values("pk"))
+        codes = {"commune": [], "epci": [], "departement": [], "region": []}
+        for key in scope_keys(user, {CHEF}):
+            level, code = key.split(":", 1)
+            codes.setdefault(level, []).append(code)
+        # A network covers its communes (with their EPCI, département, région) and the EPCI it lists.
+        q = (
+            Q(communes__insee__in=codes["commune"])
+            | Q(communes__epci_id__in=codes["epci"])
+            | Q(epcis__siren__in=codes["epci"])
+            | Q(communes__departement_id__in=codes["departement"])
+            | Q(communes__departement__region_id__in=codes["region"])
+            | Q(animator_id__in=organisation_ids(user, OWNER_ROLES))
+        )
+        return self.filter(pk__in=Network.objects.filter(q).values("pk"))
 
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
@@ -70,12 +81,6 @@ class Network(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NetworkQuerySet.as_manager()
-    scope_paths = {
-        "commune": "communes__insee",
-        "epci": "epcis__siren",
-        "departement": "communes__departement_id",
-        "region": "communes__departement__region_id",
-    }
 
     class Meta:
         ordering = ["name"]
