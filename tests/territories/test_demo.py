@@ -1,0 +1,35 @@
+"""The bundled reference data tells the seed story, and `load_reference` skips work already done."""
+
+import io
+
+from quartiers.territories import demo
+from quartiers.territories.models import QPV, Commune, ContratDeVille, IndicatorValue, Label
+
+LITTORAL = {"62193": "Calais", "59183": "Dunkerque", "62160": "Boulogne-sur-Mer",
+            "62758": "Saint-Martin-Boulogne", "62765": "Saint-Omer", "59295": "Hazebrouck"}  # fmt: skip
+
+
+def test_load_reference_tells_the_littoral_story_and_is_idempotent(db):
+    out = io.StringIO()
+    reports = demo.load_reference(out)
+    assert reports, out.getvalue()
+    assert QPV.objects.filter(generation=2024).count() == 1493
+    assert Commune.objects.count() > 34000
+    calais = QPV.objects.get(code="QN06253M")
+    assert calais.nom == "Fort Nieulay - Cailloux - Saint-Pierre" and calais.epci_id == "200090751"
+    contrat = ContratDeVille.objects.get(code="CN06207M")
+    assert {"QN06253M", "QN06254M"} <= set(contrat.qpvs.values_list("code", flat=True))
+    for insee, nom in LITTORAL.items():
+        commune = Commune.objects.get(insee=insee)
+        assert commune.nom == nom
+        assert commune.qpvs.filter(generation=2024, contrats__isnull=False).exists(), nom
+        assert commune.outline_simplified is not None and commune.lat is not None
+    occitanie = QPV.objects.filter(generation=2015)
+    assert occitanie.count() == 105 and not occitanie.filter(outline_wkb__isnull=True).exists()
+    assert occitanie.filter(npnru=True).exists()
+    assert IndicatorValue.objects.filter(level="qpv", indicator__code="tp60").count() > 90
+    assert IndicatorValue.objects.filter(level="commune", indicator__code="pop_mun").exists()
+    assert Label.objects.filter(kind="cite_educative", communes__insee="62193").exists()
+    again = io.StringIO()
+    assert demo.load_reference(again) == []
+    assert "déjà chargées" in again.getvalue()
