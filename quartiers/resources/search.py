@@ -2,7 +2,8 @@
 
     Document.objects.visible_to(user).search("rénovation urbaine")
 
-returns the matching documents ranked best first, each with `.rank` and `.excerpt` (HTML-safe,
+returns the matching documents ranked best first (a queryset to evaluate, slice or count — not to nest
+as a subquery: its raw SQL names the tables), each with `.rank` and `.excerpt` (HTML-safe,
 matched words in <mark>).
 
 - PostgreSQL: a stored `search_vector` tsvector column (weights A title, B summary, C text) with a
@@ -94,14 +95,18 @@ class SearchQuerySetMixin:
             return self.none()
         hidden = f'"{FTS_TABLE}"."{FTS_TABLE}"'
         weights = ", ".join(str(w) for w in WEIGHTS)
+        snippet = f"snippet({hidden}, {{col}}, %s, %s, ' … ', 24)"
+        marks = [HIGHLIGHT_START, HIGHLIGHT_END]
         return (
             self.filter(fts__isnull=False)
             .filter(RawSQL(f"{hidden} MATCH %s", [match], output_field=models.BooleanField()))
             .annotate(
                 rank=RawSQL(f"-bm25({hidden}, {weights})", [], output_field=models.FloatField()),
+                # Like ts_headline on PostgreSQL: the excerpt comes from the text, else from the summary.
                 search_excerpt=RawSQL(
-                    f"snippet({hidden}, -1, %s, %s, ' … ', 24)",
-                    [HIGHLIGHT_START, HIGHLIGHT_END],
+                    f"CASE WHEN instr({snippet.format(col=2)}, %s) > 0 THEN {snippet.format(col=2)} "
+                    f"ELSE {snippet.format(col=1)} END",
+                    [*marks, HIGHLIGHT_START, *marks, *marks],
                     output_field=models.TextField(),
                 ),
             )

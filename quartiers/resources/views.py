@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,12 +34,15 @@ def _authorize_change(user, doc):
 def _favourite_ids(user, docs):
     if not user.is_authenticated:
         return set()
-    return set(Favourite.objects.filter(user=user, document__in=docs).values_list("document_id", flat=True))
+    # A list of ids, not a subquery: a search queryset's raw SQL names its tables and cannot be nested.
+    ids = [d.pk for d in docs]
+    return set(Favourite.objects.filter(user=user, document_id__in=ids).values_list("document_id", flat=True))
 
 
 def _territory_choices():
     # Only territories that have documents: three small queries whatever the number of documents.
-    choices = [(f"epci:{e.siren}", f"{e.nom} (EPCI)") for e in EPCI.objects.filter(documents__isnull=False).distinct()]
+    epcis = EPCI.objects.filter(Q(documents__isnull=False) | Q(communes__documents__isnull=False)).distinct()
+    choices = [(f"epci:{e.siren}", f"{e.nom} (EPCI)") for e in epcis]
     choices += [
         (f"commune:{c.insee}", f"{c.nom} (commune)") for c in Commune.objects.filter(documents__isnull=False).distinct()
     ]

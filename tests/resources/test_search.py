@@ -1,0 +1,120 @@
+"""French full-text search: the same assertions on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+import datetime
+
+import pytest
+
+from quartiers.resources import services
+from quartiers.resources import text as frtext
+from quartiers.resources.models import Document
+from tests.resources.helpers import calais_document, make_document
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(qs):
+    return [d.title for d in qs]
+
+
+def test_stemmer_meets_plural_and_singular():
+    assert frtext.stems("quartiers prioritaires") == frtext.stems("Quartier prioritaire")
+    assert frtext.stems("rénovations urbaines") == frtext.stems("renovation urbaine")
+    assert frtext.stems("territoriaux") == frtext.stems("territorial")
+    assert frtext.stem_text("L'état des lieux") == "l'etat des lieu"  # one stem per word, separators kept
+
+
+def test_fts5_query_supports_phrases_or_and_exclusion():
+    assert frtext.fts5_query('"contrat de ville" OR npnru -2015') == '(("contrat de vill" OR "npnru")) NOT "2015"'
+    assert frtext.fts5_query("les de la") == ""  # only stop words: nothing to search
+
+
+def test_accents_are_folded_both_ways():
+    make_document("Rénovation urbaine à Calais")
+    make_document("Gestion de proximité")
+    assert titles(Document.objects.search("renovation")) == ["Rénovation urbaine à Calais"]
+    assert titles(Document.objects.search("RÉNOVATION")) == ["Rénovation urbaine à Calais"]
+    assert titles(Document.objects.search("proximite")) == ["Gestion de proximité"]
+
+
+def test_plurals_and_stems_match():
+    make_document("Quartier prioritaire de Calais")
+    make_document("Contrat de ville")
+    assert titles(Document.objects.search("quartiers prioritaires")) == ["Quartier prioritaire de Calais"]
+    assert titles(Document.objects.search("contrats de villes")) == ["Contrat de ville"]
+
+
+def test_all_words_are_required_and_phrases_work():
+    make_document("NPNRU à Dunkerque", text="Le renouvellement urbain avance.")
+    make_document("NPNRU à Calais", text="Gestion urbaine de proximité.")
+    assert titles(Document.objects.search("npnru proximité")) == ["NPNRU à Calais"]
+    assert titles(Document.objects.search('"renouvellement urbain"')) == ["NPNRU à Dunkerque"]
+    assert titles(Document.objects.search("npnru -dunkerque")) == ["NPNRU à Calais"]
+    assert sorted(titles(Document.objects.search("dunkerque OR calais"))) == ["NPNRU à Calais", "NPNRU à Dunkerque"]
+
+
+def test_ranking_puts_title_matches_first():
+    make_document("Compte rendu", text="Un mot sur la gestion urbaine de proximité, en passant.")
+    make_document("Gestion urbaine de proximité : le guide", summary="La GUP pas à pas.")
+    make_document("Autre sujet", text="Rien à voir.")
+    found = list(Document.objects.search("gestion urbaine de proximité"))
+    assert titles(found) == ["Gestion urbaine de proximité : le guide", "Compte rendu"]
+    assert found[0].rank > found[1].rank
+
+
+def test_excerpt_highlights_the_matched_words_and_escapes_html():
+    make_document(
+        "Revue de presse",
+        text="Les chefs de projet ont évoqué <script>alert(1)</script> la révision des contrats de ville à Calais.",
+    )
+    doc = Document.objects.search("contrat de ville").get()
+    excerpt = str(doc.excerpt)
+    assert "<mark>contrats</mark>" in excerpt
+    assert "<mark>ville</mark>" in excerpt
+    # Escaped (SQLite) or dropped as markup by ts_headline (PostgreSQL): never live HTML.
+    assert "<script>" not in excerpt and "alert(1)" in excerpt
+
+
+def test_excerpt_of_an_accented_word_keeps_its_accents():
+    make_document("Note", text="Point sur la rénovation des écoles.")
+    excerpt = str(Document.objects.search("renovation ecole").get().excerpt)
+    assert "<mark>rénovation</mark>" in excerpt
+    assert "<mark>écoles</mark>" in excerpt
+
+
+def test_search_chains_with_visibility_and_filters(world):
+    calais_document(world, title="Guide GUP Calais", type="guide", public=False, themes=["gup"])
+    make_document("Guide GUP national", type="guide", date=datetime.date(2018, 5, 1), themes=["gup"])
+    make_document("Étude GUP", type="etude")
+    anonymous = type("Anon", (), {"is_authenticated": False})()
+    assert titles(Document.objects.visible_to(anonymous).search("gup").filter(type="guide")) == ["Guide GUP national"]
+    member = world.users["lecteur"]
+    assert len(Document.objects.visible_to(member).search("gup")) == 3
+    assert titles(Document.objects.visible_to(member).search("gup").for_territory("epci:200090751")) == [
+        "Guide GUP Calais"
+    ]
+    assert titles(Document.objects.search("gup").filter(date__lt=datetime.date(2019, 1, 1))) == ["Guide GUP national"]
+
+
+def test_index_follows_updates_and_deletes():
+    doc = make_document("Ancien titre")
+    doc.title = "Nouvel intitulé"
+    doc.save()
+    services.reindex_document(doc)
+    assert titles(Document.objects.search("ancien")) == []
+    assert titles(Document.objects.search("intitulé")) == ["Nouvel intitulé"]
+    services.delete_document(doc, None)
+    assert titles(Document.objects.search("intitulé")) == []
+
+
+def test_rebuild_index_restores_every_document():
+    make_document("Cohésion sociale")
+    make_document("Emploi et développement économique")
+    assert services.rebuild_index() == 2
+    assert titles(Document.objects.search("cohésion")) == ["Cohésion sociale"]
+    assert titles(Document.objects.search("économique")) == ["Emploi et développement économique"]
+
+
+def test_empty_query_finds_nothing():
+    make_document("Quelque chose")
+    assert list(Document.objects.search("")) == []
+    assert list(Document.objects.search("   ")) == []
