@@ -54,9 +54,11 @@ def indicator_svg(indicator, measurements):
                 f'<circle cx="{x(i):.1f}" cy="{y(m.value):.1f}" r="4" fill="#1f4e99">'
                 f"<title>{m.measured_on:%d/%m/%Y} : {_fmt(m.value)} {escape(indicator.unit)}</title></circle>"
             )
-        for i in {0, len(points) - 1}:
+        # First date anchored left, last one right, so neither is cut at the edges of the chart.
+        anchors = {0: "start", len(points) - 1: "end"} if len(points) > 1 else {0: "middle"}
+        for i, anchor in anchors.items():
             parts.append(
-                f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
+                f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11" '
                 f'fill="#333">{points[i].measured_on:%d/%m/%Y}</text>'
             )
     else:

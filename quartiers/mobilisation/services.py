@@ -39,7 +39,8 @@ def consolidation(contracts, measures=None):
     measures = list(measures if measures is not None else Measure.objects.all())
     contracts = list(contracts.select_related("reference", "departement"))
     rollouts = (
-        Commitment.objects.filter(contract__in=contracts, measure__in=measures)
+        # Only roll-outs: a PAQTE company's own commitments (stages, hires…) are not the measure's indicator.
+        Commitment.objects.filter(contract__in=contracts, measure__in=measures, kind=Commitment.Kind.ROLLOUT)
         .only("id", "contract_id", "measure_id", "status")
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")))
     )
