@@ -1,0 +1,63 @@
+"""Main path in a real browser: network page → meeting → register → see the registration."""
+
+from quartiers.network import services
+from tests.network.helpers import make_axis, make_meeting, make_network, member
+from tests.world import build_world
+
+
+def test_network_meeting_registration(page, browser_login, assert_accessible, transactional_db):
+    world = build_world()
+    network = make_network(world)
+    meeting = make_meeting(world, capacity=20, title="Rencontre de printemps du réseau")
+    axis = make_axis(world)
+    services.support(axis, member(world, "lecteur"), None)
+    browser_login(world.users["chef"])
+
+    page.goto("/reseau/")
+    assert_accessible(page)
+    page.get_by_role("link", name=network.name).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Axes prioritaires : classement actuel").is_visible()
+    assert "1 soutien" in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=meeting.title).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=meeting.title).is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="M'inscrire").click()
+    page.wait_for_load_state()
+    assert "Vous êtes inscrit·e à cette rencontre." in page.content()
+    assert page.locator("#mon-inscription").inner_text().startswith("Votre inscription : Inscrit")
+    assert page.get_by_role("cell", name=member(world, "chef").full_name).is_visible()
+    assert_accessible(page)
+
+    page.goto(f"/reseau/{network.slug}/annuaire/")
+    assert "chef@exemple.test" in page.content()
+    assert_accessible(page)
+
+
+def test_manager_pages_are_accessible(page, browser_login, assert_accessible, transactional_db):
+    world = build_world()
+    network = make_network(world)
+    meeting = make_meeting(world)
+    services.register(meeting, member(world, "lecteur"), None)
+    axis = make_axis(world)
+    browser_login(world.users["chef"])
+    for url in (
+        f"/reseau/{network.slug}/rencontres/",
+        f"/reseau/{network.slug}/rencontres/nouvelle/",
+        f"/reseau/rencontres/{meeting.pk}/ordre-du-jour/",
+        f"/reseau/rencontres/{meeting.pk}/emargement/",
+        f"/reseau/rencontres/{meeting.pk}/invitations/",
+        f"/reseau/axes/{axis.pk}/",
+    ):
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        assert_accessible(page)
+    page.goto(f"/reseau/rencontres/{meeting.pk}/emargement/")
+    page.get_by_label(f"Émargement de {member(world, 'lecteur').full_name}").select_option("present")
+    page.get_by_role("button", name="Enregistrer l'émargement").click()
+    page.wait_for_load_state()
+    assert "La feuille d'émargement est enregistrée." in page.content()
