@@ -275,15 +275,20 @@ class Geocoder:
             return None
         tokens = query.translate(FOLD).split()
         text_pcs = []
-        pc_positions = set()
-        kept = []
+        marked = []
         for tok in tokens:
             if len(tok) == 5 and tok.isdigit():
                 text_pcs.append(int(tok))
-                pc_positions.add(len(kept))
-                continue
-            kept.append(tok)
-        tokens = _drop_noise(kept, pc_positions)
+                marked.append(PC_MARK)
+            else:
+                marked.append(tok)
+        tokens = []
+        pc_positions = set()
+        for tok in _drop_noise(marked):
+            if tok is PC_MARK:
+                pc_positions.add(len(tokens))
+            else:
+                tokens.append(tok)
         col_pc = postcode.translate(FOLD).replace(" ", "")
         col_pcs = [int(col_pc)] if col_pc.isdigit() and len(col_pc) in (4, 5) else []
         col_city = city_key(city) if city else ""
@@ -326,15 +331,16 @@ class Geocoder:
             attempts.append((tokens, [(c, "") for c in sorted(pc_communes)]))
         best = None
         for street_tokens, communes in attempts:
-            found = self._match(street_tokens, communes, pc_communes)
+            found = self._match(street_tokens, communes, pc_communes, pcs=pcs)
             if found and (best is None or found[0] > best[0]):
                 best = found
             if best and best[0] >= 0.82:
                 break
         if best is None or best[0] < 0.85:
             # No commune known, or nothing good in it: the whole base (postcode area first).
-            evidence = {c for c, _ in col_communes} | pc_communes | ({c for c, _ in span[2]} if span else set())
-            found = self._match(tokens if span is None else attempts[0][0], None, pc_communes, evidence)
+            named = {c for c, _ in col_communes} | ({c for c, _ in span[2]} if span else set())
+            evidence = (named | pc_communes, bool(named))
+            found = self._match(tokens if span is None else attempts[0][0], None, pc_communes, evidence, pcs)
             if found and (best is None or found[0] > best[0] + 0.05):
                 best = found
         if best is None or best[0] < 0.5:
@@ -357,19 +363,21 @@ class Geocoder:
         return self.city_index[match[0]] if match else []
 
     def _find_city_span(self, tokens, pc_positions):
-        """The longest commune name at the end, at the start, or next to a postcode."""
+        """A commune name right after a postcode (« 59000 Lille »), else at the end, else before a
+        postcode or at the start; the longest one at the best place."""
         n = len(tokens)
-        best = None
+        best, best_rank = None, None
         for length in range(min(self.city_max_tokens, n - 1), 0, -1):
-            for start in (n - length, 0, *sorted(pc_positions), *(p - length for p in pc_positions)):
+            places = [(p, 3) for p in pc_positions] + [(n - length, 2)]
+            places += [(p - length, 1) for p in pc_positions] + [(0, 1)]
+            for start, priority in places:
                 if start < 0 or start + length > n:
                     continue
                 found = self.city_index.get(" ".join(tokens[start : start + length]))
                 if found:
-                    if best is None or length > best[1] - best[0]:
-                        best = (start, start + length, found)
-            if best:
-                return best
+                    rank = (priority, length)
+                    if best_rank is None or rank > best_rank:
+                        best, best_rank = (start, start + length, found), rank
         return best
 
     def _commune_guess(self, col_communes, span, pc_communes, pcs):
@@ -383,8 +391,8 @@ class Geocoder:
 
     # ------------------------------------------------------------------ street matching
 
-    def _match(self, tokens, communes, pc_communes, evidence=None):
-        number, rep, words = _split_number(tokens)
+    def _match(self, tokens, communes, pc_communes, evidence=None, pcs=()):
+        number, rep, words, lead = _split_number(tokens)
         words = _expand_query(words)
         content = [w for w in words if w not in STOP_WORDS]
         if not content:
@@ -413,7 +421,7 @@ class Geocoder:
         for street_id in candidates:
             best = 0.0
             for name_tokens in self.street_names[street_id]:
-                score = _score(words, query_weights, total_query, name_tokens, memo)
+                score = _score(words, query_weights, total_query, name_tokens, memo, lead)
                 if score > best:
                     best = score
             commune = int(self.street_commune[street_id])
@@ -421,8 +429,11 @@ class Geocoder:
                 best += 0.02
             if pc_communes and commune in pc_communes:
                 best += 0.01
-            if evidence and commune not in evidence:
-                best -= 0.08  # searching the whole base: the commune the query names comes first
+                if self.street_postcode[street_id] in pcs:
+                    best += 0.01  # same name in two former communes of one town: the postcode decides
+            if evidence is not None and commune not in evidence[0]:
+                # Searching the whole base: the commune the query names comes first, its postcode next.
+                best -= 0.2 if evidence[1] else 0.08
             if primary and self.street_names[street_id][0][:1] == (primary,):
                 best += 0.03
             scored.append((best, street_id))
@@ -443,18 +454,20 @@ class Geocoder:
         return min(top_score, 1.0), top_street, number, rep
 
     def _candidates(self, content, commune_ids):
+        """Streets sharing words with the query, best first: exact words count most, close words by
+        their similarity, street types only break ties."""
         hits = defaultdict(float)
         if commune_ids is None:
             lookup = self.global_index
             for tok in content:
                 posting = lookup.get(tok)
                 if posting is None:
-                    posting = self._fuzzy_postings_global(tok)
-                    weight = 0.8
-                else:
-                    weight = 1.0 / (1.0 + len(posting) / 500.0)
+                    for street_id, weight in self._fuzzy_postings_global(tok):
+                        hits[street_id] += weight
+                    continue
                 if len(posting) > 5000:
                     continue
+                weight = 1.0 / (1.0 + len(posting) / 500.0)
                 for street_id in posting:
                     hits[street_id] += weight
         else:
@@ -462,12 +475,13 @@ class Geocoder:
             for commune in commune_ids:
                 for tok in content:
                     posting = index.get((commune, tok))
-                    weight = 1.0 if tok not in TYPE_WORDS else 0.3
                     if posting is None:
                         if tok in TYPE_WORDS or len(tok) < 3:
                             continue
-                        posting = self._fuzzy_postings(tok, commune)
-                        weight = 0.8
+                        for street_id, weight in self._fuzzy_postings(tok, commune):
+                            hits[street_id] += weight
+                        continue
+                    weight = 1.0 if tok not in TYPE_WORDS else 0.1
                     for street_id in posting:
                         hits[street_id] += weight
         if len(hits) > MAX_CANDIDATES:
@@ -477,29 +491,30 @@ class Geocoder:
         return list(hits)
 
     def _fuzzy_postings(self, tok, commune):
+        """(street, weight) for the commune's words close to a word absent from it (a typo)."""
         vocab = self.vocab.get(commune)
         if not vocab:
             return []
         cutoff = 66 if len(tok) <= 3 else 70
-        matches = process.extract(tok, vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
         out = []
-        for word, _score, _i in matches:
-            out.extend(self.index.get((commune, word), ()))
-        # Words cut by the typist (« lzeennes », « marcq e »): a prefix of a street word.
-        if len(tok) >= 4:
+        for word, score, _i in process.extract(tok, vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6):
+            weight = (score / 100.0) ** 3
+            out.extend((street_id, weight) for street_id in self.index.get((commune, word), ()))
+        # Words cut by the typist (« lzeennes », « marcq e », « par » for « parc »): a prefix of a street word.
+        if len(tok) >= 3:
             i = bisect.bisect_left(vocab, tok)
             while i < len(vocab) and vocab[i].startswith(tok):
-                out.extend(self.index.get((commune, vocab[i]), ()))
+                out.extend((street_id, 0.6) for street_id in self.index.get((commune, vocab[i]), ()))
                 i += 1
         return out
 
     def _fuzzy_postings_global(self, tok):
         if len(tok) < 4:
             return []
-        matches = process.extract(tok, self.global_vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3)
         out = []
-        for word, _dist, _i in matches:
-            out.extend(self.global_index.get(word, ()))
+        for word, score, _i in process.extract(tok, self.global_vocab, scorer=fuzz.ratio, score_cutoff=75, limit=3):
+            weight = (score / 100.0) ** 3
+            out.extend((street_id, weight) for street_id in self.global_index.get(word, ()))
         return out
 
     # ------------------------------------------------------------------ addresses
@@ -625,7 +640,7 @@ class Geocoder:
         return out
 
     def _complete(self, tokens, communes, last_is_partial, limit):
-        number, rep, words = _split_number(tokens)
+        number, rep, words, _lead = _split_number(tokens)
         if not words:
             return []
         partial = words[-1] if last_is_partial else ""
@@ -695,9 +710,13 @@ def _similar(a, b):
     return ratio * 0.0095 if ratio else 0.0
 
 
-def _score(words, query_weights, total_query, name_tokens, memo):
-    """Share of the street's name found in the query (mostly) and of the query explained (a little)."""
+def _score(words, query_weights, total_query, name_tokens, memo, lead=0):
+    """Share of the street's name found in the query (mostly) and of the query explained (a little).
+
+    The last `lead` words stood before the house number (« Résidence du Parc, 42 rue… »): a building
+    name more often than the street, so a street found there counts less."""
     used = [0.0] * len(words)
+    building = len(words) - lead
     got = 0.0
     total = 0.0
     for tok in name_tokens:
@@ -715,6 +734,8 @@ def _score(words, query_weights, total_query, name_tokens, memo):
                     sim = memo[key] = _similar(word, tok)
                 if sim > best:
                     best, best_i = sim, i
+        if best_i >= building:
+            best *= 0.6
         if best_i >= 0:
             got += weight * best
             if best > used[best_i]:
@@ -740,7 +761,7 @@ def _expand_query(words):
     return out
 
 
-def _drop_noise(tokens, pc_positions):
+def _drop_noise(tokens):
     """Drop « bât B », « appt 12 », « 2e étage », « chez M. Dupont », « cedex 9 »…"""
     out = []
     i = 0
@@ -748,7 +769,7 @@ def _drop_noise(tokens, pc_positions):
     while i < n:
         tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < n else ""
-        if tok in UNIT_WORDS and nxt and (len(nxt) <= 3 or nxt.isdigit()) and nxt not in TYPE_WORDS:
+        if tok in UNIT_WORDS and nxt and nxt != PC_MARK and (len(nxt) <= 3 or nxt.isdigit()) and nxt not in TYPE_WORDS:
             if tok == "lot" and not nxt.isdigit():
                 out.append(tok)
                 i += 1
@@ -819,9 +840,9 @@ def _split_number(tokens):
         words = tokens[:pos] + tokens[pos + skip :]
         if pos > 0 and pos + skip < n:
             # « Résidence les Lilas 18 rue Roger » : what comes before the number is a building name.
-            words = tokens[pos + skip :] + tokens[:pos]
-        return number, rep, words
-    return None, "", tokens
+            return number, rep, tokens[pos + skip :] + tokens[:pos], pos
+        return number, rep, words, 0
+    return None, "", tokens, 0
 
 
 def _number_positions(tokens):
@@ -845,6 +866,7 @@ def _number_positions(tokens):
 
 
 MAX_CANDIDATES = 15
+PC_MARK = "\x00"  # where a postcode stood in the query
 REPS_SHORT = frozenset({"b", "t", "q", "c", "a", "bis", "ter", "quater"})
 
 

@@ -91,7 +91,7 @@ NAME_ABBREVIATIONS = {
     "general": ("gal", "gen", "gl", "genl"),
     "marechal": ("mal", "mar", "marech", "mchl"),
     "commandant": ("cdt", "cmdt", "cmt", "comdt"),
-    "capitaine": ("cne", "cap", "capit", "cpt"),
+    "capitaine": ("cne", "cap", "capit", "cpt", "capt", "cap"),
     "colonel": ("col", "cel"),
     "lieutenant": ("lt", "ltn", "lieut"),
     "docteur": ("dr", "doct", "doc"),
@@ -138,7 +138,7 @@ _NAME_ABBREV = {
 }
 _NAME_ABBREV.update({"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"})
 # Ambiguous short ones (« n », « d », « m », « pt », « ter »…) are only expanded by the street-type rule.
-for _ambiguous in ("me", "am", "cap", "com", "art", "pres", "doc", "dep", "nat", "gr", "fr", "ind", "cent", "pr"):
+for _ambiguous in ("me", "am", "cap", "com", "art", "pres", "doc", "dep", "nat", "gr", "fr", "ind", "cent"):
     _NAME_ABBREV.pop(_ambiguous, None)
 
 TYPE_WORDS = frozenset(STREET_TYPES)
