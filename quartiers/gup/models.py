@@ -235,8 +235,14 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["qpv", "status"], name="gup_report_qpv_status"),
             models.Index(fields=["epci", "status"], name="gup_report_epci_status"),
+            # Medians walk these in order (LIMIT/OFFSET), per group and per territory filter.
             models.Index(fields=["manager", "resolution_seconds"], name="gup_report_manager_res"),
             models.Index(fields=["category", "resolution_seconds"], name="gup_report_category_res"),
+            models.Index(fields=["epci", "manager", "resolution_seconds"], name="gup_report_epci_manager_res"),
+            models.Index(fields=["epci", "category", "resolution_seconds"], name="gup_report_epci_cat_res"),
+            models.Index(fields=["qpv", "manager", "resolution_seconds"], name="gup_report_qpv_manager_res"),
+            models.Index(fields=["qpv", "category", "resolution_seconds"], name="gup_report_qpv_cat_res"),
+            models.Index(fields=["status", "deadline"], name="gup_report_late"),
             models.Index(fields=["category", "status", "lat"], name="gup_report_nearby"),
         ]
 
@@ -274,6 +280,34 @@ class Report(models.Model):
     def deadline_for(category, created_at):
         days = CATEGORIES.get(category, CATEGORIES["autre"])[2]
         return (created_at + timedelta(days=days)).date()
+
+
+class ReportStat(models.Model):
+    """Report counts per quartier × manager × category × year, one column per status.
+
+    Kept up to date by the services (each creation and transition moves one unit) and rebuilt by
+    `services.rebuild_stats()` after bulk loads: dashboards sum a few thousand rows instead of
+    counting every report.
+    """
+
+    qpv = models.ForeignKey(QPV, null=True, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    epci = models.ForeignKey(EPCI, null=True, on_delete=models.CASCADE, related_name="+")
+    manager = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=30)
+    year = models.PositiveSmallIntegerField()
+    nouveau = models.PositiveIntegerField(default=0)
+    transmis = models.PositiveIntegerField(default=0)
+    pris_en_charge = models.PositiveIntegerField(default=0)
+    resolu = models.PositiveIntegerField(default=0)
+    rejete = models.PositiveIntegerField(default=0)
+    redirige = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["epci", "year"], name="gup_stat_epci_year")]
+
+    def __str__(self):
+        return f"{self.qpv_id}/{self.manager_id}/{self.category}/{self.year}"
 
 
 def photo_path(instance, filename):

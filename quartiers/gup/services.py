@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 from shapely import wkb
@@ -28,6 +29,7 @@ from quartiers.gup.models import (
     ManagerArea,
     Photo,
     Report,
+    ReportStat,
     Status,
     StatusChange,
 )
@@ -267,6 +269,7 @@ def create_report(
         status = Status.NOUVEAU if routing.to_coordinator else Status.TRANSMIS
         report.status = status
         report.save(update_fields=["reference", "status"])
+        _move_stat(None, None, report)
         StatusChange.objects.create(
             report=report,
             from_status="",
@@ -329,6 +332,7 @@ def transition(actor, report, verb, motif="", manager=None, now=None):
         if locked.status != report.status:
             raise GupError("Le signalement vient d'être modifié par quelqu'un d'autre : rechargez la page.")
         previous_status, previous_manager = locked.status, locked.manager
+        previous_key = _stat_key(locked)
         locked.status = target
         locked.status_changed_at = now
         if needs_manager:
@@ -338,6 +342,7 @@ def transition(actor, report, verb, motif="", manager=None, now=None):
             locked.resolved_at = now
             locked.resolution_seconds = max(0, int((now - locked.created_at).total_seconds()))
         locked.save()
+        _move_stat(previous_key, previous_status, locked)
         StatusChange.objects.create(
             report=locked,
             from_status=previous_status,
@@ -376,6 +381,48 @@ def follow(actor, report, on=True):
             Follower.objects.get_or_create(report=report, user=actor)
         else:
             Follower.objects.filter(report=report, user=actor).delete()
+
+
+# ---------------------------------------------------------------- pre-aggregated counts
+
+
+def _stat_key(report):
+    return {
+        "qpv_id": report.qpv_id,
+        "commune_id": report.commune_id,
+        "epci_id": report.epci_id,
+        "manager_id": report.manager_id,
+        "category": report.category,
+        "year": timezone.localtime(report.created_at).year,
+    }
+
+
+def _bump(key, status, sign):
+    row, _created = ReportStat.objects.get_or_create(**key)
+    ReportStat.objects.filter(pk=row.pk).update(**{status: F(status) + sign})
+
+
+def _move_stat(before_key, before_status, report):
+    """One report changed manager and/or status: move its unit between counters (inside the transaction)."""
+    if before_key is not None:
+        _bump(before_key, before_status, -1)
+    _bump(_stat_key(report), report.status, +1)
+
+
+def rebuild_stats():
+    """Recount everything (after bulk loads: the demo, the benchmark). Returns the number of rows."""
+    from django.db.models.functions import ExtractYear
+
+    with transaction.atomic():
+        ReportStat.objects.all().delete()
+        rows = (
+            Report.objects.order_by()
+            .annotate(year=ExtractYear("created_at"))
+            .values("qpv_id", "commune_id", "epci_id", "manager_id", "category", "year")
+            .annotate(**{s: Count("pk", filter=Q(status=s)) for s in Status.values})
+        )
+        ReportStat.objects.bulk_create([ReportStat(**row) for row in rows], batch_size=2000)
+    return ReportStat.objects.count()
 
 
 # ---------------------------------------------------------------- notifications

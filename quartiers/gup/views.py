@@ -352,16 +352,9 @@ def map_data(request, code):
     )
 
 
-def _dashboard_scope(request):
-    qs = _filtered_reports(request)
-    if request.GET.get("annee", "").isdigit():
-        qs = qs.filter(created_at__year=int(request.GET["annee"]))
-    return qs
-
-
 def dashboard(request):
     authorize(request.user, "view", None)
-    figures = stats.dashboard(_dashboard_scope(request))
+    figures = stats.dashboard(request.GET)
     query = request.GET.urlencode()
     return render(
         request,
@@ -377,7 +370,7 @@ def dashboard(request):
 
 def dashboard_export(request):
     authorize(request.user, "view", None)
-    figures = stats.dashboard(_dashboard_scope(request))
+    figures = stats.dashboard(request.GET)
     rows = [dict(r, groupe="Gestionnaire") for r in figures["per_manager"]] + [
         dict(r, groupe="Catégorie") for r in figures["per_category"]
     ]
