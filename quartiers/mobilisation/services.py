@@ -56,13 +56,36 @@ def consolidation(contracts, measures=None):
                 # Several roll-outs of one measure in one contract add up only when the indicator allows it.
                 cell.value = (cell.value or 0) + value if cell.summable else value
     rows = [(contract, [cells.get((contract.pk, m.pk)) for m in measures]) for contract in contracts]
+    posts = funded_posts_by_contract([c.code for c in contracts if c.code])
     totals = []
     for index, measure in enumerate(measures):
         column = [row_cells[index] for _c, row_cells in rows if row_cells[index] is not None]
         summable = measure.summable and all(c.summable for c in column)
         values = [c.value for c in column if c.value is not None]
         totals.append(sum(values, Decimal(0)) if summable and values else None)
-    return {"measures": measures, "rows": rows, "totals": totals}
+    programmes = ("adultes_relais", "fonjep")
+    post_rows = [{p: posts.get(contract.code, {}).get(p, 0) for p in programmes} for contract in contracts]
+    post_totals = {p: sum(r[p] for r in post_rows) for p in programmes}
+    return {
+        "measures": measures,
+        "rows": rows,
+        "totals": totals,
+        "columns": list(zip(measures, totals, strict=True)),
+        "lines": [(contract, row_cells, post_rows[i]) for i, (contract, row_cells) in enumerate(rows)],
+        "post_totals": post_totals,
+    }
+
+
+def funded_posts_by_contract(codes):
+    """Funded posts of 2025 (ANCT data) per contract code and programme: one query."""
+    from django.db.models import Count
+
+    from quartiers.contracts.models import FundedPost
+
+    result = defaultdict(dict)
+    for row in FundedPost.objects.filter(code_cv__in=codes).values("code_cv", "programme").annotate(n=Count("id")):
+        result[row["code_cv"]][row["programme"]] = row["n"]
+    return result
 
 
 def consolidation_table(contracts, measures=None):
@@ -76,12 +99,14 @@ def consolidation_table(contracts, measures=None):
     for index, measure in enumerate(data["measures"]):
         columns.append((f"{measure.title} — statut", _cell_accessor(index, "status_label")))
         columns.append((f"{measure.title} — {measure.indicator_unit}", _cell_accessor(index, "value")))
-    return data["rows"], columns
+    columns.append(("Postes adultes-relais financés 2025 (ANCT)", lambda r: r[2]["adultes_relais"]))
+    columns.append(("Postes FONJEP financés 2025 (ANCT)", lambda r: r[2]["fonjep"]))
+    return data["lines"], columns
 
 
 def _cell_accessor(index, attribute):
-    def accessor(row):
-        cell = row[1][index]
+    def accessor(line):
+        cell = line[1][index]
         return getattr(cell, attribute) if cell is not None else ""
 
     return accessor

@@ -57,11 +57,13 @@ def test_consolidation_page_and_export(world, login):
     client = login(world.users["lecteur"])
     page = _text(client.get(reverse("mobilisation:consolidation") + "?region=32"))
     assert "Contrat de ville de Calais (test)" in page
-    assert "non additionnable ou sans valeur" in page
+    assert "non additionnable" in page  # cités éducatives: a rate
+    assert "Postes FONJEP financés en 2025" in page
     csv = client.get(reverse("mobilisation:consolidation") + "?region=32&format=csv").content.decode("utf-8-sig")
     header, row = csv.splitlines()[:2]
     assert "Emplois francs — embauches" in header
     assert "CN06207M" in row and "97" in row
+    assert "Postes adultes-relais financés 2025 (ANCT)" in header
     assert client.get(reverse("mobilisation:consolidation") + "?region=99").status_code == 404
 
 
