@@ -112,7 +112,8 @@ class StreamTable:
             yield from self._xlsx_records()
             return
         csv.field_size_limit(MAX_FIELD)
-        with open(self.path, encoding=self.encoding, newline="") as fh:
+        with open(self.path, "rb") as raw, io.TextIOWrapper(raw, encoding=self.encoding, newline="") as fh:
+            self._raw = raw  # its position (read-ahead included) drives progress bars
             reader = csv.reader(fh, delimiter=self.delimiter)
             number = 0
             try:
@@ -132,6 +133,13 @@ class StreamTable:
                 yield number, [_xlsx_str(v) for v in values]
         finally:
             wb.close()
+
+    def bytes_read(self):
+        raw = getattr(self, "_raw", None)
+        try:
+            return raw.tell() if raw is not None else 0
+        except (ValueError, OSError):
+            return self.path.stat().st_size
 
     def count(self):
         """Number of records (a full streaming pass; also surfaces unreadable lines before any work)."""

@@ -1,0 +1,128 @@
+"""`quartiers eligibilite IN.csv -o OUT.csv`: QPV eligibility of a whole file, however large, on this machine."""
+
+import os
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quartiers.core.tabular import TabularError
+from quartiers.geocoding import eligibility, spatial
+from quartiers.geocoding.eligibility_batch import run_table
+from quartiers.geocoding.eligibility_files import StreamTable
+
+OPTIONS = {
+    "adresse": "--adresse",
+    "numero": "--numero",
+    "code_postal": "--code-postal",
+    "commune": "--commune",
+    "lon": "--lon",
+    "lat": "--lat",
+}
+
+
+class Progress:
+    """A one-line progress bar on stderr (percent of the file read, rows, rows per second)."""
+
+    def __init__(self, table, stream, enabled=True):
+        self.table, self.stream, self.enabled = table, stream, enabled  # stream: the command's OutputWrapper
+        self.size = max(1, table.path.stat().st_size)
+        self.started = time.monotonic()
+
+    def __call__(self, done, summary, names):
+        if not self.enabled:
+            return
+        fraction = 1.0 if self.table.xlsx else min(1.0, self.table.bytes_read() / self.size)
+        width = 30
+        filled = int(fraction * width)
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        self.stream.write(
+            ending="",
+            msg=f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f} % — {done} lignes, "
+            f"{summary['en_qpv']} en QPV, {rate:,.0f} lignes/s".replace(",", " "),
+        )
+        self.stream.flush()
+
+    def close(self):
+        if self.enabled:
+            self.stream.write("")
+
+
+class Command(BaseCommand):
+    help = (
+        "Dit pour chaque adresse d'un fichier CSV ou XLSX si elle est dans un QPV (géocodage hors ligne). "
+        "Les colonnes d'adresse sont reconnues par leur nom (adresse, numero, voie, code_postal, cp, commune, "
+        "ville…) ou indiquées par les options. Le fichier est lu en flux : pas de limite de taille."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier", help="Fichier CSV (tout encodage, séparateur détecté) ou XLSX")
+        parser.add_argument("-o", "--sortie", required=True, help="Fichier CSV résultat (UTF-8, « ; »)")
+        for key, flag in OPTIONS.items():
+            parser.add_argument(flag, dest=key, default=None, help=f"Nom de la colonne « {key} »")
+        parser.add_argument("--generation", type=int, default=None, help="Géographie (2015 ou 2024)")
+        parser.add_argument("--separateur", default=None, help="Séparateur du CSV d'entrée (détecté sinon)")
+        parser.add_argument("--sans-progression", action="store_true", help="Pas de barre de progression")
+
+    def handle(self, *args, **options):
+        source = Path(options["fichier"])
+        target = Path(options["sortie"])
+        if not source.exists():
+            raise CommandError(f"Fichier introuvable : {source}")
+        try:
+            table = StreamTable(source, delimiter=options["separateur"])
+        except TabularError as exc:
+            raise CommandError(str(exc)) from None
+        mapping = self._mapping(table.headers, options)
+        generation = self._generation(options["generation"])
+        partial = target.with_name(target.name + ".part")
+        progress = Progress(table, self.stderr, enabled=not options["sans_progression"])
+        try:
+            with open(partial, "wb") as out:
+                summary = run_table(table, mapping, generation, out, on_chunk=progress)
+        except TabularError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"{exc} Aucun résultat n'a été écrit.") from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        finally:
+            progress.close()
+        os.replace(partial, target)
+        self.stdout.write(
+            f"{summary['lignes']} lignes : {summary['en_qpv']} en QPV, {summary['hors_qpv']} hors QPV, "
+            f"{summary['non_determine']} non déterminées (voir la colonne statut). Résultat : {target}"
+        )
+        for statut, n in sorted(summary["par_statut"].items(), key=lambda item: -item[1]):
+            self.stdout.write(f"  {statut} : {n} ({eligibility.STATUTS.get(statut, statut)})")
+
+    def _mapping(self, headers, options):
+        mapping = eligibility.detect_columns(headers)
+        for key in OPTIONS:
+            if options.get(key):
+                if options[key] not in headers:
+                    raise CommandError(
+                        f"Colonne « {options[key]} » absente du fichier. Colonnes : {', '.join(headers)}."
+                    )
+                mapping[key] = options[key]
+        if not (mapping.get("adresse") or mapping.get("commune") or (mapping.get("lon") and mapping.get("lat"))):
+            raise CommandError(
+                "Aucune colonne d'adresse reconnue : indiquez-la avec --adresse (et --code-postal, --commune). "
+                f"Colonnes du fichier : {', '.join(headers)}."
+            )
+        self.stderr.write("Colonnes utilisées : " + ", ".join(f"{k} = « {v} »" for k, v in mapping.items()))
+        return mapping
+
+    def _generation(self, requested):
+        loaded = spatial.get_index().loaded
+        if not loaded:
+            self.stderr.write(
+                "Attention : aucun contour de QPV n'est chargé (quartiers import-qpv --officiel) ; "
+                "les adresses seront géocodées sans QPV (statut contours_manquants)."
+            )
+            return requested
+        if requested and requested not in loaded:
+            raise CommandError(
+                f"Géographie {requested} non chargée ; géographies disponibles : {', '.join(map(str, loaded))}."
+            )
+        return requested or max(loaded)
