@@ -47,13 +47,17 @@ def _confirmed_count(meeting):
     return meeting.registrations.filter(status=Status.CONFIRMED).count()
 
 
-def register(meeting, member, actor):
-    """Register `member`: a seat if one is free, else the waiting list. Returns the registration."""
+def register(meeting, member, actor, by_organiser=False):
+    """Register `member`: a seat if one is free, else the waiting list. Returns the registration.
+
+    The organisers (`by_organiser`) may register someone after the date or while registrations are
+    closed, e.g. a member without an account, or who came without registering (for the attendance sheet).
+    """
     if member is None or not member.active or member.network_id != meeting.network_id:
         raise NetworkError("Seuls les membres du réseau peuvent s'inscrire à cette rencontre.")
-    if meeting.is_past:
+    if meeting.is_past and not by_organiser:
         raise NetworkError("Cette rencontre a déjà eu lieu : les inscriptions sont closes.")
-    if not meeting.registrations_open:
+    if not meeting.registrations_open and not by_organiser:
         raise NetworkError("Les inscriptions à cette rencontre ne sont pas ouvertes.")
     with transaction.atomic():
         meeting = _locked(meeting)
@@ -77,6 +81,8 @@ def cancel(registration, actor):
     meeting = registration.meeting
     if meeting.is_past:
         raise NetworkError("Cette rencontre a déjà eu lieu : l'inscription ne peut plus être annulée.")
+    if registration.attendance:
+        raise NetworkError("L'émargement de cette inscription est déjà renseigné : elle ne peut plus être annulée.")
     if registration.status == Status.CANCELLED:
         raise NetworkError("Cette inscription est déjà annulée.")
     with transaction.atomic():

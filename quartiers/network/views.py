@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -82,6 +83,12 @@ def _qpv_url(code):
         return ""
 
 
+def _export_query(request):
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
+
+
 def _upcoming_with_counts(meetings):
     return meetings.upcoming().with_counts().select_related("network", "organiser")
 
@@ -117,10 +124,25 @@ def detail(request, slug):
     return render(request, "network/detail.html", context)
 
 
+DIRECTORY_COLUMNS = [
+    ("Nom", "full_name"),
+    ("Organisation", "organisation.name"),
+    ("Type d'organisation", lambda m: m.organisation.get_kind_display() if m.organisation_id else ""),
+    ("Fonction", "function"),
+    ("Territoire", lambda m: m.territory.nom if m.territory else ""),
+]
+CONTACT_COLUMNS = [("E-mail", "contact_email"), ("Téléphone", "phone")]
+
+
 def directory(request, slug):
     network = _network(request, slug)
     form = DirectoryFilterForm(request.GET or None, network=network)
     members = form.filter(network.members.active().for_directory())
+    show_contacts = can(request.user, "view", network.contacts)
+    fmt = request.GET.get("format")
+    if fmt:
+        columns = DIRECTORY_COLUMNS + (CONTACT_COLUMNS if show_contacts else [])
+        return export_response(members, columns, f"annuaire-{network.slug}", fmt)
     return render(
         request,
         "network/directory.html",
@@ -128,7 +150,8 @@ def directory(request, slug):
             "network": network,
             "form": form,
             "members": members,
-            "show_contacts": can(request.user, "view", network.contacts),
+            "show_contacts": show_contacts,
+            "export_query": _export_query(request),
             "can_manage": can(request.user, "change", network),
         },
     )
@@ -149,9 +172,24 @@ def member_add(request, slug):
 # ---- Meetings ----
 
 
+MEETING_COLUMNS = [
+    ("Date", lambda m: timezone.localtime(m.starts_at)),
+    ("Rencontre", "title"),
+    ("Lieu", "place"),
+    ("Organisateur", "organiser.name"),
+    ("Inscrits", "confirmed_count"),
+    ("Liste d'attente", "waiting_count"),
+    ("Capacité", "capacity"),
+]
+
+
 def meeting_list(request, slug):
     network = _network(request, slug)
     meetings = network.meetings.all()
+    fmt = request.GET.get("format")
+    if fmt:
+        rows = meetings.with_counts().select_related("organiser").order_by("-starts_at")
+        return export_response(rows, MEETING_COLUMNS, f"rencontres-{network.slug}", fmt)
     return render(
         request,
         "network/meeting_list.html",
@@ -336,8 +374,37 @@ def attendance(request, pk):
             "meeting": meeting,
             "registrations": registrations,
             "choices": Registration.Attendance.choices,
+            "not_registered": meeting.network.members.active().exclude(pk__in=registrations.values("member_id")),
         },
     )
+
+
+@require_POST
+def registration_add(request, pk):
+    meeting = _meeting(request, pk, "change")
+    member = meeting.network.members.active().filter(pk=request.POST.get("member") or 0).first()
+    try:
+        registration = services.register(meeting, member, request.user, by_organiser=True)
+    except NetworkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{registration.member} : {registration.get_status_display().lower()}.")
+    return redirect("network:attendance", meeting.pk)
+
+
+@require_POST
+def registration_cancel(request, pk):
+    registration = get_object_or_404(Registration.objects.select_related("meeting__network", "member"), pk=pk)
+    meeting = registration.meeting
+    authorize(request.user, "change", meeting)
+    try:
+        promoted = services.cancel(registration, request.user)
+    except NetworkError as exc:
+        messages.error(request, str(exc))
+    else:
+        note = f" {promoted.member} passe de la liste d'attente aux inscrits." if promoted else ""
+        messages.success(request, f"L'inscription de {registration.member} est annulée.{note}")
+    return redirect("network:attendance", meeting.pk)
 
 
 def minutes(request, pk):

@@ -98,3 +98,23 @@ CASES = [
     ),
     Case("network:axis_note", MANAGE_POST, args=_axis, method="post", data={"date": "2026-11-26", "text": "Suivi"}),
 ]
+
+
+def _registration(w):
+    from quartiers.network.models import Registration
+
+    return [Registration.objects.create(meeting=make_meeting(w), member=member(w, "lecteur")).pk]
+
+
+CASES += [
+    Case("network:directory", VIEWERS, args=_slug, query="?format=csv", label="export de l'annuaire"),
+    Case("network:meeting_list", VIEWERS, args=_slug, query="?format=xlsx", label="export des rencontres"),
+    Case(
+        "network:registration_add",
+        MANAGE_POST,
+        args=_meeting,
+        method="post",
+        data=lambda w: {"member": member(w, "partenaire").pk},
+    ),
+    Case("network:registration_cancel", MANAGE_POST, args=_registration, method="post"),
+]

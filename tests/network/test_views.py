@@ -4,6 +4,7 @@ import io
 import zipfile
 from datetime import timedelta
 
+import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -308,3 +309,52 @@ def test_upcoming_and_past_lists(world, login):
     assert [m.title for m in response.context["upcoming"]] == ["À venir"]
     assert [m.title for m in response.context["past"]] == ["Passée"]
     assert timezone.now() - timedelta(days=6) < response.context["past"][0].starts_at
+
+
+def test_directory_export_has_contacts_for_members_only(world, login):
+    make_network(world)
+    url = reverse("network:directory", args=[SLUG]) + "?type=bailleur&format=csv"
+    csv = login(world.users["chef"]).get(url).content.decode("utf-8")
+    lines = csv.strip().splitlines()
+    assert lines[0] == "\ufeffNom;Organisation;Type d'organisation;Fonction;Territoire;E-mail;Téléphone"
+    assert len(lines) == 2 and "partenaire@exemple.test" in lines[1]
+    hidden = login(_other_chef_of_calais(world)).get(url).content.decode("utf-8")
+    assert "E-mail" not in hidden and "partenaire@exemple.test" not in hidden
+    assert login(world.users["chef"]).get(url.replace("csv", "odt")).status_code == 400
+
+
+def test_meeting_list_export(world, login):
+    meeting = make_meeting(world, capacity=10, title="=Rencontre piégée")
+    services.register(meeting, member(world, "chef"), None)
+    csv = login(world.users["chef"]).get(reverse("network:meeting_list", args=[SLUG]) + "?format=csv")
+    text = csv.content.decode("utf-8")
+    assert "'=Rencontre piégée;Calais;IREV (test);1;0;10" in text
+
+
+def test_organiser_registers_a_member_without_account_even_after_the_date(world, login):
+    meeting = make_meeting(world, days=-1, registrations_open=False)
+    without_account = NetworkMember.objects.create(network=make_network(world), full_name="Sans compte")
+    client = login(world.users["chef"])
+    client.post(reverse("network:registration_add", args=[meeting.pk]), {"member": without_account.pk})
+    assert meeting.registrations.get().member == without_account
+    response = client.post(reverse("network:registration_add", args=[meeting.pk]), {"member": "999999"})
+    assert _messages(response)[-1] == "Seuls les membres du réseau peuvent s'inscrire à cette rencontre."
+    assert meeting.registrations.count() == 1
+
+
+def test_organiser_cancels_a_registration_and_the_waiting_list_moves_up(world, login):
+    meeting = make_meeting(world, capacity=1)
+    seated = services.register(meeting, member(world, "chef"), None)
+    services.register(meeting, member(world, "lecteur"), None)
+    response = login(world.users["chef"]).post(reverse("network:registration_cancel", args=[seated.pk]))
+    assert "passe de la liste d'attente aux inscrits" in _messages(response)[-1]
+    assert meeting.registrations.get(status="inscrit").member == member(world, "lecteur")
+
+
+def test_a_signed_registration_cannot_be_cancelled(world):
+    meeting = make_meeting(world)
+    registration = services.register(meeting, member(world, "chef"), None)
+    services.set_attendance(meeting, {registration.pk: "present"}, None)
+    registration.refresh_from_db()
+    with pytest.raises(services.NetworkError, match="émargement"):
+        services.cancel(registration, None)
