@@ -86,11 +86,14 @@ def add_commune_population():
         if len(q.communes.all()) == 1
     }
     values = IndicatorValue.objects.filter(indicator__code="pop_com", level="qpv", code__in=single)
-    rows = [
-        IndicatorValue(indicator=pop_mun, level="commune", code=single[v.code], valeur=v.valeur, annee=v.annee)
+    rows = {
+        single[v.code]: IndicatorValue(
+            indicator=pop_mun, level="commune", code=single[v.code], valeur=v.valeur, annee=v.annee
+        )
         for v in values
         if v.valeur is not None
-    ]
+    }  # several QPVs of one commune carry the same commune population
+    rows = list(rows.values())
     IndicatorValue.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["indicator", "level", "code"], update_fields=["valeur", "annee"]
     )

@@ -77,6 +77,7 @@ def _read_json(path):
 def _upsert(model, objects, update_fields, report):
     """Insert or update `objects` by primary key in batches; counts created vs updated."""
     pk_name = model._meta.pk.name
+    objects = list({o.pk: o for o in objects}.values())  # PostgreSQL refuses a key twice in one upsert
     existing = set(model.objects.filter(pk__in=[o.pk for o in objects]).values_list("pk", flat=True))
     report.created += sum(1 for o in objects if o.pk not in existing)
     report.updated += sum(1 for o in objects if o.pk in existing)
@@ -657,6 +658,7 @@ def _indicator_definitions(columns, definitions, source_label, annees):
 
 
 def _save_values(values):
+    values = list({(v.indicator_id, v.level, v.code): v for v in values}.values())  # a code twice: last row wins
     for start in range(0, len(values), BATCH):
         IndicatorValue.objects.bulk_create(
             values[start : start + BATCH],

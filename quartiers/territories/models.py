@@ -303,7 +303,7 @@ class Label(models.Model):
         CITE_EMPLOI = "cite_emploi", "cité de l'emploi"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    code = models.CharField(max_length=20, unique=True)
+    code = models.CharField(max_length=80, unique=True)
     nom = models.CharField(max_length=200)
     communes = models.ManyToManyField(Commune, related_name="labels", blank=True)
 
