@@ -2,7 +2,7 @@ from django import forms
 
 from quartiers.accounts.models import Organisation
 
-from .models import Commitment
+from .models import Amendment, Commitment
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERROR = "Date invalide : utilisez le format jj/mm/aaaa."
@@ -162,3 +162,30 @@ class EvidenceForm(forms.Form):
         label="Fichier (PDF, image ou document bureautique, 10 Mo au plus)",
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
     )
+
+
+class AmendmentForm(forms.Form):
+    kind = forms.ChoiceField(label="Type d'avenant", choices=Amendment.Kind.choices)
+    title = forms.CharField(label="Intitulé", max_length=200, error_messages={"required": "Donnez un intitulé."})
+    signed_on = date_field("Date de signature", required=False)
+    changes = forms.CharField(label="Ce qu'il change", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    signatories = forms.ModelMultipleChoiceField(
+        label="Signataires de l'avenant",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatories"].queryset = Organisation.objects.filter(signed_contracts__contract=contract)
+
+
+class SignatoryForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.all(),
+        error_messages={"required": "Choisissez l'organisation signataire."},
+    )
+    role = forms.CharField(label="Qualité", max_length=120, required=False)
+    signed_on = date_field("Date de signature", required=False)

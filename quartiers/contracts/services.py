@@ -245,3 +245,30 @@ def posts_by_structure(code_cv):
         .annotate(posts=Count("id"), total=Sum("amount"))
         .order_by("programme", "structure")
     )
+
+
+# ---- Contract structure and revisions ----
+
+
+@transaction.atomic
+def create_amendment(actor, contract, *, kind, title, signed_on=None, changes="", signatories=()):
+    """An avenant (PERR 2019, prolongation, other) with its signatories and what it changes."""
+    from .models import Amendment
+
+    amendment = Amendment(contract=contract, kind=kind, title=title, signed_on=signed_on, changes=changes)
+    amendment.full_clean()
+    amendment.save()
+    amendment.signatories.set(signatories)
+    audit.record(actor, "avenant enregistré", contract, {"avenant": title, "type": kind})
+    return amendment
+
+
+@transaction.atomic
+def add_signatory(actor, contract, *, organisation, signed_on=None, role=""):
+    from .models import Signatory
+
+    if Signatory.objects.filter(contract=contract, organisation=organisation).exists():
+        raise ValidationError({"organisation": "Cette organisation est déjà signataire du contrat."})
+    signatory = Signatory.objects.create(contract=contract, organisation=organisation, signed_on=signed_on, role=role)
+    audit.record(actor, "signataire ajouté", contract, {"organisation": organisation.name})
+    return signatory

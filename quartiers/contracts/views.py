@@ -11,7 +11,15 @@ from quartiers.core.permissions import authorize, can
 
 from . import services
 from .charts import indicator_svg
-from .forms import CommitmentForm, EvidenceForm, IndicatorForm, MeasurementForm, StatusForm
+from .forms import (
+    AmendmentForm,
+    CommitmentForm,
+    EvidenceForm,
+    IndicatorForm,
+    MeasurementForm,
+    SignatoryForm,
+    StatusForm,
+)
 from .models import Commitment, Contract, Indicator, Objective
 
 CONTRACT_COLUMNS = [
@@ -186,6 +194,52 @@ def commitment_create(request, pk):
             messages.success(request, "Engagement enregistré.")
             return redirect("contracts:commitment_detail", commitment.pk)
     return render(request, "contracts/commitment_form.html", {"contract": contract, "form": form}, status=_status(form))
+
+
+def amendment_create(request, pk):
+    contract = _contract(request, pk)
+    authorize(request.user, "change", contract)
+    form = AmendmentForm(request.POST or None, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        services.create_amendment(request.user, contract, **form.cleaned_data)
+        messages.success(request, "Avenant enregistré.")
+        return redirect("contracts:detail", contract.pk)
+    return render(
+        request,
+        "contracts/simple_form.html",
+        {
+            "contract": contract,
+            "form": form,
+            "title": "Nouvel avenant",
+            "submit": "Enregistrer l'avenant",
+        },
+        status=_status(form),
+    )
+
+
+def signatory_add(request, pk):
+    contract = _contract(request, pk)
+    authorize(request.user, "change", contract)
+    form = SignatoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_signatory(request.user, contract, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Signataire ajouté.")
+            return redirect("contracts:detail", contract.pk)
+    return render(
+        request,
+        "contracts/simple_form.html",
+        {
+            "contract": contract,
+            "form": form,
+            "title": "Ajouter un signataire",
+            "submit": "Ajouter le signataire",
+        },
+        status=_status(form),
+    )
 
 
 def _commitment(request, pk):

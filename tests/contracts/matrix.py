@@ -60,6 +60,22 @@ CASES = [
     Case("contracts:pdf", MEMBERS, args=_contract),
     Case("contracts:commitment_create", CHEF_FORM, args=_contract, label="GET contracts:commitment_create"),
     Case("contracts:commitment_create", CHEF_ONLY, args=_contract, method="post", data=_new_commitment),
+    Case("contracts:amendment_create", CHEF_FORM, args=_contract, label="GET contracts:amendment_create"),
+    Case(
+        "contracts:amendment_create",
+        CHEF_ONLY,
+        args=_contract,
+        method="post",
+        data={"kind": "perr_2019", "title": "PERR", "signed_on": "12/12/2019"},
+    ),
+    Case("contracts:signatory_add", CHEF_FORM, args=_contract, label="GET contracts:signatory_add"),
+    Case(
+        "contracts:signatory_add",
+        CHEF_ONLY,
+        args=_contract,
+        method="post",
+        data=lambda w: {"organisation": w.orgs["bailleur"].pk, "signed_on": "01/03/2024"},
+    ),
     Case("contracts:commitment_detail", MEMBERS, args=_bailleur),
     Case(
         "contracts:commitment_status",

@@ -257,3 +257,39 @@ def test_query_counts_do_not_grow(world, login):
     many = [_count(client, url) for url in urls]
     assert few == many
     assert max(few) < 25, few
+
+
+def test_amendment_with_signatories(world, login):
+    from quartiers.contracts.models import Amendment
+
+    contract = make_contract(world)
+    client = login(world.users["chef"])
+    url = reverse("contracts:amendment_create", args=[contract.pk])
+    response = client.post(url, {"kind": "perr_2019", "title": "PERR", "signed_on": "2019-13-45"})
+    assert response.status_code == 400 and "Date invalide" in _text(response)
+    assert not Amendment.objects.exists()
+    client.post(
+        url,
+        {
+            "kind": "perr_2019",
+            "title": "PERR",
+            "signed_on": "12/12/2019",
+            "changes": "Révision",
+            "signatories": [world.orgs["agglo"].pk],
+        },
+    )
+    amendment = Amendment.objects.get()
+    assert amendment.signed_on == dt.date(2019, 12, 12)
+    assert list(amendment.signatories.all()) == [world.orgs["agglo"]]
+    assert "Protocole d'engagements renforcés et réciproques (2019)" in _text(
+        client.get(reverse("contracts:detail", args=[contract.pk]))
+    )
+
+
+def test_signatory_twice_is_refused(world, login):
+    contract = make_contract(world)
+    response = login(world.users["chef"]).post(
+        reverse("contracts:signatory_add", args=[contract.pk]), {"organisation": world.orgs["agglo"].pk}
+    )
+    assert response.status_code == 400
+    assert "Cette organisation est déjà signataire du contrat." in _text(response)
