@@ -22,12 +22,14 @@ How a query is read (each step is a few dict look-ups; no step scans the whole b
 """
 
 import bisect
+import heapq
 import re
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -394,6 +396,7 @@ class Geocoder:
     def _match(self, tokens, communes, pc_communes, evidence=None, pcs=()):
         number, rep, words, lead = _split_number(tokens)
         words = _expand_query(words)
+        soft = _building_words(words, lead)
         content = [w for w in words if w not in STOP_WORDS]
         if not content:
             return None
@@ -409,10 +412,11 @@ class Geocoder:
                     old_wanted[commune] = set()
                 if old:
                     old_wanted[commune].add(old)
-        candidates = self._candidates(content, commune_ids)
+        factors = [0.5 if i in soft else 1.0 for i, w in enumerate(words) if w not in STOP_WORDS]
+        candidates = self._candidates(content, commune_ids, factors)
         if not candidates:
             return None
-        query_weights = [_weight(w) for w in words]
+        query_weights = [_weight(w) if i == 0 else STOP_WEIGHTS.get(w, 1.0) for i, w in enumerate(words)]
         # « résidence les Lilas, rue Joseph Ségard » : the street type that follows the number leads.
         primary = words[0] if words[0] in TYPE_WORDS and sum(w in TYPE_WORDS for w in words) > 1 else None
         total_query = sum(query_weights) or 1.0
@@ -421,7 +425,7 @@ class Geocoder:
         for street_id in candidates:
             best = 0.0
             for name_tokens in self.street_names[street_id]:
-                score = _score(words, query_weights, total_query, name_tokens, memo, lead)
+                score = _score(words, query_weights, total_query, name_tokens, memo, soft)
                 if score > best:
                     best = score
             commune = int(self.street_commune[street_id])
@@ -453,41 +457,55 @@ class Geocoder:
                 number = None
         return min(top_score, 1.0), top_street, number, rep
 
-    def _candidates(self, content, commune_ids):
+    def _candidates(self, content, commune_ids, factors):
         """Streets sharing words with the query, best first: exact words count most, close words by
         their similarity, street types only break ties."""
         hits = defaultdict(float)
         if commune_ids is None:
             lookup = self.global_index
-            for tok in content:
+            for tok, factor in zip(content, factors, strict=True):
                 posting = lookup.get(tok)
                 if posting is None:
                     for street_id, weight in self._fuzzy_postings_global(tok):
-                        hits[street_id] += weight
+                        hits[street_id] += weight * factor
                     continue
                 if len(posting) > 5000:
                     continue
-                weight = 1.0 / (1.0 + len(posting) / 500.0)
+                weight = factor / (1.0 + len(posting) / 500.0)
                 for street_id in posting:
                     hits[street_id] += weight
         else:
             index = self.index
+            # Only a leading type word is a street type (« Rue du Port »: « port » is the name).
+            types = content[:1] if content[0] in TYPE_WORDS else []
             for commune in commune_ids:
-                for tok in content:
+                for tok, factor in zip(content, factors, strict=True):
+                    if tok in types:
+                        continue
                     posting = index.get((commune, tok))
                     if posting is None:
-                        if tok in TYPE_WORDS or len(tok) < 3:
+                        if len(tok) < 3:
                             continue
                         for street_id, weight in self._fuzzy_postings(tok, commune):
-                            hits[street_id] += weight
+                            hits[street_id] += weight * factor
                         continue
-                    weight = 1.0 if tok not in TYPE_WORDS else 0.1
                     for street_id in posting:
-                        hits[street_id] += weight
+                        hits[street_id] += factor
+            if types and hits:
+                # The street type only breaks ties between streets found by their names.
+                names = self.street_names
+                for street_id in hits:
+                    if names[street_id][0][:1] and names[street_id][0][0] in types:
+                        hits[street_id] += 0.1
+            elif types:
+                for commune in commune_ids:
+                    for tok in types:
+                        for street_id in index.get((commune, tok), ())[:MAX_CANDIDATES]:
+                            hits[street_id] += 0.1
         if len(hits) > MAX_CANDIDATES:
-            ranked = sorted(hits.items(), key=lambda kv: -kv[1])
-            floor = ranked[0][1] * 0.5
-            return [s for s, h in ranked[:MAX_CANDIDATES] if h >= floor]
+            ranked = heapq.nlargest(MAX_CANDIDATES, hits.items(), key=itemgetter(1))
+            floor = ranked[0][1] * 0.3
+            return [s for s, h in ranked if h >= floor]
         return list(hits)
 
     def _fuzzy_postings(self, tok, commune):
@@ -497,7 +515,10 @@ class Geocoder:
             return []
         cutoff = 66 if len(tok) <= 3 else 70
         out = []
-        for word, score, _i in process.extract(tok, vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6):
+        found = process.extract(tok, vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6)
+        if not found and len(tok) >= 4:
+            found = process.extract(tok, vocab, scorer=fuzz.ratio, score_cutoff=60, limit=2)  # a heavy typo
+        for word, score, _i in found:
             weight = (score / 100.0) ** 3
             out.extend((street_id, weight) for street_id in self.index.get((commune, word), ()))
         # Words cut by the typist (« lzeennes », « marcq e », « par » for « parc »): a prefix of a street word.
@@ -706,21 +727,21 @@ def _similar(a, b):
     la = len(a)
     if la >= 3 and b.startswith(a) and len(b) > la:
         return 0.7  # an abbreviation the table does not know (« boul », « cdt ») or a cut word
-    ratio = fuzz.ratio(a, b, score_cutoff=66 if la <= 3 else 70)
-    return ratio * 0.0095 if ratio else 0.0
+    ratio = fuzz.ratio(a, b, score_cutoff=66 if la <= 3 else 60)
+    if not ratio:
+        return 0.0
+    # 70+ : one or two letters off; 60–70 : a heavy typo (« cootte » for « cité »), worth less.
+    return ratio * 0.0095 if ratio >= 70 else ratio * 0.0065
 
 
-def _score(words, query_weights, total_query, name_tokens, memo, lead=0):
+def _score(words, query_weights, total_query, name_tokens, memo, soft=None):
     """Share of the street's name found in the query (mostly) and of the query explained (a little).
-
-    The last `lead` words stood before the house number (« Résidence du Parc, 42 rue… »): a building
-    name more often than the street, so a street found there counts less."""
+    A street found in the words of a building name (`soft`, see _building_words) counts less."""
     used = [0.0] * len(words)
-    building = len(words) - lead
     got = 0.0
     total = 0.0
-    for tok in name_tokens:
-        weight = WEIGHTS.get(tok, 1.0)
+    for j, tok in enumerate(name_tokens):
+        weight = WEIGHTS.get(tok, 1.0) if j == 0 else STOP_WEIGHTS.get(tok, 1.0)
         total += weight
         best, best_i = 0.0, -1
         for i, word in enumerate(words):
@@ -734,7 +755,7 @@ def _score(words, query_weights, total_query, name_tokens, memo, lead=0):
                     sim = memo[key] = _similar(word, tok)
                 if sim > best:
                     best, best_i = sim, i
-        if best_i >= building:
+        if soft and best_i >= 0 and best_i in soft:
             best *= 0.6
         if best_i >= 0:
             got += weight * best
@@ -750,6 +771,25 @@ def _score(words, query_weights, total_query, name_tokens, memo, lead=0):
 
 
 WEIGHTS = {**dict.fromkeys(STOP_WORDS, 0.15), **dict.fromkeys(TYPE_WORDS, 0.5)}
+STOP_WEIGHTS = dict.fromkeys(STOP_WORDS, 0.15)
+
+
+BUILDING_WORDS = frozenset({"residence", "immeuble", "imm", "tour", "batiment", "domaine", "cite", "foyer", "ehpad"})
+
+
+def _building_words(words, lead):
+    """Positions of words naming a building rather than the street: what stood before the house
+    number (« Résidence du Parc, 42 rue… », moved to the end by _split_number), or a « résidence … »
+    group when another street type is present (« 41 av. des Châtaigniers résidence du Parc »)."""
+    soft = set(range(len(words) - lead, len(words))) if lead else set()
+    for i, word in enumerate(words):
+        if word in BUILDING_WORDS and i not in soft:
+            others = [j for j, w in enumerate(words) if w in TYPE_WORDS and w not in BUILDING_WORDS and j != i]
+            if not others:
+                continue
+            end = min([j for j in others if j > i] or [len(words)])
+            soft.update(range(i, end))
+    return soft
 
 
 def _expand_query(words):
