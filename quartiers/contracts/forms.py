@@ -2,7 +2,7 @@ from django import forms
 
 from quartiers.accounts.models import Organisation
 
-from .models import Amendment, Commitment
+from .models import Amendment, Commitment, Contract
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERROR = "Date invalide : utilisez le format jj/mm/aaaa."
@@ -189,3 +189,44 @@ class SignatoryForm(forms.Form):
     )
     role = forms.CharField(label="Qualité", max_length=120, required=False)
     signed_on = date_field("Date de signature", required=False)
+
+
+class ContractForm(forms.Form):
+    generation = forms.ChoiceField(label="Génération", choices=Contract.Generation.choices)
+    reference = forms.CharField(
+        label="Code du contrat de ville de référence",
+        required=False,
+        max_length=12,
+        help_text="Pour un contrat 2024–2030 : son code officiel, ex. CN06207M.",
+    )
+    territory = forms.CharField(
+        label="Territoire (SIREN de l'EPCI ou code INSEE de la commune)",
+        required=False,
+        max_length=9,
+        help_text="Pour un contrat 2015–2023, qui n'a pas de code officiel.",
+    )
+    name = forms.CharField(label="Nom (facultatif)", required=False, max_length=200)
+
+    def clean(self):
+        from quartiers.territories.models import EPCI, Commune, ContratDeVille
+
+        data = super().clean()
+        code, territory = data.get("reference", "").strip().upper(), data.get("territory", "").strip()
+        data["reference"], data["epci"], data["commune"] = None, None, None
+        if code:
+            data["reference"] = ContratDeVille.objects.filter(code=code).first()
+            if data["reference"] is None:
+                self.add_error("reference", f"Aucun contrat de ville de référence n'a le code {code}.")
+            elif data.get("generation") != Contract.Generation.G2024:
+                self.add_error("generation", "Les contrats de référence (CN…) sont de la génération 2024–2030.")
+        elif len(territory) == 9:
+            data["epci"] = EPCI.objects.filter(siren=territory).first()
+            if data["epci"] is None:
+                self.add_error("territory", f"Aucun EPCI n'a le SIREN {territory}.")
+        elif len(territory) == 5:
+            data["commune"] = Commune.objects.filter(insee=territory).first()
+            if data["commune"] is None:
+                self.add_error("territory", f"Aucune commune n'a le code INSEE {territory}.")
+        else:
+            self.add_error(None, "Indiquez le code du contrat de référence ou le territoire (SIREN ou code INSEE).")
+        return data

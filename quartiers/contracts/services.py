@@ -272,3 +272,59 @@ def add_signatory(actor, contract, *, organisation, signed_on=None, role=""):
     signatory = Signatory.objects.create(contract=contract, organisation=organisation, signed_on=signed_on, role=role)
     audit.record(actor, "signataire ajouté", contract, {"organisation": organisation.name})
     return signatory
+
+
+STANDARD_PILLARS = [
+    ("Cohésion sociale", False),
+    ("Cadre de vie et renouvellement urbain", False),
+    ("Développement économique et emploi", False),
+    ("Jeunesse", True),
+    ("Égalité femmes-hommes", True),
+    ("Lutte contre les discriminations", True),
+    ("Citoyenneté", True),
+]
+
+
+def build_contract(*, generation, reference=None, epci=None, commune=None, name=""):
+    """An unsaved contract: from its reference row (2024–2030) or from its territory (2015–2023)."""
+    from .models import Contract
+
+    if reference is not None:
+        epci, commune = reference.epci, reference.commune
+        departement_id = reference.departement_id
+        name = name or f"Contrat de ville {reference.nom.split(' - ', 1)[-1]} {generation.replace('-', '–')}"
+    else:
+        if epci is None and commune is None:
+            raise ValidationError({"epci": "Indiquez l'EPCI ou la commune du contrat."})
+        departement_id = (
+            commune.departement_id if commune else epci.communes.values_list("departement_id", flat=True).first()
+        )
+        if departement_id is None:
+            raise ValidationError({"epci": "Ce territoire n'a pas de département connu."})
+        name = name or f"Contrat de ville {(epci or commune).nom} {generation.replace('-', '–')}"
+    return Contract(
+        generation=generation, reference=reference, epci=epci, commune=commune, departement_id=departement_id, name=name
+    )
+
+
+@transaction.atomic
+def create_contract(actor, contract):
+    """Save a contract built by `build_contract`, with its QPV and the usual pillars and axes."""
+    from .models import Contract, Pillar
+
+    if contract.reference_id and Contract.objects.filter(reference_id=contract.reference_id).exists():
+        raise ValidationError({"reference": "Ce contrat de ville est déjà suivi."})
+    duplicate = Contract.objects.filter(
+        generation=contract.generation, reference__isnull=True, epci=contract.epci, commune=contract.commune
+    )
+    if not contract.reference_id and duplicate.exists():
+        raise ValidationError({"epci": "Un contrat de cette génération existe déjà pour ce territoire."})
+    contract.full_clean()
+    contract.save()
+    if contract.reference_id:
+        contract.qpvs.set(contract.reference.qpvs.all())
+    Pillar.objects.bulk_create(
+        [Pillar(contract=contract, title=t, cross_cutting=c, order=i) for i, (t, c) in enumerate(STANDARD_PILLARS)]
+    )
+    audit.record(actor, "contrat de ville suivi", contract, {"génération": contract.generation})
+    return contract

@@ -6,6 +6,7 @@ app_name = "contracts"
 urlpatterns = [
     path("", views.index, name="index"),
     path("export/", views.export, name="export"),
+    path("nouveau/", views.contract_create, name="contract_create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/qui-s-engage-a-quoi/", views.commitment_matrix, name="matrix"),
     path("<int:pk>/engagements/export/", views.commitments_export, name="commitments_export"),

@@ -14,6 +14,7 @@ from .charts import indicator_svg
 from .forms import (
     AmendmentForm,
     CommitmentForm,
+    ContractForm,
     EvidenceForm,
     IndicatorForm,
     MeasurementForm,
@@ -69,8 +70,33 @@ def index(request):
             "filters": filters,
             "generations": Contract.Generation.choices,
             "export_query": request.GET.urlencode(),
+            "can_create": can(request.user, "change", None),
         },
     )
+
+
+def contract_create(request):
+    """Start following a contract: chefs de projet of its territory (checked on the built contract)."""
+    authorize(request.user, "change", None)  # a chef de projet somewhere; the territory is checked below
+    form = ContractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            contract = services.build_contract(
+                generation=d["generation"],
+                reference=d["reference"],
+                epci=d["epci"],
+                commune=d["commune"],
+                name=d["name"],
+            )
+            authorize(request.user, "change", contract)
+            services.create_contract(request.user, contract)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Contrat de ville enregistré.")
+            return redirect("contracts:detail", contract.pk)
+    return render(request, "contracts/contract_form.html", {"form": form}, status=_status(form))
 
 
 def export(request):

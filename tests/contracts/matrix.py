@@ -54,6 +54,10 @@ def _pdf_file(w):
 CASES = [
     Case("contracts:index", MEMBERS),
     Case("contracts:export", MEMBERS, query="?format=csv"),
+    Case("contracts:contract_create", expect(LOGIN, 403, 403, 200, 200, 200), label="GET contracts:contract_create"),
+    Case(
+        "contracts:contract_create", CHEF_ONLY, method="post", data={"generation": "2024-2030", "reference": "CN06207M"}
+    ),
     Case("contracts:detail", MEMBERS, args=_contract),
     Case("contracts:matrix", MEMBERS, args=_contract),
     Case("contracts:commitments_export", MEMBERS, args=_contract, query="?format=xlsx"),

@@ -293,3 +293,35 @@ def test_signatory_twice_is_refused(world, login):
     )
     assert response.status_code == 400
     assert "Cette organisation est déjà signataire du contrat." in _text(response)
+
+
+def test_follow_a_reference_contract_and_a_2015_contract(world, login):
+    client = login(world.users["chef"])
+    url = reverse("contracts:contract_create")
+    response = client.post(url, {"generation": "2024-2030", "reference": "cn06207m"})
+    contract = Contract.objects.get(reference__code="CN06207M")
+    assert response["Location"] == reverse("contracts:detail", args=[contract.pk])
+    assert set(contract.qpvs.values_list("code", flat=True)) == {"QN06253M", "QN06254M"}
+    assert contract.pillars.filter(cross_cutting=False).count() == 3
+    response = client.post(url, {"generation": "2024-2030", "reference": "CN06207M"})
+    assert response.status_code == 400 and "Ce contrat de ville est déjà suivi." in _text(response)
+    client.post(url, {"generation": "2015-2023", "territory": "200090751"})
+    old = Contract.objects.get(generation="2015-2023")
+    assert (old.reference, old.epci_id) == (None, "200090751")
+    assert Contract.objects.count() == 2
+
+
+def test_follow_contract_bad_input_and_other_territory(world, login):
+    url = reverse("contracts:contract_create")
+    client = login(world.users["chef"])
+    for data, message in [
+        ({"generation": "2024-2030", "reference": "CN99999X"}, "Aucun contrat de ville de référence n'a le code"),
+        ({"generation": "2015-2023", "reference": "CN06207M"}, "génération 2024–2030"),
+        ({"generation": "2015-2023", "territory": "12"}, "Indiquez le code du contrat de référence"),
+        ({"generation": "2015-2023", "territory": "99999"}, "Aucune commune n'a le code INSEE 99999."),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 400 and message in _text(response), data
+    other = login(world.users["autre_chef"]).post(url, {"generation": "2015-2023", "territory": "200090751"})
+    assert other.status_code == 403
+    assert not Contract.objects.exists()
