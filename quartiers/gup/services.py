@@ -359,7 +359,7 @@ def transition(actor, report, verb, motif="", manager=None, now=None):
         )
         if needs_manager:
             _notify_manager(locked, "Signalement transmis à votre organisation")
-    report.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    report.refresh_from_db()  # the caller's object (and its cached manager) now says what was saved
     return report
 
 
