@@ -26,9 +26,11 @@ import numpy as np
 import shapely
 from django.conf import settings
 
-CELL_DEG = 0.0025  # about 180 m × 280 m in metropolitan France
+CELL_DEG = 0.001  # about 75 m × 110 m in metropolitan France
 EPSILON = 1e-9  # cell boxes are grown by this much so float rounding of floor() never misclassifies
 EARTH_RADIUS = 6_371_008.8
+COARSE_MAX_CELLS = 4_000_000
+MIXED = -2
 _OFFSET = 1 << 20
 _SHIFT = 1 << 21
 
@@ -88,6 +90,8 @@ class GenerationIndex:
     national: bool = False
     code_array: np.ndarray = None
     partial_departements: set = field(default_factory=set)
+    coarse: np.ndarray = None  # dense grid over the bounds: -1 empty, >= 0 fully inside, MIXED otherwise
+    coarse_origin: tuple = (0.0, 0.0, 1.0, 0, 0)
 
     @property
     def size(self):
@@ -96,14 +100,26 @@ class GenerationIndex:
     # ---- exact containment, vectorised ----
 
     def locate_idx(self, lons, lats):
-        """Index of the containing outline for each point, -1 outside."""
+        """Index of the containing outline for each point, -1 outside.
+
+        Two levels: a small dense coarse grid answers most points with one gather (empty, or fully inside
+        one outline); points in mixed coarse cells go to the fine sparse grid, then to GEOS on boundaries.
+        """
         n = len(lons)
         result = np.full(n, -1, dtype=np.int32)
         if not n or not self.size:
             return result
-        x0, y0, x1, y1 = self.bounds
-        near = (lons >= x0) & (lons <= x1) & (lats >= y0) & (lats <= y1)
-        sel = np.flatnonzero(near)
+        ox, oy, inv, nx, ny = self.coarse_origin
+        # Truncation toward zero is safe: the grid has an empty margin cell on every side.
+        cx = ((lons - ox) * inv).astype(np.int64)
+        cy = ((lats - oy) * inv).astype(np.int64)
+        valid = (cx.view(np.uint64) < nx) & (cy.view(np.uint64) < ny)
+        cell = np.where(valid, cx * ny + cy, 0)  # cell 0 is a margin cell: always empty
+        coarse = self.coarse[cell]
+        full = coarse >= 0
+        if full.any():
+            result[full] = coarse[full]
+        sel = np.flatnonzero(coarse == MIXED)
         if not sel.size:
             return result
         xs, ys = lons[sel], lats[sel]
@@ -112,9 +128,9 @@ class GenerationIndex:
         pos[pos == len(self.keys)] = 0
         hit = self.keys[pos] == keys
         states = np.where(hit, self.states[pos], np.iinfo(np.int32).min)
-        full = states >= 0
-        result[sel[full]] = states[full]
-        boundary = hit & ~full
+        fine_full = states >= 0
+        result[sel[fine_full]] = states[fine_full]
+        boundary = hit & ~fine_full
         if boundary.any():
             bsel = sel[boundary]
             slots = -states[boundary] - 1
@@ -201,6 +217,38 @@ def _cell_keys(xs, ys):
     return ix * _SHIFT + iy
 
 
+def _coarse_grid(geoms, bounds):
+    """Dense grid of coarse cells (4 fine cells wide, larger when the bounds are huge) with a margin of one
+    empty cell all round, so the lookup can truncate instead of floor and needs no bounds test."""
+    if not len(geoms):
+        return np.full(1, -1, dtype=np.int32), (0.0, 0.0, 1.0, 1, 1)
+    x0, y0, x1, y1 = bounds
+    size = max(4 * CELL_DEG, math.sqrt((x1 - x0) * (y1 - y0) / COARSE_MAX_CELLS))
+    ox, oy = x0 - size, y0 - size
+    nx = int((x1 - ox) / size) + 2
+    ny = int((y1 - oy) / size) + 2
+    coarse = np.full(nx * ny, -1, dtype=np.int32)
+    for idx, geom in enumerate(geoms):
+        minx, miny, maxx, maxy = geom.bounds
+        ix = np.arange(int((minx - ox) / size), int((maxx - ox) / size) + 1)
+        iy = np.arange(int((miny - oy) / size), int((maxy - oy) / size) + 1)
+        gx, gy = (a.ravel() for a in np.meshgrid(ix, iy))
+        boxes = shapely.box(
+            ox + gx * size - EPSILON,
+            oy + gy * size - EPSILON,
+            ox + (gx + 1) * size + EPSILON,
+            oy + (gy + 1) * size + EPSILON,
+        )
+        inside = shapely.contains_properly(geom, boxes)
+        touches = shapely.intersects(geom, boxes)
+        cells = gx * ny + gy
+        for cell, is_in, is_touching in zip(cells.tolist(), inside.tolist(), touches.tolist(), strict=True):
+            if not is_touching:
+                continue
+            coarse[cell] = idx if (is_in and coarse[cell] == -1) else MIXED
+    return coarse, (ox, oy, 1.0 / size, nx, ny)
+
+
 def build_generation(generation, rows, complete_departements=(), national=False):
     """`rows`: (pk, code, nom, shapely geometry) of one generation."""
     pks = [r[0] for r in rows]
@@ -249,7 +297,10 @@ def build_generation(generation, rows, complete_departements=(), national=False)
             cand_idx.extend(boundary[key])
             cand_ptr.append(len(cand_idx))
     bounds = tuple(shapely.total_bounds(geoms)) if len(geoms) else (0.0, 0.0, -1.0, -1.0)
+    coarse, coarse_origin = _coarse_grid(geoms, bounds)
     return GenerationIndex(
+        coarse=coarse,
+        coarse_origin=coarse_origin,
         generation=generation,
         pks=pks,
         codes=codes,
