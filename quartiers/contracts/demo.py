@@ -259,6 +259,16 @@ def build_calais_2024(contract, orgs):
         indicator=("Médiateurs financés", "postes", 0, 2),
         values=[(y(2024, 12, 31), 0)],
     )
+    dijon_pillar = {
+        "developpement_economique": eco,
+        "emploi": eco,
+        "mobilite": eco,
+        "habitat_peuplement": urban,
+        "securite": urban,
+        "education": social,
+        "justice": social,
+        "sante": social,
+    }
     for domain, organisation, title, ind, values, status in [
         (
             "developpement_economique",
@@ -331,6 +341,7 @@ def build_calais_2024(contract, orgs):
             title,
             kind="pacte_dijon",
             dijon_domain=domain,
+            pillar=dijon_pillar[domain],
             status=status,
             indicator=ind,
             values=values,
@@ -382,6 +393,7 @@ def build_calais_2024(contract, orgs):
             title,
             kind="deploiement",
             measure=measure,
+            pillar=eco if code in ("emplois-francs", "paqte") else social,
             status=status,
             due_on=y(2026, 12, 31),
             values=values,

@@ -110,6 +110,7 @@ def load_demo(stdout):
         )
         companies.append(company)
     paqte = Measure.objects.filter(code="paqte").first()
+    economy = calais_contract.pillars.filter(title="Développement économique et emploi").first()
     for index, axis, title, indicator, values, status in PAQTE:
         commit(
             calais_contract,
@@ -117,6 +118,7 @@ def load_demo(stdout):
             title,
             kind="paqte",
             paqte_axis=axis,
+            pillar=economy,
             measure=paqte,
             indicator=indicator,
             values=values,
