@@ -105,6 +105,17 @@ def get_geocoder():
     return _get()
 
 
+def geocoder_problem():
+    """A French sentence when addresses cannot be geocoded (no geocoder, or no address base imported)."""
+    try:
+        geocoder = get_geocoder()
+    except GeocoderUnavailable as exc:
+        return str(exc)
+    if getattr(geocoder, "address_count", 1) == 0:
+        return "Aucune base d'adresses n'est chargée."
+    return ""
+
+
 # ---- one address or one point ----
 
 

@@ -53,14 +53,6 @@ def _map_data(answer):
     return {"point": [answer.lon, answer.lat], "qpv": features, "tiles": settings.MAP_TILES_URL}
 
 
-def _geocoder_problem():
-    try:
-        eligibility.get_geocoder()
-    except eligibility.GeocoderUnavailable as exc:
-        return str(exc)
-    return ""
-
-
 @view_public
 def lookup(request):
     authorize(request.user, "view", QPV)
@@ -78,6 +70,7 @@ def lookup(request):
         "answer": answer,
         "map_data": _map_data(answer),
         "problem": problem,
+        "geocoder_problem": eligibility.geocoder_problem(),
         "loaded": _loaded_summary(),
     }
     return render(request, "geocoding/lookup.html", context)
@@ -111,6 +104,7 @@ def point(request):
         "answer": answer,
         "map_data": _map_data(answer),
         "problem": "",
+        "geocoder_problem": eligibility.geocoder_problem(),
         "loaded": _loaded_summary(),
         "by_point": True,
     }
@@ -138,7 +132,7 @@ def batch(request):
         "form": form,
         "recent": recent,
         "max_mb": eligibility_batch.max_upload_bytes() // (1024 * 1024),
-        "geocoder_problem": _geocoder_problem(),
+        "geocoder_problem": eligibility.geocoder_problem(),
         "loaded": _loaded_summary(),
     }
     return render(request, "geocoding/batch.html", context)
