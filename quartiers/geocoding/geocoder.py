@@ -196,8 +196,15 @@ class Geocoder:
 
     def _add_city(self, name, commune, old_insee):
         key = city_key(name)
-        if key and (commune, old_insee) not in self.city_index[key]:
-            self.city_index[key].append((commune, old_insee))
+        keys = [key]
+        # « Paris 15e Arrondissement » is written « Paris 15 », « Paris 15e » or just « Paris ».
+        district = ARRONDISSEMENT.match(key)
+        if district:
+            base, number = district.group(1), district.group(2)
+            keys += [base, f"{base} {number}", f"{base} {number}e", f"{base} {number}eme"]
+        for key in keys:
+            if key and (commune, old_insee) not in self.city_index[key]:
+                self.city_index[key].append((commune, old_insee))
 
     def _build_street_index(self, names, aliases, communes):
         index = defaultdict(list)
@@ -210,7 +217,7 @@ class Geocoder:
             for variant in variants:
                 tokens = cache.get(variant)
                 if tokens is None:
-                    folded = variant.translate(FOLD).split()
+                    folded = _expand_multi(variant.translate(FOLD).split())
                     tokens = cache[variant] = tuple(expand_token(t, i == 0) for i, t in enumerate(folded))
                 token_sets.append(tokens)
                 for tok in tokens:
@@ -275,7 +282,7 @@ class Geocoder:
     def _geocode(self, query, postcode, city):
         if not self.street_key:
             return None
-        tokens = query.translate(FOLD).split()
+        tokens = _pre_tokens(query)
         text_pcs = []
         marked = []
         for tok in tokens:
@@ -291,14 +298,13 @@ class Geocoder:
                 pc_positions.add(len(tokens))
             else:
                 tokens.append(tok)
-        col_pc = postcode.translate(FOLD).replace(" ", "")
-        col_pcs = [int(col_pc)] if col_pc.isdigit() and len(col_pc) in (4, 5) else []
+        col_pcs, city = _split_columns(postcode, city)
         col_city = city_key(city) if city else ""
-        col_communes = self._city_communes(col_city) if col_city else []
         pcs = col_pcs + text_pcs
         pc_communes = {c for pc in pcs for c in self.postcode_index.get(pc, ())}
+        col_communes = self._city_communes(col_city, pc_communes) if col_city else []
 
-        span = self._find_city_span(tokens, pc_positions)
+        span = self._find_city_span(tokens, pc_positions, misspelt=not col_city and not pcs)
         attempts = []
         if span is not None:
             start, end, span_communes = span
@@ -352,19 +358,42 @@ class Geocoder:
             return self._commune_result(commune, pcs)
         return self._result(best)
 
-    def _city_communes(self, key):
+    @property
+    def _city_sounds(self):
+        sounds = self.__dict__.get("_sounds")
+        if sounds is None:
+            table = defaultdict(list)
+            for name, found in self.city_index.items():
+                table[sounds_like(name)].extend(found)
+            sounds = self.__dict__["_sounds"] = dict(table)
+        return sounds
+
+    def _city_communes(self, key, pc_communes=()):
         found = self.city_index.get(key)
         if found:
             return found
-        return self._fuzzy_city(key)
+        return self._fuzzy_city(key, pc_communes)
 
-    def _fuzzy_city(self, key):
+    def _fuzzy_city(self, key, pc_communes=()):
+        """A misspelt commune (« Dunkerke »): among the postcode's communes first, then everywhere."""
         if len(key) < 3:
             return []
-        match = process.extractOne(key, self.city_index.keys(), scorer=fuzz.ratio, score_cutoff=85)
-        return self.city_index[match[0]] if match else []
+        if pc_communes:
+            names = {city_key(self.communes[c].name): c for c in pc_communes}
+            match = process.extractOne(key, names.keys(), scorer=fuzz.ratio, score_cutoff=70)
+            if match:
+                return [(names[match[0]], "")]
+        match = process.extractOne(key, self.city_index.keys(), scorer=fuzz.ratio, score_cutoff=84)
+        if match:
+            return self.city_index[match[0]]
+        # Written as heard (« Dunkerke », « Armentiere », « Tourcoin »): compare how they sound.
+        sound = sounds_like(key)
+        if sound in self._city_sounds:
+            return self._city_sounds[sound]
+        match = process.extractOne(sound, self._city_sounds.keys(), scorer=fuzz.ratio, score_cutoff=88)
+        return self._city_sounds[match[0]] if match else []
 
-    def _find_city_span(self, tokens, pc_positions):
+    def _find_city_span(self, tokens, pc_positions, misspelt=False):
         """A commune name right after a postcode (« 59000 Lille »), else at the end, else before a
         postcode or at the start; the longest one at the best place."""
         n = len(tokens)
@@ -380,6 +409,13 @@ class Geocoder:
                     rank = (priority, length)
                     if best_rank is None or rank > best_rank:
                         best, best_rank = (start, start + length, found), rank
+        if best is None and misspelt and n > 2:
+            # A misspelt commune at the very end (« … rue de la Paix Dunkerke »).
+            for length in (1, 2, 3):
+                if length < n - 1:
+                    found = self._city_sounds.get(sounds_like(" ".join(tokens[n - length :])))
+                    if found and len(tokens[n - 1]) >= 4:
+                        return (n - length, n, found)
         return best
 
     def _commune_guess(self, col_communes, span, pc_communes, pcs):
@@ -707,6 +743,72 @@ class Geocoder:
 # ---------------------------------------------------------------------- query helpers
 
 
+ARRONDISSEMENT = re.compile(r"^(.+) (\d{1,2})(?:e|er|eme)? arrondissement$")
+_GLUED_NUMBER = re.compile(r"\b(\d{1,4})(?!(?:bis|ter|quater|er|ere|eme|ieme|em|e|nd|nde|b|t|q|a|c|d)\b)([a-z]{2,})\b")
+MULTI = {
+    "zi": ("zone", "industrielle"),
+    "za": ("zone", "artisanale"),
+    "zac": ("zone", "d", "amenagement", "concerte"),
+    "rpt": ("rond", "point"),
+    "rdpt": ("rond", "point"),
+    "rp": ("rond", "point"),
+}
+
+
+_SOUNDS = [
+    (re.compile(r"(qu|q|ck|c(?=[aou])|k)"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"(ai|ei|e[tsz]\b|er\b)"), "e"),
+    (re.compile(r"(eau|au)"), "o"),
+    (re.compile(r"h"), ""),
+    (re.compile(r"(\w)\1+"), r"\1"),
+    (re.compile(r"[estxd]\b"), ""),
+]
+
+
+def sounds_like(text):
+    """A rough French phonetic key (« Dunkerque » and « Dunkerke » give the same)."""
+    for pattern, repl in _SOUNDS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _expand_multi(tokens):
+    """Abbreviations standing for several words, on both sides (« ZI » = « zone industrielle »)."""
+    if not any(t in MULTI for t in tokens):
+        return tokens
+    out = []
+    for tok in tokens:
+        out.extend(MULTI.get(tok, (tok,)))
+    return out
+
+
+def _pre_tokens(query):
+    """Folded tokens of a query, numbers glued to a word split (« 12rue » → « 12 rue »)."""
+    text = query.translate(FOLD)
+    if any(c.isdigit() for c in text):
+        text = _GLUED_NUMBER.sub(r"\1 \2", text)
+    return _expand_multi(text.split())
+
+
+def _split_columns(postcode, city):
+    """Postcode column → postcodes; « 59000 Lille » in either column is split."""
+    pcs = []
+    rest = []
+    for tok in f"{postcode} {city}".translate(FOLD).split():
+        if tok.isdigit() and len(tok) in (4, 5):
+            pcs.append(int(tok))
+        elif not tok.isdigit():
+            rest.append(tok)
+    if not pcs:
+        digits = postcode.replace(" ", "")
+        if digits.isdigit() and len(digits) in (4, 5):  # « 59 000 »
+            pcs.append(int(digits))
+    return pcs, " ".join(rest) if rest else ""
+
+
 def _pc(value) -> str:
     value = int(value)
     return f"{value:05d}" if value else ""
@@ -725,6 +827,8 @@ def _similar(a, b):
     if a == b:
         return 1.0
     la = len(a)
+    if la == 1:
+        return 0.6 if b[0] == a and a not in STOP_WORDS else 0.0  # « J. B. Lebas » for « Jean-Baptiste »
     if la >= 3 and b.startswith(a) and len(b) > la:
         return 0.7  # an abbreviation the table does not know (« boul », « cdt ») or a cut word
     ratio = fuzz.ratio(a, b, score_cutoff=66 if la <= 3 else 60)

@@ -55,7 +55,7 @@ STREET_TYPES = {
     "cours": ("crs",),
     "passage": ("pass", "psg", "pge"),
     "promenade": ("prom",),
-    "lotissement": ("lotiss",),
+    "lotissement": ("lotiss", "lot"),
     "hameau": ("ham", "hame"),
     "cite": ("cit",),
     "voie": (),

@@ -45,6 +45,14 @@ def ids(geocoder, *queries):
         ("23 rue de Dunkerque", "62100", "Calais", "62193_0080_00023"),  # a town name inside the street
         ("3 rue du 11 Novembre", "62100", "Calais", "62193_0070_00003"),  # a number inside the street
         ("Rue du 11 Novembre", "62100", "Calais", "62193_0070"),
+        ("12rue victor hugo", "", "Calais", "62193_0030_00012"),  # number glued to the street type
+        ("12 rue victor hugo", "", "Dunkerke", "59183_0200_00012"),  # commune written as heard
+        ("12 rue victor hugo dunkerke", "", "", "59183_0200_00012"),
+        ("12 rue victor hugo", "59140 Dunkerque", "", "59183_0200_00012"),  # both in one column
+        ("12 rue victor hugo", "", "59140 Dunkerque", "59183_0200_00012"),
+        ("n° 12, rue V. Hugo", "62100", "Calais", "62193_0030_00012"),  # initial
+        ("Résidence les Mouettes, 4 bd Jacquard", "62100", "Calais", "62193_0020_00004"),  # building name
+        ("20 bd Jacquard résidence Royale", "62100", "Calais", "62193_0020_00020"),
     ],
 )
 def test_damaged_queries_find_the_address(test_ban, query, postcode, city, expected):  # noqa: F811
