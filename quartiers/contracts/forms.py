@@ -2,7 +2,7 @@ from django import forms
 
 from quartiers.accounts.models import Organisation
 
-from .models import Amendment, Commitment, Contract
+from .models import Amendment, Commitment, Contract, Objective
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERROR = "Date invalide : utilisez le format jj/mm/aaaa."
@@ -80,6 +80,10 @@ class CommitmentForm(IndicatorFields):
     )
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     pillar = forms.ModelChoiceField(label="Pilier ou axe", queryset=None, required=False)
+    objective = forms.ModelChoiceField(label="Objectif", queryset=None, required=False)
+    qpvs = forms.ModelMultipleChoiceField(
+        label="Quartiers concernés", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     measure = forms.ModelChoiceField(label="Mesure nationale", queryset=None, required=False)
     dijon_domain = forms.ChoiceField(
         label="Domaine du Pacte de Dijon", required=False, choices=[("", "—")] + Commitment.DijonDomain.choices
@@ -95,6 +99,8 @@ class CommitmentForm(IndicatorFields):
         "title",
         "description",
         "pillar",
+        "objective",
+        "qpvs",
         "measure",
         "dijon_domain",
         "paqte_axis",
@@ -106,6 +112,8 @@ class CommitmentForm(IndicatorFields):
 
         super().__init__(*args, **kwargs)
         self.fields["pillar"].queryset = contract.pillars.all()
+        self.fields["objective"].queryset = Objective.objects.filter(pillar__contract=contract).select_related("pillar")
+        self.fields["qpvs"].queryset = contract.qpvs.all()
         self.fields["measure"].queryset = Measure.objects.all()
 
     def clean(self):
@@ -117,6 +125,11 @@ class CommitmentForm(IndicatorFields):
             self.add_error(
                 "paqte_axis", "Un engagement PAQTE relève d'un axe (sensibiliser, former, recruter, acheter)."
             )
+        objective, pillar = data.get("objective"), data.get("pillar")
+        if objective and pillar and objective.pillar_id != pillar.pk:
+            self.add_error("objective", "Cet objectif relève d'un autre pilier.")
+        elif objective and not pillar:
+            data["pillar"] = objective.pillar
         if kind == Commitment.Kind.ROLLOUT and not data.get("measure"):
             self.add_error("measure", "Le déploiement local porte sur une mesure nationale.")
         return data
@@ -131,6 +144,8 @@ class CommitmentForm(IndicatorFields):
                 "title",
                 "description",
                 "pillar",
+                "objective",
+                "qpvs",
                 "measure",
                 "dijon_domain",
                 "paqte_axis",

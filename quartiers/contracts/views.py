@@ -273,7 +273,8 @@ def _commitment(request, pk):
     commitment = get_object_or_404(
         Commitment.objects.visible_to(request.user)
         .with_progress_data()
-        .select_related("contract__reference", "contract__departement", "amendment"),
+        .select_related("contract__reference", "contract__departement", "amendment")
+        .prefetch_related("qpvs"),
         pk=pk,
     )
     authorize(request.user, "view", commitment)

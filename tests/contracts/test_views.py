@@ -325,3 +325,19 @@ def test_follow_contract_bad_input_and_other_territory(world, login):
     other = login(world.users["autre_chef"]).post(url, {"generation": "2015-2023", "territory": "200090751"})
     assert other.status_code == 403
     assert not Contract.objects.exists()
+
+
+def test_commitment_with_objective_and_qpvs(world, login):
+    from quartiers.contracts.models import Objective
+
+    contract = make_contract(world)
+    operational = Objective.objects.get(level="operationnel")
+    other_pillar = contract.pillars.get(title="Jeunesse")
+    url = reverse("contracts:commitment_create", args=[contract.pk])
+    client = login(world.users["chef"])
+    response = client.post(url, _new_commitment_data(world, objective=operational.pk, pillar=other_pillar.pk))
+    assert "Cet objectif relève d'un autre pilier." in _text(response)
+    client.post(url, _new_commitment_data(world, objective=operational.pk, qpvs=[world.qpv.pk]))
+    commitment = Commitment.objects.get()
+    assert commitment.pillar == operational.pillar
+    assert list(commitment.qpvs.values_list("code", flat=True)) == ["QN06253M"]
