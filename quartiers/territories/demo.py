@@ -12,7 +12,7 @@ from django.db import transaction
 from quartiers.territories import importers
 from quartiers.territories.models import QPV, IndicatorDefinition, IndicatorValue, Label, ReferenceLoad
 
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 KEY = "territories.bundle"
 # Vintages stated by the source of the Occitanie indicators (INSEE population 2015, Filosofi income 2017);
 # the other columns carry no vintage in the source and are shown as « millésime non précisé ».

@@ -570,11 +570,12 @@ def read_definitions(path):
 
 
 @transaction.atomic
-def import_indicateurs(source, filename="", definitions=None, source_label="", annees=None):
+def import_indicateurs(source, filename="", definitions=None, source_label="", annees=None, annee=None):
     """Indicator values from an INSEE-style table: one row per territory, one column per indicator.
 
     The territory level (QPV, commune, EPCI, département, France) is told by the code. Secret-statistique
-    markers (s, nd, c…) are stored as such, never as zero. `annees` maps a column to its vintage.
+    markers (s, nd, c…) are stored as such, never as zero. `annees` maps a column to its vintage;
+    `annee` is the vintage of every other column.
     """
     filename = filename or (str(source) if isinstance(source, (str, Path)) else "")
     try:
@@ -594,7 +595,7 @@ def import_indicateurs(source, filename="", definitions=None, source_label="", a
         sidecar = Path(re.sub(r"\.(csv|xlsx)$", "", filename, flags=re.I) + ".colonnes.csv")
         definitions = read_definitions(sidecar) if sidecar.exists() else {}
     report = Report("Indicateurs")
-    indicators = _indicator_definitions(columns, definitions or {}, source_label, annees or {})
+    indicators = _indicator_definitions(columns, definitions or {}, source_label, annees or {}, annee)
     known_qpv = set(QPV.objects.values_list("code", flat=True))
     values, secrets = [], 0
     for number, row, _ragged in table.rows():
@@ -631,17 +632,18 @@ def import_indicateurs(source, filename="", definitions=None, source_label="", a
         values += row_values
         report.created += 1
     _save_values(values)
+    _fill_qpv_population(values)
     report.what = f"Indicateurs ({len(indicators)} colonnes)"
     report.notes.append(f"{len(values)} valeurs enregistrées, dont {secrets} sous secret statistique.")
     return report
 
 
-def _indicator_definitions(columns, definitions, source_label, annees):
+def _indicator_definitions(columns, definitions, source_label, annees, default_year=None):
     out = {}
     for order, column in enumerate(columns):
         meta = definitions.get(column, {})
         unit, summable = describe_column(column, meta.get("description", ""), meta.get("type_valeur", ""))
-        year = meta.get("annee") or annees.get(column)
+        year = meta.get("annee") or annees.get(column) or default_year
         indicator, _ = IndicatorDefinition.objects.update_or_create(
             code=column,
             defaults={
@@ -655,6 +657,22 @@ def _indicator_definitions(columns, definitions, source_label, annees):
         )
         out[column] = indicator
     return out
+
+
+POPULATION_COLUMNS = ("pop_mun", "population")
+
+
+def _fill_qpv_population(values):
+    """The QPV's own population field, from the municipal-population column when the file has one."""
+    population = {
+        v.code: int(v.valeur)
+        for v in values
+        if v.level == "qpv" and v.indicator.code in POPULATION_COLUMNS and v.valeur is not None
+    }
+    qpvs = list(QPV.objects.filter(code__in=population).only("pk", "code", "population"))
+    for qpv in qpvs:
+        qpv.population = population[qpv.code]
+    QPV.objects.bulk_update(qpvs, ["population"], batch_size=BATCH)
 
 
 def _save_values(values):

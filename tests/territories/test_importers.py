@@ -130,6 +130,7 @@ def test_indicators_cp1252_decimal_commas_and_secret(geography):
     assert "QNINCONNU inconnu" in reasons["ligne 5"]
     values = {(v.indicator.code, v.code): v for v in IndicatorValue.objects.select_related("indicator")}
     assert values[("pop_mun", "QNTEST01")].valeur == 1234
+    assert QPV.objects.get(code="QNTEST01").population == 1234
     assert str(values[("tp60", "QNTEST01")].valeur) == "43.9000"
     assert str(values[("decuc_q2", "QNTEST02")].valeur) == "9870.5000"
     assert values[("tx_f_empl", "QNTEST01")].secret and values[("tx_f_empl", "QNTEST01")].valeur is None
@@ -183,3 +184,13 @@ def test_import_territoires_small_tree_is_idempotent(db, tmp_path):
     from quartiers.territories.models import Commune
 
     assert Commune.objects.get(insee="62193").epci_id == "200090751"
+
+
+def test_import_indicateurs_command_with_vintage(geography, capsys):
+    importers.import_qpv(FIXTURES / "qpv_test.gpkg")
+    call_command("import-indicateurs", str(FIXTURES / "indicateurs_test_cp1252.csv"), "--annee", "2020")
+    out = capsys.readouterr().out
+    assert "Indicateurs (4 colonnes) : 2 créé(s)" in out and "sous secret statistique" in out
+    assert IndicatorValue.objects.get(indicator__code="tp60", code="QNTEST01").millesime == 2020
+    with pytest.raises(CommandError, match="Fichier introuvable"):
+        call_command("import-indicateurs", "/nulle/part.csv")

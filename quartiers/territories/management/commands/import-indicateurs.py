@@ -23,17 +23,9 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier introuvable : {path}")
         try:
             definitions = read_definitions(options["colonnes"]) if options["colonnes"] else None
-            annees = {} if not options["annee"] else _AllYears(options["annee"])
-            report = import_indicateurs(path, definitions=definitions, source_label=options["source"], annees=annees)
+            report = import_indicateurs(
+                path, definitions=definitions, source_label=options["source"], annee=options["annee"]
+            )
         except ImportFailure as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(str(report))
-
-
-class _AllYears(dict):
-    def __init__(self, year):
-        super().__init__()
-        self.year = year
-
-    def get(self, key, default=None):
-        return self.year
