@@ -174,7 +174,9 @@ class Document(models.Model):
         """HTML-safe excerpt: the search engine's highlighted fragment, else the start of the summary."""
         raw = getattr(self, "search_excerpt", None)
         if not raw:
-            return escape(Truncator(self.summary or self.text).words(40))
+            # Lists defer the long text: fall back on it only when it is loaded (no query per row).
+            loaded_text = "" if "text" in self.get_deferred_fields() else self.text
+            return escape(Truncator(self.summary or loaded_text).words(40))
         html = escape(raw).replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>")
         return mark_safe(html)  # noqa: S308 — escaped above; only our markers become tags
 

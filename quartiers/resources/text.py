@@ -12,7 +12,7 @@ from functools import lru_cache
 
 # Token characters as FTS5's unicode61 tokenizer sees them (letters and digits; "_" and "'" separate).
 TOKEN_RE = re.compile(r"[^\W_]+")
-LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}
 
 # Longest first. A suffix is removed only if a stem of at least MIN_STEM letters remains.
 SUFFIXES = (
@@ -32,10 +32,24 @@ STOPWORDS = frozenset(
 )
 
 
+def _slow_fold(text):
+    text = unicodedata.normalize("NFKD", text.translate(str.maketrans(LIGATURES)))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+# Latin letters folded by a translate table (fast: indexing 20,000 documents folds 40 MB of text).
+FOLD_TABLE = {
+    **{cp: _slow_fold(chr(cp)) for cp in range(0xC0, 0x250) if _slow_fold(chr(cp)) != chr(cp)},
+    **{ord(k): v for k, v in LIGATURES.items()},
+}
+
+
 def fold(text):
     """Lower case, no accents, no ligatures: « Rénovation Œuvre » → « renovation oeuvre »."""
-    text = unicodedata.normalize("NFKD", text.translate(LIGATURES))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.translate(FOLD_TABLE)
+    if not text.isascii():
+        text = _slow_fold(text)  # other scripts and rarer marks
+    return text.lower()
 
 
 @lru_cache(maxsize=200_000)

@@ -77,9 +77,8 @@ def index(request):
     themes = list(Theme.objects.all())
     form = SearchForm(request.GET or None, themes=themes, territories=_territory_choices())
     docs = filtered_documents(request.user, form)
-    page = Paginator(docs.select_related("author_organisation").prefetch_related("themes"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    docs = docs.defer("text", "extracted_text").select_related("author_organisation").prefetch_related("themes")
+    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
