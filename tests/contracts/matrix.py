@@ -17,6 +17,10 @@ def _bailleur(w):
     return [bailleur_commitment(w).pk]
 
 
+def _bailleur_contract(w):
+    return [bailleur_commitment(w).contract_id]
+
+
 def _state(w):
     return [state_commitment(w).pk]
 
@@ -51,7 +55,11 @@ def _pdf_file(w):
     return {"title": "Compte rendu", "file": SimpleUploadedFile("cr.pdf", b"%PDF-1.4\n%x\n")}
 
 
+API_MEMBERS = expect(401, 200, 200, 200, 200, 200)
+
 CASES = [
+    Case("contracts_api_list", API_MEMBERS),
+    Case("contracts_api_commitments", API_MEMBERS, args=_bailleur_contract),
     Case("contracts:index", MEMBERS),
     Case("contracts:export", MEMBERS, query="?format=csv"),
     Case("contracts:contract_create", expect(LOGIN, 403, 403, 200, 200, 200), label="GET contracts:contract_create"),
