@@ -138,6 +138,16 @@ def batch(request):
     return render(request, "geocoding/batch.html", context)
 
 
+def batch_sample(request):
+    """A sample beneficiaries file over the FICTIONAL demo addresses (see demo.py), to try the batch."""
+    authorize(request.user, "view", None)
+    from quartiers.geocoding.demo import sample_beneficiaries_csv
+
+    response = HttpResponse(sample_beneficiaries_csv(), content_type="text/csv; charset=windows-1252")
+    response["Content-Disposition"] = content_disposition_header(True, "beneficiaires-exemple-fictif.csv")
+    return response
+
+
 def batch_mapping(request, token):
     authorize(request.user, "view", None)
     token = str(token)

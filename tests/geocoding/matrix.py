@@ -75,6 +75,7 @@ CASES = [
         data=_upload_data,
         label="POST geocoding:batch (dépôt)",
     ),
+    Case("geocoding:batch_sample", MEMBERS),
     Case("geocoding:batch_mapping", OWNER_ONLY, args=_upload_of_chef),
     Case("geocoding:batch_detail", OWNER_ONLY, args=_job_of_chef),
     Case("geocoding:batch_download", OWNER_ONLY, args=lambda w: _job_of_chef(w, done=True)),
