@@ -162,7 +162,8 @@ def _read_gpkg_connection(con):
         srid = int(srs[1]) if srs and str(srs[0]).upper() == "EPSG" else srs_id
         if srid not in SUPPORTED_SRID:
             raise GeoError(f"Système de coordonnées non pris en charge : EPSG:{srid} (attendu : 4326 ou 2154).")
-        cursor = con.execute(f'SELECT * FROM "{table}"')  # names come from the file's own catalogue
+        quoted = table.replace('"', '""')  # the name comes from the file: quote it as an identifier
+        cursor = con.execute(f'SELECT * FROM "{quoted}"')
         names = [d[0] for d in cursor.description]
         out = []
         for values in cursor:

@@ -191,6 +191,7 @@ KEYS = {
     "code": ("code_qp", "code_quartier", "cod_qp", "code_qpv", "code"),
     "nom": ("lib_qp", "nom_qp", "nom_quartier", "libelle", "nom"),
     "communes": ("insee_com", "code_commune", "code_insee", "insee_comm", "codes_insee", "depcom"),
+    "commune_names": ("lib_com", "nom_commune", "commune_qp", "communes", "nom_com"),
     "departement": ("insee_dep", "code_departement", "code_dep", "departement", "dep"),
     "population": ("pop_mun", "population", "pop"),
 }
@@ -232,6 +233,8 @@ def read_qpv_rows(source, filename=""):
     filename = filename or (str(source) if isinstance(source, (str, Path)) else "")
     if not data:
         raise ImportFailure("Le fichier est vide.")
+    if data[:4] == b"PK\x03\x04":
+        data, filename = _unzip_outlines(data)
     if data.startswith(b"SQLite format 3\x00") or data.lstrip()[:1] in (b"{", b"\xef") or data[:2] == b"\x1f\x8b":
         if data.startswith(b"\xef\xbb\xbf") and not data[3:].lstrip().startswith(b"{"):
             pass  # a CSV with a BOM
@@ -247,6 +250,21 @@ def read_qpv_rows(source, filename=""):
     return [(row, None) for _n, row, _r in table.rows()], geo.WGS84
 
 
+def _unzip_outlines(data):
+    """Official files are sometimes zipped: take the GeoPackage or GeoJSON inside."""
+    import io
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportFailure("Archive ZIP illisible.") from None
+    members = [n for n in archive.namelist() if n.lower().endswith((".gpkg", ".geojson", ".json"))]
+    if not members:
+        raise ImportFailure("L'archive ZIP ne contient ni GeoPackage ni GeoJSON.")
+    return archive.read(sorted(members, key=lambda n: not n.lower().endswith(".gpkg"))[0]), members[0]
+
+
 @transaction.atomic
 def import_qpv(source, generation=None, filename="", source_label=""):
     """Create or update QPVs from an official file. Outlines are repaired and stored at full resolution.
@@ -254,6 +272,7 @@ def import_qpv(source, generation=None, filename="", source_label=""):
     Rows without a geometry (the QPV list CSV) never erase an outline already loaded.
     """
     rows, srid = read_qpv_rows(source, filename)
+    _commune_names.cache_clear()
     report = Report(f"QPV{f' {generation}' if generation else ''}")
     if srid == geo.LAMBERT93:
         report.notes.append("Coordonnées en Lambert-93 (EPSG:2154) reprojetées en WGS 84.")
@@ -304,6 +323,9 @@ def _parse_qpv(number, props, geom, generation, communes, departements, report):
     dep = _pick(props, "departement").zfill(2) if _pick(props, "departement") else ""
     if not dep and known:
         dep = communes[known[0]].departement_id
+    dep = dep or departement_from_code(code)
+    if not codes:  # the 2015 national file names its communes without their INSEE code
+        known = _communes_by_name(dep, _pick(props, "commune_names"))
     if dep not in departements:
         report.reject(code, f"département inconnu « {dep} » : lancez d'abord « quartiers import-territoires »")
         return None
@@ -327,6 +349,32 @@ def _parse_qpv(number, props, geom, generation, communes, departements, report):
         "outline": outline,
         "first_commune": communes[known[0]] if known else None,
     }
+
+
+def departement_from_code(code):
+    """QP062001 / QN06253M → 62, QP02A001 → 2A, QN97101M → 971: the official codes carry the département."""
+    digits = code[2:5]
+    if digits.startswith("97"):
+        return digits
+    return digits[1:] if digits.startswith("0") else ""
+
+
+@lru_cache(maxsize=256)
+def _commune_names(dep):
+    return {_fold(nom): insee for insee, nom in Commune.objects.filter(departement_id=dep).values_list("insee", "nom")}
+
+
+def _fold(text):
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _communes_by_name(dep, names):
+    index = _commune_names(dep)
+    found = [index.get(_fold(n)) for n in re.split(r"[;,|]", names or "") if n.strip()]
+    return [c for c in dict.fromkeys(found) if c]
 
 
 def _save_qpvs(parsed, label, report):

@@ -194,3 +194,31 @@ def test_import_indicateurs_command_with_vintage(geography, capsys):
     assert IndicatorValue.objects.get(indicator__code="tp60", code="QNTEST01").millesime == 2020
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("import-indicateurs", "/nulle/part.csv")
+
+
+def test_2015_national_layout_without_insee_codes_and_zipped(geography, tmp_path):
+    """The 2015 national file has CODE_QP, NOM_QP, COMMUNE_QP only: département from the code, commune by name."""
+    import zipfile
+
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"CODE_QP": "QP062T01", "NOM_QP": "Quartier de test national", "COMMUNE_QP": "CALAIS"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[1.84, 50.94], [1.85, 50.94], [1.85, 50.95], [1.84, 50.94]]],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "qp2015.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("QP_METROPOLE_TEST.geojson", json.dumps(doc))
+    report = importers.import_qpv(path)
+    assert report.created == 1, report
+    qpv = QPV.objects.get(code="QP062T01")
+    assert qpv.departement_id == "62" and list(qpv.communes.values_list("insee", flat=True)) == ["62193"]
+    assert importers.departement_from_code("QP02A001") == "2A"
+    assert importers.departement_from_code("QN97101M") == "971"
