@@ -29,12 +29,14 @@ from quartiers.network.forms import (
     StatusForm,
 )
 from quartiers.network.models import (
+    AgendaItem,
     Meeting,
     MeetingAttachment,
     Network,
     NetworkMember,
     PriorityAxis,
     Registration,
+    Theme,
 )
 from quartiers.network.services import NetworkError
 
@@ -185,7 +187,11 @@ MEETING_COLUMNS = [
 
 def meeting_list(request, slug):
     network = _network(request, slug)
+    themes = Theme.objects.all()
+    theme = next((t for t in themes if t.slug == request.GET.get("theme")), None)
     meetings = network.meetings.all()
+    if theme is not None:
+        meetings = meetings.filter(pk__in=AgendaItem.objects.filter(themes=theme).values("meeting_id"))
     fmt = request.GET.get("format")
     if fmt:
         rows = meetings.with_counts().select_related("organiser").order_by("-starts_at")
@@ -198,6 +204,9 @@ def meeting_list(request, slug):
             "upcoming": _upcoming_with_counts(meetings),
             "past": meetings.past().with_counts().select_related("organiser"),
             "can_manage": can(request.user, "change", network),
+            "themes": themes,
+            "theme": theme,
+            "export_query": _export_query(request),
         },
     )
 

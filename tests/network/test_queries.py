@@ -78,3 +78,7 @@ def test_meeting_page_query_count(world, login):
 def test_attendance_query_count(world, login):
     meeting = make_meeting(world)
     _assert_constant(world, login, "network:attendance", [meeting.pk], meeting=meeting)
+
+
+def test_meeting_list_filtered_by_theme_query_count(world, login):
+    _assert_constant(world, login, "network:meeting_list", [SLUG], "?theme=npnru")

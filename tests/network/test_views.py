@@ -358,3 +358,16 @@ def test_a_signed_registration_cannot_be_cancelled(world):
     registration.refresh_from_db()
     with pytest.raises(services.NetworkError, match="émargement"):
         services.cancel(registration, None)
+
+
+def test_meetings_filtered_by_theme(world, login):
+    npnru = make_meeting(world, days=3, title="Sur le NPNRU")
+    make_meeting(world, days=4, title="Sur la GUP")
+    services.add_agenda_item(npnru, None, "Le NPNRU", themes=["npnru"])
+    services.add_agenda_item(npnru, None, "Encore le NPNRU", themes=["npnru", "gup"])
+    client = login(world.users["chef"])
+    url = reverse("network:meeting_list", args=[SLUG])
+    response = client.get(url + "?theme=npnru")
+    assert [m.title for m in response.context["upcoming"]] == ["Sur le NPNRU"]
+    assert len(client.get(url + "?theme=inconnu").context["upcoming"]) == 2
+    assert "Sur la GUP" not in client.get(url + "?theme=npnru&format=csv").content.decode()
