@@ -233,8 +233,10 @@ class Report(models.Model):
         verbose_name = "signalement"
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["qpv", "status"], name="gup_report_qpv_status"),
-            models.Index(fields=["epci", "status"], name="gup_report_epci_status"),
+            # Covering indexes: the map (open reports of a QPV) and the "late" counts read only the index.
+            models.Index(fields=["qpv", "status", "deadline", "manager", "category"], name="gup_report_qpv_open"),
+            models.Index(fields=["epci", "status", "deadline", "manager", "category"], name="gup_report_epci_open"),
+            models.Index(fields=["status", "deadline", "manager", "category"], name="gup_report_open"),
             # Medians walk these in order (LIMIT/OFFSET), per group and per territory filter.
             models.Index(fields=["manager", "resolution_seconds"], name="gup_report_manager_res"),
             models.Index(fields=["category", "resolution_seconds"], name="gup_report_category_res"),
@@ -242,7 +244,6 @@ class Report(models.Model):
             models.Index(fields=["epci", "category", "resolution_seconds"], name="gup_report_epci_cat_res"),
             models.Index(fields=["qpv", "manager", "resolution_seconds"], name="gup_report_qpv_manager_res"),
             models.Index(fields=["qpv", "category", "resolution_seconds"], name="gup_report_qpv_cat_res"),
-            models.Index(fields=["status", "deadline"], name="gup_report_late"),
             models.Index(fields=["category", "status", "lat"], name="gup_report_nearby"),
         ]
 
