@@ -118,3 +118,33 @@ def test_empty_query_finds_nothing():
     make_document("Quelque chose")
     assert list(Document.objects.search("")) == []
     assert list(Document.objects.search("   ")) == []
+
+
+def test_sqlite_ranks_only_the_most_recent_matches_of_a_broad_query(monkeypatch):
+    from quartiers.resources import search
+
+    if search.vendor() != "sqlite":
+        pytest.skip("fenêtre de classement propre à SQLite")
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
+    make_document("NPNRU NPNRU", summary="NPNRU")  # the better match, but older
+    make_document("Compte rendu", text="Un mot du NPNRU.")
+    found = Document.objects.search("npnru")
+    assert titles(found) == ["Compte rendu", "NPNRU NPNRU"]
+    assert found.count() == 2
+
+
+def test_reindex_command(capsys):
+    from django.core.management import call_command
+
+    make_document("Cohésion sociale")
+    call_command("ressources_reindex")
+    assert "1 document(s) indexé(s)." in capsys.readouterr().out
+    assert titles(Document.objects.search("cohesion")) == ["Cohésion sociale"]
+
+
+def test_qpv_filter(world):
+    doc = make_document("Fort Nieulay")
+    doc.qpvs.add(world.qpv)
+    make_document("Ailleurs")
+    assert titles(Document.objects.for_territory(f"qpv:{world.qpv.code}")) == ["Fort Nieulay"]
+    assert titles(Document.objects.for_territory("commune:62193")) == ["Fort Nieulay"]
