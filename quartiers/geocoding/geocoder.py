@@ -481,12 +481,12 @@ class Geocoder:
         top_score, top_street = scored[0]
         # Same name in several places (old communes, a street and its lieu-dit): prefer one with the number.
         if number is not None:
-            for score, street_id in scored[:6]:
-                if score < top_score - 0.03:
-                    break
-                if self._find_address(street_id, number, rep)[0] is not None:
-                    top_score, top_street = score, street_id
-                    break
+            close = [(score, street_id) for score, street_id in scored[:6] if score >= top_score - 0.03]
+            found = [(self._find_address(street_id, number, rep), score, street_id) for score, street_id in close]
+            exact = [f for f in found if f[0][0] is not None and not f[0][1]]  # the number and its bis/ter
+            near = [f for f in found if f[0][0] is not None]
+            if exact or near:
+                _address, top_score, top_street = (exact or near)[0]
         # A number inside the street's own name (« place du 11 novembre ») is not a house number.
         if number is not None and not rep and str(number) in self.street_names[top_street][0]:
             if self._find_address(top_street, number, rep)[0] is None:
