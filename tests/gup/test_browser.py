@@ -55,3 +55,31 @@ def test_file_a_report_on_a_phone_then_the_manager_resolves_it(
     assert report.status == Status.RESOLU and report.resolution_seconds is not None
     assert "Résolu" in page.locator(".facts").inner_text()
     assert_accessible(page)
+
+
+def test_walk_capture_keeps_reports_offline_and_sends_them_later(
+    page, browser_login, assert_accessible, transactional_db
+):
+    world = build_world()
+    walk = h.walk(world)
+    page.set_viewport_size(PHONE)
+    browser_login(world.users["partenaire"])
+    page.goto(f"/gup/diagnostics/{walk.pk}/saisie/")
+    assert_accessible(page)
+    page.context.set_offline(True)
+    for category, lon in (("proprete", 1.871), ("eclairage", 1.872)):
+        page.get_by_label("Catégorie").select_option(category)
+        # The map click stands for touching the map: set the point the way the page does.
+        page.evaluate(f"GupReportForm.setPoint(L.latLng(50.95, {lon}), 'sur la carte')")
+        page.get_by_label("Description").fill(f"Constat {category}")
+        page.get_by_role("button", name="Garder ce signalement et l'envoyer").click()
+        page.wait_for_function("document.getElementById('id_lon').value === ''")
+    assert "2 signalement(s) gardé(s)" in page.locator("#queue-status").inner_text()
+    assert Report.objects.count() == 0
+    # The queue lives in the phone's storage, so it survives closing the page.
+    assert page.evaluate(f"JSON.parse(localStorage.getItem('gup-file-{walk.pk}')).length") == 2
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.getElementById('queue-items').children.length === 0")
+    assert sorted(Report.objects.filter(walk=walk).values_list("category", flat=True)) == ["eclairage", "proprete"]
+    assert_accessible(page)
