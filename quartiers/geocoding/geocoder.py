@@ -724,11 +724,15 @@ class Geocoder:
         candidates = set.intersection(*sorted(candidate_sets, key=len))
         if communes:
             candidates = {s for s in candidates if int(self.street_commune[s]) in communes}
-        query = " ".join(full + ([expanded] if expanded else []))
-        ranked = sorted(
-            candidates,
-            key=lambda s: (-fuzz.ratio(query, " ".join(self.street_names[s][0])), self.street_name[s], s),
-        )[: limit * 3]
+        # What was typed so far is compared with the beginning of each name (« rue de la p » → « rue de la paix »).
+        query = " ".join(_expand_query(words[:-1] if last_is_partial else words) + ([expanded] if expanded else []))
+        size = len(query) + 1
+
+        def rank(street_id):
+            name = " ".join(self.street_names[street_id][0])
+            return (-fuzz.ratio(query, name[:size]), len(name), self.street_name[street_id], street_id)
+
+        ranked = sorted(candidates, key=rank)[: limit * 3]
         results = []
         for street_id in ranked:
             result = self._result((0.9, street_id, number, rep))
