@@ -227,6 +227,8 @@ def print_view(request, pk):
         "doc": doc,
         "attachments": list(doc.attachments.all()),
         "themes": list(doc.themes.all()),
+        # A page copied with its own footer (like the seed) would repeat it: ours, computed, replaces it.
+        "body_text": doc.text.split("\nURL de la source")[0].rstrip(),
         "source_url": source_url,
         "source_modified_at": doc.source_modified_at or doc.updated_at,
         "links": doc.numbered_links(),
