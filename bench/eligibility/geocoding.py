@@ -52,8 +52,12 @@ def setup_django(db_path: Path):
     django.setup()
 
 
+def slug(name):
+    return "".join(c if c.isalnum() else "-" for c in name)
+
+
 def fresh_db(name):
-    db_path = OUT / f"{name}.sqlite3"
+    db_path = OUT / f"{slug(name)}.sqlite3"
     db_path.unlink(missing_ok=True)
     return db_path
 
@@ -257,7 +261,7 @@ def to_addok_docs(ban_file, target):
 
 
 def run_addok(python, ban_file, queries, tag):
-    work = OUT / f"addok-{tag}"
+    work = OUT / f"addok-{slug(tag)}"
     work.mkdir(parents=True, exist_ok=True)
     config = work / "addok_bench_config.py"
     config.write_text(ADDOK_CONFIG.format(db=REDIS_DB))
