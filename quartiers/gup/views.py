@@ -36,6 +36,7 @@ from quartiers.gup.models import (
     ManagerArea,
     Photo,
     Report,
+    ReportStat,
     Status,
     TfpbAgreement,
     TfpbAxis,
@@ -331,7 +332,8 @@ def nearby(request):
 
 def report_map(request):
     authorize(request.user, "view", None)
-    qpvs = QPV.objects.filter(pk__in=Report.objects.values("qpv_id").distinct()).order_by("nom")
+    # The counters table knows which quartiers have reports without scanning every report.
+    qpvs = QPV.objects.filter(pk__in=ReportStat.objects.values("qpv_id")).order_by("nom")
     selected = request.GET.get("qpv") or (qpvs[0].code if qpvs else "")
     return render(request, "gup/map.html", {"qpvs": qpvs, "selected": selected})
 
