@@ -128,6 +128,30 @@ def _fiche_map(qpv, communes):
     return {"type": "FeatureCollection", "features": features}
 
 
+def _commune_map(commune, qpvs):
+    """The commune's outline with the outlines of its QPVs that are loaded (nothing invented for the others)."""
+    features = []
+    if commune.outline_simplified:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": commune.outline_simplified,
+                "properties": {"nom": commune.nom, "role": "commune"},
+            }
+        )
+    for q in qpvs:
+        if q.outline_simplified:
+            role = "qpv" if q.generation == 2024 else "qpv2015"
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": q.outline_simplified,
+                    "properties": {"nom": f"{q.code} {q.nom}", "role": role},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features, "focus": "commune"}
+
+
 def _qpv_rows(qs):
     return list(qs.with_related().order_by("-generation", "code"))
 
@@ -142,10 +166,12 @@ def commune_detail(request, insee):
     context = {
         "commune": commune,
         "qpvs": qpvs,
+        "map_data": _commune_map(commune, qpvs),
         "generations": compare_generations(commune),
         "totals": totals(q.code for q in qpvs),
         "contrats": list(ContratDeVille.objects.filter(Q(commune=commune) | Q(qpvs__communes=commune)).distinct()),
         "labels": list(commune.labels.all()),
+        "tiles": settings.MAP_TILES_URL,
     }
     return render(request, "territories/commune_detail.html", context)
 

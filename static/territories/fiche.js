@@ -10,14 +10,16 @@
   var styles = {
     epci: { color: "#777", weight: 1, fillOpacity: 0.03, dashArray: "4" },
     commune: { color: "#555", weight: 1, fillColor: "#d9dee5", fillOpacity: 0.4 },
-    qpv: { color: "#c0392b", weight: 2, fillColor: "#c0392b", fillOpacity: 0.35 }
+    qpv: { color: "#c0392b", weight: 2, fillColor: "#c0392b", fillOpacity: 0.35 },
+    qpv2015: { color: "#1f3f7a", weight: 2, fillColor: "#1f3f7a", fillOpacity: 0.2, dashArray: "3" }
   };
   var layer = L.geoJSON(data, {
     style: function (f) { return styles[f.properties.role] || styles.commune; },
     onEachFeature: function (f, l) { if (f.properties.nom) { l.bindTooltip(f.properties.nom); } }
   }).addTo(map);
   var focus = null;
-  layer.eachLayer(function (l) { if (l.feature.properties.role === "qpv") { focus = l; } });
+  var wanted = data.focus || "qpv";
+  layer.eachLayer(function (l) { if (l.feature.properties.role === wanted) { focus = l; } });
   if (!focus) { layer.eachLayer(function (l) { if (l.feature.properties.role === "commune") { focus = focus || l; } }); }
   map.fitBounds((focus || layer).getBounds(), { padding: [20, 20] });
   map.attributionControl.addAttribution("Contours : ANCT, IGN ADMIN EXPRESS — Licence Ouverte 2.0");

@@ -40,6 +40,10 @@ def test_qpv_list_filter_fiche_and_map(page, assert_accessible, transactional_db
     assert page.get_by_role("heading", name="Fort Nieulay - Cailloux - Saint-Pierre QN06253M").is_visible()
     assert "Contour non chargé" in page.content()
     assert_accessible(page)
+    page.get_by_role("link", name="Calais", exact=True).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="De la géographie 2015 à la géographie 2024").is_visible()
+    assert_accessible(page)
     page.goto("/territoires/qpv/QN06254M/")
     page.wait_for_selector("#carte-qpv path")
     assert page.locator("svg.bars rect").count() == 2

@@ -171,3 +171,14 @@ def test_map_page_and_data(client, geo):
     detail = client.get(reverse("territories_api_map"), {"bbox": "1.8,50.9,1.9,51.0"}).json()
     assert [f["properties"]["code"] for f in detail["features"]] == ["QN06254M"]
     assert client.get(reverse("territories_api_map"), {"bbox": "nord"}).status_code == 400
+
+
+def test_commune_map_draws_only_loaded_outlines(client, geo):
+    square = box(1.80, 50.90, 1.90, 51.00)
+    Commune.objects.filter(insee="62193").update(
+        outline_simplified={"type": "Polygon", "coordinates": [list(map(list, square.exterior.coords))]}
+    )
+    response = client.get(reverse("territories:commune_detail", args=["62193"]))
+    assert 'id="carte-qpv"' in response.content.decode()
+    roles = [f["properties"]["role"] for f in response.context["map_data"]["features"]]
+    assert roles == ["commune"]  # the test QPVs of Calais have no outline: none is drawn
