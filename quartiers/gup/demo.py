@@ -221,6 +221,7 @@ def _walk(stdout, qpv, calais, centre, orgs):
             description=text,
             walk=walk,
             now=started + timedelta(minutes=4 * i),
+            notify=False,  # demo data: nobody to tell
         )
         _play(report, i, rng, orgs, partner, reporter, started)
     return walk
@@ -233,23 +234,34 @@ def _play(report, i, rng, orgs, partner, chef, started):
     t = started + day * (1 + i % 3)
     if report.status == Status.NOUVEAU:  # ambiguous or unknown: the coordination orients it
         target = orgs["ville"] if report.category != "parties_communes" else orgs["bailleur"]
-        services.transition(chef, report, "transmettre", manager=target, now=t)
+        services.transition(chef, report, "transmettre", manager=target, now=t, notify=False)
         t += day
     if i % 6 == 1:
         services.transition(
-            actor, report, "rejeter", motif="Déjà programmé dans le plan de travaux 2026 : voir l'action TFPB.", now=t
+            actor,
+            report,
+            "rejeter",
+            motif="Déjà programmé dans le plan de travaux 2026 : voir l'action TFPB.",
+            now=t,
+            notify=False,
         )
     elif i % 6 == 2:
         other = orgs["agglo"] if report.manager != orgs["agglo"] else orgs["ville"]
         services.transition(
-            actor, report, "rediriger", motif="Relève de la collecte intercommunale.", manager=other, now=t
+            actor,
+            report,
+            "rediriger",
+            motif="Relève de la collecte intercommunale.",
+            manager=other,
+            now=t,
+            notify=False,
         )
     elif i % 6 in (3, 4):
-        services.transition(actor, report, "prendre_en_charge", now=t)
+        services.transition(actor, report, "prendre_en_charge", now=t, notify=False)
         if i % 6 == 4:
-            services.transition(actor, report, "resoudre", now=t + day * rng.randint(2, 20))
+            services.transition(actor, report, "resoudre", now=t + day * rng.randint(2, 20), notify=False)
     elif i % 6 == 5:
-        services.transition(actor, report, "resoudre", now=t + day * rng.randint(1, 10))
+        services.transition(actor, report, "resoudre", now=t + day * rng.randint(1, 10), notify=False)
 
 
 def _tfpb(qpv, calais, orgs, walk):

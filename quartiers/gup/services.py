@@ -234,7 +234,19 @@ def commune_for(qpv, lon, lat):
 
 
 def create_report(
-    actor, *, category, qpv, lon, lat, description="", address="", photos=(), walk=None, client_uuid=None, now=None
+    actor,
+    *,
+    category,
+    qpv,
+    lon,
+    lat,
+    description="",
+    address="",
+    photos=(),
+    walk=None,
+    client_uuid=None,
+    now=None,
+    notify=True,
 ):
     if category not in CATEGORIES:
         raise GupError("Choisissez une catégorie.")
@@ -283,7 +295,8 @@ def create_report(
             Follower.objects.get_or_create(report=report, user=report.reporter)
         _attach_photos(report, cleaned)
         audit.record(actor, "signalement GUP créé", report, {"gestionnaire": str(routing.manager or "")})
-        _notify_manager(report, "Nouveau signalement à traiter")
+        if notify:
+            _notify_manager(report, "Nouveau signalement à traiter")
     return report
 
 
@@ -310,7 +323,7 @@ def allowed_transitions(report):
     return [verb for verb, (sources, *_rest) in TRANSITIONS.items() if report.status in sources]
 
 
-def transition(actor, report, verb, motif="", manager=None, now=None):
+def transition(actor, report, verb, motif="", manager=None, now=None, notify=True):
     if verb not in TRANSITIONS:
         raise GupError("Action inconnue sur le signalement.")
     sources, target, needs_motif, needs_manager = TRANSITIONS[verb]
@@ -354,11 +367,11 @@ def transition(actor, report, verb, motif="", manager=None, now=None):
             created_at=now,
         )
         audit.record(actor, f"signalement GUP : {TRANSITION_LABELS[verb].lower()}", locked, {"motif": motif})
-        _notify_followers(
-            locked, actor, f"Signalement {locked.reference} : {locked.get_status_display().lower()}", motif
-        )
-        if needs_manager:
-            _notify_manager(locked, "Signalement transmis à votre organisation")
+        if notify:
+            subject = f"Signalement {locked.reference} : {locked.get_status_display().lower()}"
+            _notify_followers(locked, actor, subject, motif)
+            if needs_manager:
+                _notify_manager(locked, "Signalement transmis à votre organisation")
     report.refresh_from_db()  # the caller's object (and its cached manager) now says what was saved
     return report
 

@@ -27,3 +27,12 @@ def test_demo_without_beau_marais_skips(db):
     out = io.StringIO()
     demo.load_demo(out)
     assert "ignorée" in out.getvalue() and not Report.objects.exists()
+
+
+def test_demo_sends_no_mail(db, mailoutbox, django_capture_on_commit_callbacks):
+    w = build_world()
+    w.calais.lon, w.calais.lat = 1.8587, 50.9513
+    w.calais.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load_demo(io.StringIO())
+    assert mailoutbox == []
