@@ -68,3 +68,13 @@ def test_home_query_count_does_not_grow(world, login):
     page, many = _get(client)
     assert "modification 19" in page
     assert many == few
+
+
+def test_quick_links_do_not_repeat_the_header_names(world, login):
+    from quartiers.core.context_processors import NAVIGATION
+    from quartiers.core.views import QUICK_LINKS
+
+    page, _ = _get(login(world.users["chef"]))
+    assert "Accès rapide" in page
+    for _name, label in QUICK_LINKS:
+        assert not any(nav.lower() in label.lower() for _n, nav in NAVIGATION), label
