@@ -69,6 +69,8 @@ class Report:
 
 def _read_json(path):
     path = Path(path)
+    if not path.exists() and path.suffix == ".gz" and path.with_suffix("").exists():
+        path = path.with_suffix("")  # the official package ships plain .json files
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
         return json.load(fh)
@@ -118,7 +120,15 @@ def import_territoires(folder=None):
     ept_path = folder / "ept.json"
     epts = _read_json(ept_path) if ept_path.exists() else []
     report = Report("EPCI")
-    objects = [EPCI(siren=e["code"], nom=e["nom"], type=e["type"][:3], population=e.get("population")) for e in epcis]
+    objects = [
+        EPCI(
+            siren=e["code"],
+            nom=e["nom"],
+            type=e["type"][:3],
+            population=e.get("population", e.get("populationMunicipale")),
+        )
+        for e in epcis
+    ]
     objects += [EPCI(siren=e["code"], nom=e["nom"], type="EPT") for e in epts]
     _upsert(EPCI, objects, ["nom", "type", "population"], report)
     reports.append(report)
@@ -128,18 +138,24 @@ def import_territoires(folder=None):
     return reports
 
 
+def _member_code(member):
+    """Bundled files list member codes; the official package lists {code, siren, nom, …}."""
+    return member["code"] if isinstance(member, dict) else member
+
+
 def _import_communes(folder, epcis, dep_codes):
     report = Report("Communes")
-    epci_of = {member: e["code"] for e in epcis for member in e["membres"]}
+    epci_of = {_member_code(m): e["code"] for e in epcis for m in e["membres"]}
     rows = _read_json(folder / "communes.json.gz")
     objects = []
     for c in rows:
-        if c["type"] == "commune-deleguee":
+        if c["type"] not in ("commune-actuelle", "arrondissement-municipal"):
             continue  # resolved to its parent commune by the QPV importer
         if c["departement"] not in dep_codes:
             report.reject(c["code"], f"département inconnu {c['departement']}")
             continue
-        epci = epci_of.get(c["code"]) or epci_of.get(c.get("parent") or "")
+        parent = c.get("parent") or c.get("commune") or c.get("chefLieu") or ""
+        epci = epci_of.get(c["code"]) or epci_of.get(parent)
         objects.append(
             Commune(
                 insee=c["code"],
@@ -153,9 +169,10 @@ def _import_communes(folder, epcis, dep_codes):
                 lon=c.get("lon"),
             )
         )
-    _upsert(
-        Commune, objects, ["nom", "siren", "departement", "epci", "population", "codes_postaux", "lat", "lon"], report
-    )
+    fields = ["nom", "siren", "departement", "epci", "population", "codes_postaux"]
+    if any(c.get("lat") is not None for c in rows):
+        fields += ["lat", "lon"]  # the official package has no points: keep the bundled ones
+    _upsert(Commune, objects, fields, report)
     return report
 
 
@@ -477,7 +494,7 @@ def import_contrats(path=None):
     epcis = set(EPCI.objects.values_list("siren", flat=True))
     communes = dict(Commune.objects.values_list("insee", "departement_id"))
     departements = set(Departement.objects.values_list("code", flat=True))
-    ept_members = {e["code"]: e["membres"] for e in _read_json(DATA / "admin" / "ept.json")}
+    ept_members = {e["code"]: [_member_code(m) for m in e["membres"]] for e in _read_json(DATA / "admin" / "ept.json")}
     epci_departement = dict(Commune.objects.filter(epci__isnull=False).values_list("epci_id", "departement_id"))
     existing = {c.code: c for c in ContratDeVille.objects.all()}
     saved = {}  # code -> (contrat, [territory codes]): a few contracts cover several territories

@@ -222,3 +222,26 @@ def test_2015_national_layout_without_insee_codes_and_zipped(geography, tmp_path
     assert qpv.departement_id == "62" and list(qpv.communes.values_list("insee", flat=True)) == ["62193"]
     assert importers.departement_from_code("QP02A001") == "2A"
     assert importers.departement_from_code("QN97101M") == "971"
+
+
+def test_import_territoires_reads_the_official_package_layout(db, tmp_path):
+    """`@etalab/decoupage-administratif` as published: plain .json, members as objects, extra fields."""
+    (tmp_path / "regions.json").write_text(json.dumps([{"code": "32", "nom": "Hauts-de-France", "zone": "metro"}]))
+    (tmp_path / "departements.json").write_text(json.dumps([{"code": "62", "nom": "Pas-de-Calais", "region": "32"}]))
+    epci = {"code": "200090751", "nom": "CA Grand Calais Terres et Mers", "type": "CA", "populationMunicipale": 1,
+            "membres": [{"code": "62193", "siren": "216201939", "nom": "Calais"}]}  # fmt: skip
+    (tmp_path / "epci.json").write_text(json.dumps([epci]))
+    communes = [
+        {"code": "62193", "nom": "Calais", "type": "commune-actuelle", "departement": "62", "region": "32",
+         "siren": "216201939", "codesPostaux": ["62100"], "population": 1},
+        {"code": "62999", "nom": "Ancienne commune de test", "type": "commune-deleguee", "departement": "62",
+         "chefLieu": "62193"},
+    ]  # fmt: skip
+    (tmp_path / "communes.json").write_text(json.dumps(communes))
+    reports = importers.import_territoires(tmp_path)
+    assert reports[3].created == 1
+    from quartiers.territories.models import Commune
+
+    calais = Commune.objects.get(insee="62193")
+    assert calais.epci_id == "200090751" and calais.codes_postaux == ["62100"]
+    assert not Commune.objects.filter(insee="62999").exists()
