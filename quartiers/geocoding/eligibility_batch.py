@@ -54,10 +54,7 @@ def save_upload(uploaded, owner):
     """Store an uploaded file, read its headers and count its rows. Raises TabularError (French)."""
     size = getattr(uploaded, "size", 0) or 0
     if size > max_upload_bytes():
-        raise TabularError(
-            f"Le fichier pèse {_human_size(size)} : la limite est de {_human_size(max_upload_bytes())} par envoi. "
-            "Découpez-le, ou faites-le traiter sur le serveur avec la commande « quartiers eligibilite »."
-        )
+        raise TabularError(too_big_message(size))
     if size == 0:
         raise TabularError("Le fichier est vide.")
     token = str(uuid.uuid4())
@@ -89,6 +86,13 @@ def save_upload(uploaded, owner):
     }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
     return token, meta
+
+
+def too_big_message(size):
+    return (
+        f"Le fichier pèse {_human_size(size)} : la limite est de {_human_size(max_upload_bytes())} par envoi. "
+        "Découpez-le, ou faites-le traiter sur le serveur avec la commande « quartiers eligibilite »."
+    )
 
 
 def load_upload(token, user):

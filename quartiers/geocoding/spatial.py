@@ -29,6 +29,7 @@ from django.conf import settings
 CELL_DEG = 0.001  # about 75 m × 110 m in metropolitan France
 EPSILON = 1e-9  # cell boxes are grown by this much so float rounding of floor() never misclassifies
 EARTH_RADIUS = 6_371_008.8
+KY = math.radians(EARTH_RADIUS)  # metres per degree of latitude (sphere; refined by the geodesic step)
 COARSE_MAX_CELLS = 4_000_000
 MIXED = -2
 _OFFSET = 1 << 20
@@ -92,6 +93,8 @@ class GenerationIndex:
     partial_departements: set = field(default_factory=set)
     coarse: np.ndarray = None  # dense grid over the bounds: -1 empty, >= 0 fully inside, MIXED otherwise
     coarse_origin: tuple = (0.0, 0.0, 1.0, 0, 0)
+    local_geoms: np.ndarray = None  # outlines in a local metric frame, built on first distance query
+    local_factors: np.ndarray = None
 
     @property
     def size(self):
@@ -172,12 +175,33 @@ class GenerationIndex:
         candidates = self.tree.query(point, predicate="dwithin", distance=d_deg / coslat * 1.001 + 1e-9)
         if not len(candidates):
             candidates = first
-        best, best_d = None, math.inf
-        for idx in candidates:
-            d = metric_distance(lon, lat, self.geoms[idx])
-            if d < best_d:
-                best, best_d = int(idx), d
-        return best, best_d
+        local, factors = self._local()
+        # Each outline is kept in its own local metric frame (x = lon·cos(lat0)·k, y = lat·k): compare there,
+        # then measure the geodesic distance to the nearest point found.
+        points = shapely.points(lon * factors[candidates] * KY, np.full(len(candidates), lat * KY))
+        distances = shapely.distance(points, local[candidates])
+        best = int(np.argmin(distances))
+        idx = int(candidates[best])
+        if distances[best] == 0:
+            return idx, 0.0
+        line = shapely.shortest_line(points[best], local[idx])
+        x, y = shapely.get_coordinates(line)[1]
+        return idx, _geodesic(lon, lat, x / (factors[idx] * KY), y / KY)
+
+    def _local(self):
+        if self.local_geoms is None:
+            factors = np.array([math.cos(math.radians(g.centroid.y)) for g in self.geoms])
+            local = np.array(
+                [
+                    shapely.transform(g, lambda c, f=f: np.column_stack((c[:, 0] * f * KY, c[:, 1] * KY)))
+                    for g, f in zip(self.geoms, factors, strict=True)
+                ],
+                dtype=object,
+            )
+            for g in local:
+                shapely.prepare(g)
+            self.local_geoms, self.local_factors = local, factors
+        return self.local_geoms, self.local_factors
 
 
 def metric_distance(lon, lat, geom):

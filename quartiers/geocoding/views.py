@@ -117,8 +117,15 @@ def point(request):
 def batch(request):
     authorize(request.user, "view", None)
     eligibility_batch.purge_expired()
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    too_big = request.method == "POST" and _declared_size(request) > eligibility_batch.max_upload_bytes() + 65536
+    upload_error = ""
+    if too_big:
+        # Refuse before Django reads (and spools to disk) a body of a gigabyte.
+        form = UploadForm()
+        upload_error = eligibility_batch.too_big_message(_declared_size(request))
+    else:
+        form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not too_big and form.is_valid():
         try:
             token, _meta = eligibility_batch.save_upload(form.cleaned_data["fichier"], request.user)
         except TabularError as exc:
@@ -130,12 +137,20 @@ def batch(request):
     recent = Job.objects.filter(owner=request.user, kind=eligibility_batch.JOB_KIND)[:10]
     context = {
         "form": form,
+        "upload_error": upload_error,
         "recent": recent,
         "max_mb": eligibility_batch.max_upload_bytes() // (1024 * 1024),
         "geocoder_problem": eligibility.geocoder_problem(),
         "loaded": _loaded_summary(),
     }
     return render(request, "geocoding/batch.html", context)
+
+
+def _declared_size(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def batch_sample(request):

@@ -173,9 +173,22 @@ def test_bad_uploads_give_a_french_error_and_keep_nothing(client, world, content
 def test_upload_size_limit(client, world, settings):
     settings.GEOCODING_MAX_UPLOAD_MB = 1
     client.force_login(world.users["lecteur"])
-    response = _upload(client, b"adresse\n" + b"1 rue du Carre\n" * 80_000)
+    response = _upload(client, b"adresse\n" + b"1 rue du Carre\n" * 71_000)  # just over 1 Mo: past the header check
     html = response.content.decode()
     assert "la limite est de 1 Mo par envoi" in html and "quartiers eligibilite" in html
+
+
+def test_a_gigabyte_upload_is_refused_before_reading_it(client, world):
+    client.force_login(world.users["lecteur"])
+    response = client.post(
+        reverse("geocoding:batch"),
+        data=b"x" * 10,
+        content_type="multipart/form-data; boundary=b",
+        CONTENT_LENGTH=str(1024**3),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Le fichier pèse 1,0 Go : la limite est de 50 Mo par envoi." in html
 
 
 @pytest.mark.usefixtures("outlines", "stub_geocoder")
