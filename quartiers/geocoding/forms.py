@@ -14,8 +14,21 @@ class AddressForm(forms.Form):
 
 
 class PointForm(forms.Form):
-    lon = forms.FloatField(label="Longitude (WGS84)", min_value=-180, max_value=180, help_text="Par exemple 1.3954")
-    lat = forms.FloatField(label="Latitude (WGS84)", min_value=-90, max_value=90, help_text="Par exemple 43.5789")
+    # Localised: a French user types « 1,4007 » as often as « 1.4007 ».
+    lon = forms.FloatField(
+        label="Longitude (WGS84)",
+        min_value=-180,
+        max_value=180,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "1,4007"}),
+    )
+    lat = forms.FloatField(
+        label="Latitude (WGS84)",
+        min_value=-90,
+        max_value=90,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "43,5732"}),
+    )
 
 
 class UploadForm(forms.Form):

@@ -59,6 +59,10 @@ class TestPointPage:
             "Ce point est dans le QPV QNTEST02 « QPV de test deux îlots » (géographie 2024)." in html.content.decode()
         )
 
+    def test_point_with_decimal_commas(self, client):
+        html = client.get(reverse("geocoding:point"), {"lon": "1,003", "lat": "45,003"}).content.decode()
+        assert "Ce point est dans le QPV QNTEST01" in html
+
     def test_point_outside_france(self, client):
         html = client.get(reverse("geocoding:point"), {"lon": 45.0, "lat": 2.0}).content.decode()
         assert "est hors de France" in html and "longitude / latitude" in html
