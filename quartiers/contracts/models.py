@@ -34,7 +34,11 @@ class ContractQuerySet(PolicyQuerySetMixin, models.QuerySet):
         return self.filter(departement__region_id=code)
 
     def with_list_data(self):
+        from django.utils import timezone
+
+        late = models.Q(commitments__status__in=["prevu", "engage"], commitments__due_on__lt=timezone.localdate())
         return self.select_related("reference", "epci", "commune", "departement").annotate(
+            late_count=models.Count("commitments", filter=late, distinct=True),
             commitment_count=models.Count("commitments", distinct=True),
             done_count=models.Count("commitments", filter=models.Q(commitments__status="realise"), distinct=True),
         )
@@ -283,6 +287,14 @@ class Commitment(models.Model):
 
     def territory_keys(self):
         return self.contract.territory_keys()
+
+    @property
+    def is_late(self):
+        """Past its due date and neither kept nor dropped: what the follow-up is for."""
+        from django.utils import timezone
+
+        open_statuses = (self.Status.PLANNED, self.Status.STARTED)
+        return bool(self.due_on and self.status in open_statuses and self.due_on < timezone.localdate())
 
     @property
     def progress(self):

@@ -31,6 +31,7 @@ CONTRACT_COLUMNS = [
     ("Territoire", lambda c: str(c.territory)),
     ("Engagements", "commitment_count"),
     ("Engagements réalisés", "done_count"),
+    ("Engagements en retard", "late_count"),
 ]
 COMMITMENT_COLUMNS = [
     ("Organisation", "organisation.name"),
@@ -165,7 +166,7 @@ def commitment_matrix(request, pk):
     pillars = list(contract.pillars.all())
     rows = {}
     for c in contract.commitments.select_related("organisation").only(
-        "id", "title", "status", "pillar_id", "organisation__name", "contract_id"
+        "id", "title", "status", "due_on", "pillar_id", "organisation__name", "contract_id"
     ):
         row = rows.setdefault(c.organisation, {p.pk: [] for p in pillars} | {None: []})
         row[c.pillar_id if c.pillar_id in row else None].append(c)

@@ -161,3 +161,14 @@ def test_consolidation_sums_only_summable_measures(world):
     row = dict((c.name, cells) for c, cells in data["rows"])["Dunkerque (test)"]
     assert [cell.value for cell in row] == [Decimal(25), Decimal(80)]
     assert row[0].status_label == "Prévu"
+
+
+def test_late_commitments(world):
+    commitment = bailleur_commitment(world)
+    assert not commitment.is_late  # no due date
+    commitment.due_on = dt.date(2020, 1, 1)
+    assert commitment.is_late
+    commitment.status = "realise"
+    assert not commitment.is_late
+    commitment.status, commitment.due_on = "engage", dt.date(2999, 1, 1)
+    assert not commitment.is_late

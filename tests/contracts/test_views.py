@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from quartiers.contracts import services
 from quartiers.contracts.models import Commitment, Contract, Evidence, Indicator, Measurement
-from tests.contracts.helpers import bailleur_commitment, first_indicator, make_contract, state_commitment
+from tests.contracts.helpers import (
+    bailleur_commitment,
+    first_indicator,
+    make_commitment,
+    make_contract,
+    state_commitment,
+)
 
 
 def _text(response):
@@ -341,3 +347,14 @@ def test_commitment_with_objective_and_qpvs(world, login):
     commitment = Commitment.objects.get()
     assert commitment.pillar == operational.pillar
     assert list(commitment.qpvs.values_list("code", flat=True)) == ["QN06253M"]
+
+
+def test_late_commitments_are_counted_and_flagged(world, login):
+    make_commitment(world, due_on=dt.date(2020, 6, 30), title="Engagement oublié")
+    make_commitment(world, due_on=dt.date(2020, 6, 30), title="Engagement tenu", status="realise")
+    client = login(world.users["lecteur"])
+    csv = client.get(reverse("contracts:export") + "?format=csv").content.decode("utf-8-sig").splitlines()
+    header, row = csv[0].split(";"), csv[1].split(";")
+    assert dict(zip(header, row, strict=True))["Engagements en retard"] == "1"
+    page = _text(client.get(reverse("contracts:detail", args=[make_contract(world).pk])))
+    assert page.count("En retard") == 1
