@@ -171,10 +171,8 @@ def main():
     else:
         w = build(args.reports)
 
-    print(
-        f"base : {connection.vendor}, {Report.objects.count():,} signalements, construite en "
-        f"{time.perf_counter() - start:.1f} s".replace(",", " ")
-    )
+    how = "réutilisée" if reuse else f"construite en {time.perf_counter() - start:.1f} s"
+    print(f"base : {connection.vendor}, {Report.objects.count():,} signalements, {how}".replace(",", " "))
     client = Client()
     client.force_login(w.users["admin"])
     chef = Client()

@@ -237,13 +237,18 @@ class Report(models.Model):
             models.Index(fields=["qpv", "status", "deadline", "manager", "category"], name="gup_report_qpv_open"),
             models.Index(fields=["epci", "status", "deadline", "manager", "category"], name="gup_report_epci_open"),
             models.Index(fields=["status", "deadline", "manager", "category"], name="gup_report_open"),
-            # Medians walk these in order (LIMIT/OFFSET), per group and per territory filter.
-            models.Index(fields=["manager", "resolution_seconds"], name="gup_report_manager_res"),
-            models.Index(fields=["category", "resolution_seconds"], name="gup_report_category_res"),
-            models.Index(fields=["epci", "manager", "resolution_seconds"], name="gup_report_epci_manager_res"),
-            models.Index(fields=["epci", "category", "resolution_seconds"], name="gup_report_epci_cat_res"),
-            models.Index(fields=["qpv", "manager", "resolution_seconds"], name="gup_report_qpv_manager_res"),
-            models.Index(fields=["qpv", "category", "resolution_seconds"], name="gup_report_qpv_cat_res"),
+            # Medians walk these in order (LIMIT/OFFSET), per group and per territory filter; the trailing
+            # category / created_at let a category or year filter be checked in the index, not the table.
+            models.Index(fields=["manager", "resolution_seconds", "category", "created_at"], name="gup_med_manager"),
+            models.Index(fields=["category", "resolution_seconds", "created_at"], name="gup_med_category"),
+            models.Index(
+                fields=["epci", "manager", "resolution_seconds", "category", "created_at"], name="gup_med_epci_manager"
+            ),
+            models.Index(fields=["epci", "category", "resolution_seconds", "created_at"], name="gup_med_epci_category"),
+            models.Index(
+                fields=["qpv", "manager", "resolution_seconds", "category", "created_at"], name="gup_med_qpv_manager"
+            ),
+            models.Index(fields=["qpv", "category", "resolution_seconds", "created_at"], name="gup_med_qpv_category"),
             models.Index(fields=["category", "status", "lat"], name="gup_report_nearby"),
         ]
 
