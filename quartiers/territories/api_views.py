@@ -40,7 +40,7 @@ def serialize_qpv(q):
         "communes": [{"insee": c.insee, "nom": c.nom} for c in q.communes.all()],
         "population": q.population,
         "npnru": q.npnru,
-        "contour_charge": q.outline_wkb is not None,
+        "contour_charge": q.outline_loaded,
         "point": [q.lon, q.lat] if q.lat is not None else None,
         "point_approximatif": q.point_approx,
     }
@@ -51,7 +51,7 @@ def qpv_list(request):
     if error:
         return error
     qs, _active = filter_qpvs(QPV.objects.visible_to(user), request.GET)
-    qs = qs.with_related()
+    qs = qs.with_related(geometry=request.GET.get("format") == "geojson")
     if request.GET.get("format") == "geojson":
         return _geojson_page(request, qs)
     return api.paginate(request, qs, serialize_qpv)
@@ -84,7 +84,7 @@ def qpv_detail(request, code):
     user, error = _user(request, QPV)
     if error:
         return error
-    qpv = get_object_or_404(QPV.objects.visible_to(user).with_related(), code=code)
+    qpv = get_object_or_404(QPV.objects.visible_to(user).with_related(geometry=True), code=code)
     data = serialize_qpv(qpv)
     data["contour"] = qpv.outline_simplified
     data["contour_source"] = qpv.outline_source

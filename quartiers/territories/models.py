@@ -117,10 +117,18 @@ class Commune(models.Model):
 
 
 class QPVQuerySet(TerritoryQuerySet):
-    def with_related(self):
-        """Everything a list row shows, in a constant number of queries."""
-        return self.select_related("departement__region", "epci").prefetch_related(
-            models.Prefetch("communes", queryset=Commune.objects.only("insee", "nom"))
+    def with_related(self, geometry=False):
+        """Everything a list row shows, in a constant number of queries.
+
+        The full-resolution outline is never loaded for a list (it weighs tens of kB per QPV): the row
+        gets `outline_loaded` instead; `geometry=True` keeps the display outline for GeoJSON output.
+        """
+        deferred = ["outline_wkb", "outline_overview"] + ([] if geometry else ["outline_simplified"])
+        return (
+            self.select_related("departement__region", "epci")
+            .defer(*deferred, "epci__outline_simplified")
+            .annotate(outline_loaded=models.Q(outline_wkb__isnull=False))
+            .prefetch_related(models.Prefetch("communes", queryset=Commune.objects.only("insee", "nom")))
         )
 
     def search(self, text):

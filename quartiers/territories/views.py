@@ -28,7 +28,7 @@ EXPORT_COLUMNS = [
     ("Communes", lambda q: ";".join(c.nom for c in q.communes.all())),
     ("Population", "population"),
     ("NPNRU", "npnru"),
-    ("Contour chargé", lambda q: q.outline_wkb is not None),
+    ("Contour chargé", "outline_loaded"),
 ]
 
 
@@ -73,7 +73,7 @@ SORT_LABELS = {
 
 
 def export_qpvs(qs, fmt):
-    qs = qs.with_related()
+    qs = qs.with_related(geometry=fmt == "geojson")
     if fmt in ("csv", "xlsx"):
         return export_response(qs, EXPORT_COLUMNS, "qpv", fmt)
     if fmt == "geojson":
@@ -152,8 +152,8 @@ def _commune_map(commune, qpvs):
     return {"type": "FeatureCollection", "features": features, "focus": "commune"}
 
 
-def _qpv_rows(qs):
-    return list(qs.with_related().order_by("-generation", "code"))
+def _qpv_rows(qs, geometry=False):
+    return list(qs.with_related(geometry=geometry).order_by("-generation", "code"))
 
 
 @view_public
@@ -162,7 +162,7 @@ def commune_detail(request, insee):
         Commune.objects.visible_to(request.user).select_related("departement__region", "epci"), insee=insee
     )
     authorize(request.user, "view", commune)
-    qpvs = _qpv_rows(QPV.objects.filter(communes=commune))
+    qpvs = _qpv_rows(QPV.objects.filter(communes=commune), geometry=True)
     context = {
         "commune": commune,
         "qpvs": qpvs,

@@ -182,3 +182,13 @@ def test_commune_map_draws_only_loaded_outlines(client, geo):
     assert 'id="carte-qpv"' in response.content.decode()
     roles = [f["properties"]["role"] for f in response.context["map_data"]["features"]]
     assert roles == ["commune"]  # the test QPVs of Calais have no outline: none is drawn
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_territory_pages_query_counts_are_constant(client, geo, count, django_assert_num_queries):
+    make_qpvs(geo, count)
+    pages = {"commune_detail": ("62193", 8), "epci_detail": ("200090751", 5), "departement_detail": ("62", 4)}
+    pages["contrat_detail"] = ("CN06207M", 3)
+    for name, (arg, queries) in pages.items():
+        with django_assert_num_queries(queries):
+            assert client.get(reverse(f"territories:{name}", args=[arg])).status_code == 200
