@@ -59,8 +59,8 @@ def _run_batch(client, run_jobs, content, name="beneficiaires.csv", mapping=None
 @pytest.mark.usefixtures("outlines", "stub_geocoder")
 @pytest.mark.parametrize(
     "encoding, bom",
-    [("cp1252", b""), ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf")],
-    ids=["cp1252", "utf8", "utf8-bom"],
+    [("cp1252", b""), ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b"")],
+    ids=["cp1252", "utf8", "utf8-bom", "utf16-excel-unicode"],
 )
 def test_batch_end_to_end(client, world, run_jobs, encoding, bom):
     client.force_login(world.users["lecteur"])
