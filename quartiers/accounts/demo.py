@@ -7,9 +7,10 @@ account keeps the password it has; it gets the demo password only when created (
 from django.db import transaction
 
 from quartiers.accounts.models import Membership, Organisation, User
-from quartiers.core.permissions import ADMIN, CHEF, PARTNER, READER
+from quartiers.core.permissions import ADMIN, CHEF, PARTNER, READER, ROLE_CHOICES
 
 DEMO_PASSWORD = "demo-quartiers-2019"
+ROLE_LABELS = dict(ROLE_CHOICES)
 DOMAIN = "quartiers.example"
 
 ORGANISATIONS = [
@@ -57,7 +58,6 @@ def load_demo(stdout):
     for name, kind, siren in ORGANISATIONS:
         org, _ = Organisation.objects.update_or_create(name=name, defaults={"kind": kind, "siret": siren})
         organisations.append(org)
-    rows = []
     for local, first, last, org_index, role, level, code, function in ACCOUNTS:
         email = f"{local}@{DOMAIN}"
         user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
@@ -72,13 +72,18 @@ def load_demo(stdout):
             scope_code=code,
             defaults={"function": function, "active": True},
         )
-        rows.append((email, dict(Membership._meta.get_field("role").choices)[role], f"{level} {code}"))
-    _print_table(stdout, rows)
+    print_accounts(stdout)
 
 
-def _print_table(stdout, rows):
-    stdout.write("Comptes de démonstration (un par rôle) :")
+def print_accounts(stdout):
+    """The e-mail / password table of the demo accounts (`quartiers demo` may repeat it at the very end)."""
+    rows = [
+        (f"{local}@{DOMAIN}", ROLE_LABELS[role], f"{Membership.Level(level).label} {code}")
+        for local, _f, _l, _o, role, level, code, _fn in ACCOUNTS
+    ]
+    # Explicit newlines: `stdout` may be a management command's wrapper or a plain stream.
+    stdout.write("Comptes de démonstration (un par rôle) :\n")
     width = max(len(email) for email, *_ in rows)
-    stdout.write(f"  {'e-mail'.ljust(width)}  {'mot de passe'.ljust(len(DEMO_PASSWORD))}  rôle (territoire)")
+    stdout.write(f"  {'e-mail'.ljust(width)}  {'mot de passe'.ljust(len(DEMO_PASSWORD))}  rôle (territoire)\n")
     for email, role, scope in rows:
-        stdout.write(f"  {email.ljust(width)}  {DEMO_PASSWORD}  {role} ({scope})")
+        stdout.write(f"  {email.ljust(width)}  {DEMO_PASSWORD}  {role} ({scope})\n")

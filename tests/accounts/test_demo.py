@@ -22,8 +22,10 @@ def test_demo_is_idempotent_and_prints_the_accounts(db):
     assert "chef.calais@quartiers.example" in text and demo.DEMO_PASSWORD in text
     # One account per role, each able to log in with the printed password.
     assert set(Membership.objects.values_list("role", flat=True)) == {role for role, _ in ROLE_CHOICES}
-    for email, *_ in [line.split() for line in text.splitlines()[2:]]:
-        assert authenticate(username=email, password=demo.DEMO_PASSWORD) is not None
+    lines = text.splitlines()
+    assert len(lines) == 7 and "Chef de projet (EPCI 200090751)" in text
+    for email, password, *_ in (line.split() for line in lines[2:]):
+        assert authenticate(username=email, password=password) is not None
 
 
 def test_demo_scopes_follow_the_seed_story(db):
