@@ -21,3 +21,10 @@ def test_administration_entry_for_administrators_only(world, login):
 def test_current_page_is_marked(world, login):
     page = login(world.users["chef"]).get(reverse("accounts:my_account")).content.decode()
     assert f'<a href="{reverse("accounts:my_account")}" aria-current="page">' in page
+
+
+def test_form_help_and_errors_are_described_by_the_field(world, login):
+    response = login(world.users["chef"]).post(reverse("accounts:token_create"), {"label": ""})
+    page = response.content.decode()
+    assert 'aria-describedby="id_label_helptext id_label_error"' in page
+    assert 'id="id_label_helptext"' in page and 'id="id_label_error"' in page
