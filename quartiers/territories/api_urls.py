@@ -5,7 +5,7 @@ TAG = "Territoires"
 QPV_FILTERS = [
     api.param("region", "Code de la région"),
     api.param("departement", "Code du département"),
-    api.param("epci", "SIREN de l'EPCI"),
+    api.param("epci", "SIREN ou nom de l'EPCI"),
     api.param("commune", "Code INSEE ou nom de la commune"),
     api.param("generation", "Géographie : 2015 ou 2024"),
     api.param("npnru", "oui / non"),

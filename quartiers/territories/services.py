@@ -30,7 +30,8 @@ def filter_qpvs(queryset, params):
     if "departement" in active:
         qs = qs.filter(departement_id=active["departement"])
     if "epci" in active:
-        qs = qs.filter(epci_id=active["epci"])
+        epci = active["epci"]
+        qs = qs.filter(epci_id=epci) if epci.isdigit() else qs.filter(epci__nom__icontains=epci)
     if "commune" in active:
         qs = qs.in_commune(active["commune"])
     if active.get("generation") in ("2015", "2024"):

@@ -39,6 +39,7 @@ def test_list_filters_search_and_sort(client, geo):
     assert codes(client.get(LIST, {"departement": "59"})) == ["QN05962M"]
     assert codes(client.get(LIST, {"region": "32", "epci": "200090751"})) == ["QN06253M", "QN06254M"]
     assert codes(client.get(LIST, {"commune": "calais"})) == ["QN06253M", "QN06254M"]
+    assert codes(client.get(LIST, {"epci": "grand calais"})) == ["QN06253M", "QN06254M"]
     assert codes(client.get(LIST, {"commune": "59183"})) == ["QN05962M"]
     assert codes(client.get(LIST, {"npnru": "oui"})) == ["QN06254M"]
     assert codes(client.get(LIST, {"q": "marais"})) == ["QN06254M"]
