@@ -1,5 +1,8 @@
 """Every change to accounts goes through here: one transaction each, each written to the audit trail."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,6 +17,8 @@ from quartiers.accounts.tokens import INVITATION_DAYS, invitation_token
 from quartiers.core import audit
 from quartiers.core.api import create_token
 from quartiers.core.permissions import ADMIN, can, is_admin
+
+log = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -34,6 +39,15 @@ def invitation_link(user, base_url):
 
 
 def _send_invitation(user, actor, membership, base_url):
+    # Runs after commit: a mail server that is down must not turn a saved invitation into an error
+    # page. The account and its audit line exist; « Renvoyer l'invitation » retries.
+    try:
+        _deliver_invitation(user, actor, membership, base_url)
+    except (OSError, smtplib.SMTPException):
+        log.exception("invitation e-mail to %s failed", user.email)
+
+
+def _deliver_invitation(user, actor, membership, base_url):
     context = {
         "user": user,
         "actor": actor,

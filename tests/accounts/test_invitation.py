@@ -179,3 +179,20 @@ def test_admin_resends_a_pending_invitation(world, login, django_capture_on_comm
     # Someone who already chose a password is told to use the reset link instead.
     response = client.post(reverse("accounts:invitation_resend", args=[world.users["chef"].pk]), follow=True)
     assert "Mot de passe oublié" in response.content.decode()
+
+
+def test_mail_server_down_keeps_the_invitation(world, settings, django_capture_on_commit_callbacks, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.invite(
+            world.users["admin"],
+            email="panne@exemple.test",
+            organisation=world.orgs["agglo"],
+            role="lecteur",
+            scope_level="epci",
+            scope_code="200090751",
+            base_url="http://testserver/",
+        )
+    assert user.memberships.exists() and AuditEvent.objects.filter(action="invitation envoyée").exists()
+    assert "invitation e-mail to panne@exemple.test failed" in caplog.text
