@@ -234,9 +234,13 @@ class Report(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             # Covering indexes: the map (open reports of a QPV) and the "late" counts read only the index.
-            models.Index(fields=["qpv", "status", "deadline", "manager", "category"], name="gup_report_qpv_open"),
-            models.Index(fields=["epci", "status", "deadline", "manager", "category"], name="gup_report_epci_open"),
-            models.Index(fields=["status", "deadline", "manager", "category"], name="gup_report_open"),
+            models.Index(
+                fields=["qpv", "status", "deadline", "manager", "category", "created_at"], name="gup_open_qpv"
+            ),
+            models.Index(
+                fields=["epci", "status", "deadline", "manager", "category", "created_at"], name="gup_open_epci"
+            ),
+            models.Index(fields=["status", "deadline", "manager", "category", "created_at"], name="gup_open"),
             # Medians walk these in order (LIMIT/OFFSET), per group and per territory filter; the trailing
             # category / created_at let a category or year filter be checked in the index, not the table.
             models.Index(fields=["manager", "resolution_seconds", "category", "created_at"], name="gup_med_manager"),

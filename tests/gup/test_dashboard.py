@@ -127,4 +127,10 @@ def test_counters_kept_by_the_services_match_a_full_recount(world):
     live = snapshot()
     services.rebuild_stats()
     assert live == snapshot()
-    assert stats.dashboard({"qpv": "QN06254M"})["totals"] == {"total": 3, "open": 1, "resolved": 1, "rejected": 1}
+    expected = {"total": 3, "open": 1, "resolved": 1, "rejected": 1}
+    # Each territory filter takes its own index path (SQLite index hints): all must agree.
+    for params in ({"qpv": "QN06254M"}, {"epci": "200090751"}, {"commune": "62193"}, {"annee": str(a.created_at.year)}):
+        figures = stats.dashboard(params)
+        assert figures["totals"] == expected, params
+        assert sum(r["median_n"] for r in figures["per_manager"]) == 1
+    assert stats.dashboard({"qpv": "QN05962M"})["totals"]["total"] == 0
