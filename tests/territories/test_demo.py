@@ -1,15 +1,19 @@
 """The bundled reference data tells the seed story, and `load_reference` skips work already done."""
 
 import io
+import re
+from pathlib import Path
 
 from quartiers.territories import demo
 from quartiers.territories.models import QPV, Commune, ContratDeVille, IndicatorValue, Label
 
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 LITTORAL = {"62193": "Calais", "59183": "Dunkerque", "62160": "Boulogne-sur-Mer",
             "62758": "Saint-Martin-Boulogne", "62765": "Saint-Omer", "59295": "Hazebrouck"}  # fmt: skip
 
 
-def test_load_reference_tells_the_littoral_story_and_is_idempotent(db):
+def test_load_reference_tells_the_littoral_story_and_is_idempotent(db, client):
     out = io.StringIO()
     reports = demo.load_reference(out)
     assert reports, out.getvalue()
@@ -30,6 +34,12 @@ def test_load_reference_tells_the_littoral_story_and_is_idempotent(db):
     assert IndicatorValue.objects.filter(level="qpv", indicator__code="tp60").count() > 90
     assert IndicatorValue.objects.filter(level="commune", indicator__code="pop_mun").exists()
     assert Label.objects.filter(kind="cite_educative", communes__insee="62193").exists()
+    # The national map's first load (page, its static files, the first data request) stays under 1.5 MB.
+    html = client.get("/territoires/carte/").content
+    static = sum((ROOT / "static" / ref[len("/static/") :]).stat().st_size for ref in STATIC.findall(html.decode()))
+    data = client.get("/api/territoires/carte/").content
+    assert len(html) + static + len(data) < 1_500_000
+    assert len(data) > 100_000  # it does carry the 1,598 QPVs
     again = io.StringIO()
     assert demo.load_reference(again) == []
     assert "déjà chargées" in again.getvalue()
