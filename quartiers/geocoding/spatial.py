@@ -93,8 +93,7 @@ class GenerationIndex:
     partial_departements: set = field(default_factory=set)
     coarse: np.ndarray = None  # dense grid over the bounds: -1 empty, >= 0 fully inside, MIXED otherwise
     coarse_origin: tuple = (0.0, 0.0, 1.0, 0, 0)
-    local_geoms: np.ndarray = None  # outlines in a local metric frame, built on first distance query
-    local_factors: np.ndarray = None
+    local_frames: tuple = None  # (outlines in a local metric frame, cos(lat0) of each), on first distance query
 
     @property
     def size(self):
@@ -189,7 +188,9 @@ class GenerationIndex:
         return idx, _geodesic(lon, lat, x / (factors[idx] * KY), y / KY)
 
     def _local(self):
-        if self.local_geoms is None:
+        # Built on first use; threads racing here compute the same pair and one assignment wins, whole.
+        cached = self.local_frames
+        if cached is None:
             factors = np.array([math.cos(math.radians(g.centroid.y)) for g in self.geoms])
             local = np.array(
                 [
@@ -198,10 +199,8 @@ class GenerationIndex:
                 ],
                 dtype=object,
             )
-            for g in local:
-                shapely.prepare(g)
-            self.local_geoms, self.local_factors = local, factors
-        return self.local_geoms, self.local_factors
+            cached = self.local_frames = (local, factors)
+        return cached
 
 
 def metric_distance(lon, lat, geom):
@@ -281,6 +280,10 @@ def build_generation(generation, rows, complete_departements=(), national=False)
     geoms = np.array([r[3] for r in rows], dtype=object) if rows else np.array([], dtype=object)
     for g in geoms:
         shapely.prepare(g)
+        # GEOS builds a prepared geometry's point locator lazily, on first use: do it now, under the build
+        # lock, so threads sharing the index never race to build it.
+        x0, y0, _x1, _y1 = g.bounds
+        shapely.contains_xy(g, x0, y0)
     tree = shapely.STRtree(geoms)
     full = {}  # cell key -> outline index (cell entirely inside)
     boundary = {}  # cell key -> [outline indexes]
