@@ -111,3 +111,18 @@ def test_coverage_and_france_boxes(outlines):
     assert not index.covers(2024, "62")
     assert spatial.in_france(2.35, 48.85) and spatial.in_france(55.45, -20.9)
     assert not spatial.in_france(-30.0, 45.0) and not spatial.in_france(48.85, 2.35)
+
+
+def test_concurrent_lookups_give_the_same_answers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = [(1, "QNTEST01", "carré", t.SQUARE), (2, "QNTEST02", "îlots", t.ISLANDS)]
+    index = spatial.build_generation(2024, rows)
+    rng = np.random.default_rng(3)
+    lons, lats = rng.uniform(0.995, 1.04, 50_000), rng.uniform(44.995, 45.015, 50_000)
+    expected = index.locate_idx(lons, lats)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: index.locate_idx(lons, lats), range(16)))
+        distances = list(pool.map(lambda i: index.nearest(0.998, 45.005 + i * 1e-5), range(16)))
+    assert all((r == expected).all() for r in results)
+    assert all(d[0] == 0 and 150 < d[1] < 165 for d in distances)
