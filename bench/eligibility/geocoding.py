@@ -389,11 +389,11 @@ def print_table(rows, big):
                 f"addok {r['addok_missing']}"
             )
     if big:
-        text = f"{big['addresses']:,} adresses (2 départements générés) : import {big['import_s']:.0f} s, "
-        text += (
-            f"mémoire du géocodeur {big['memory_mb']:.0f} Mo, {big['qps']:.0f} req/s ({big['qps_cpu']:.0f} req/s CPU)"
+        count = f"{big['addresses']:,}".replace(",", " ")
+        print(
+            f"{count} adresses (2 départements générés) : import {big['import_s']:.0f} s, mémoire du géocodeur "
+            f"{big['memory_mb']:.0f} Mo, {big['qps']:.0f} req/s ({big['qps_cpu']:.0f} req/s CPU)"
         )
-        print(text.replace(",", " "))
     for r in rows:
         print(f"\nPar dommage — {r['name']} (top-1 Quartiers" + (" / addok" if "addok_tags" in r else "") + ", nombre)")
         for tag, (ok, n) in sorted(r["tags"].items(), key=lambda kv: kv[1][0] / kv[1][1]):
