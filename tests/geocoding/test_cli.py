@@ -27,7 +27,7 @@ def test_detects_columns_and_writes_every_input_column(tmp_path):
     assert rows[1]["statut"] == "adresse_vide"
     assert "2 lignes : 1 en QPV" in out
     assert "adresse = « Adresse1 »" in err and "code_postal = « Code postal »" in err
-    assert "100,0 %" in err or "100.0 %" in err  # progress bar on stderr
+    assert "100.0 % — 2 lignes, 1 en QPV" in err  # progress bar on stderr
     assert not (tmp_path / "out.csv.part").exists()
 
 

@@ -21,6 +21,10 @@ OPTIONS = {
 }
 
 
+def _n(value):
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
 class Progress:
     """A one-line progress bar on stderr (percent of the file read, rows, rows per second)."""
 
@@ -38,8 +42,8 @@ class Progress:
         rate = done / max(time.monotonic() - self.started, 1e-6)
         self.stream.write(
             ending="",
-            msg=f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f} % — {done} lignes, "
-            f"{summary['en_qpv']} en QPV, {rate:,.0f} lignes/s".replace(",", " "),
+            msg=f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f} % — {_n(done)} lignes, "
+            f"{_n(summary['en_qpv'])} en QPV, {_n(rate)} lignes/s",
         )
         self.stream.flush()
 
