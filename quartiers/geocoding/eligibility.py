@@ -385,13 +385,17 @@ def _attach_qpv(index, generation, results, lons, lats, departements):
             results[i]["statut"] = "contours_manquants"
         return
     found = gen_index.locate_idx(lons[located], lats[located])
+    outside = located[found < 0]
+    near_idx, near_dist = gen_index.nearest_many(lons[outside], lats[outside])
+    nearest = dict(zip(outside.tolist(), zip(near_idx.tolist(), near_dist.tolist(), strict=True), strict=True))
     for i, idx in zip(located.tolist(), found.tolist(), strict=True):
         res = results[i]
         res["generation"] = str(generation)
         if idx >= 0:
             res.update(qpv_code=gen_index.codes[idx], qpv_nom=gen_index.names[idx], distance_qpv_m="0")
             continue
-        near, dist = gen_index.nearest(lons[i], lats[i])
+        near, dist = nearest[i]
+        near = None if near < 0 else near
         dep = departements[i]
         uncovered = (dep and not index.covers(generation, dep)) or (
             not dep and not gen_index.national and (near is None or dist > UNKNOWN_AREA_M)

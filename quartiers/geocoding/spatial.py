@@ -187,6 +187,37 @@ class GenerationIndex:
         x, y = shapely.get_coordinates(line)[1]
         return idx, _geodesic(lon, lat, x / (factors[idx] * KY), y / KY)
 
+    def nearest_many(self, lons, lats):
+        """Vectorised `nearest`: (indexes, distances in metres) for arrays of points; -1 / nan when empty."""
+        lons = np.asarray(lons, dtype=float)
+        lats = np.asarray(lats, dtype=float)
+        n = len(lons)
+        best_idx = np.full(n, -1, dtype=np.int64)
+        best_d = np.full(n, np.nan)
+        if not n or not self.size:
+            return best_idx, best_d
+        points = shapely.points(lons, lats)
+        (inp, tree_idx), d_deg = self.tree.query_nearest(points, return_distance=True, all_matches=False)
+        radius = np.full(n, 0.0)
+        radius[inp] = d_deg
+        coslat = np.maximum(np.cos(np.radians(lats)), 0.05)
+        pairs = self.tree.query(points, predicate="dwithin", distance=radius / coslat * 1.001 + 1e-9)
+        p_in, p_geom = (np.concatenate([pairs[0], inp]), np.concatenate([pairs[1], tree_idx]))
+        local, factors = self._local()
+        local_points = shapely.points(lons[p_in] * factors[p_geom] * KY, lats[p_in] * KY)
+        dist = shapely.distance(local_points, local[p_geom])
+        order = np.lexsort((dist, p_in))
+        first = order[np.r_[True, p_in[order][1:] != p_in[order][:-1]]]
+        chosen_in, chosen_geom = p_in[first], p_geom[first]
+        best_idx[chosen_in] = chosen_geom
+        lines = shapely.shortest_line(local_points[first], local[chosen_geom])
+        coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)[:, 1, :]
+        near_lon = coords[:, 0] / (factors[chosen_geom] * KY)
+        near_lat = coords[:, 1] / KY
+        geodesic = _geodesic_many(lons[chosen_in], lats[chosen_in], near_lon, near_lat)
+        best_d[chosen_in] = np.where(dist[first] == 0, 0.0, geodesic)
+        return best_idx, best_d
+
     def _local(self):
         # Built on first use; threads racing here compute the same pair and one assignment wins, whole.
         cached = self.local_frames
@@ -231,6 +262,11 @@ def _geodesic(lon1, lat1, lon2, lat2):
 
         _GEOD = Geod(ellps="WGS84")
     return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def _geodesic_many(lon1, lat1, lon2, lat2):
+    _geodesic(0.0, 0.0, 0.0, 0.0)  # creates the shared Geod
+    return np.asarray(_GEOD.inv(lon1, lat1, lon2, lat2)[2], dtype=float)
 
 
 def _cell_keys(xs, ys):

@@ -126,3 +126,15 @@ def test_concurrent_lookups_give_the_same_answers():
         distances = list(pool.map(lambda i: index.nearest(0.998, 45.005 + i * 1e-5), range(16)))
     assert all((r == expected).all() for r in results)
     assert all(d[0] == 0 and 150 < d[1] < 165 for d in distances)
+
+
+def test_nearest_many_equals_nearest_one_by_one(outlines):
+    index = spatial.get_index().generations[2024]
+    rng = np.random.default_rng(11)
+    lons, lats = rng.uniform(0.9, 1.2, 300), rng.uniform(44.9, 45.1, 300)
+    idx, dist = index.nearest_many(lons, lats)
+    for k in range(300):
+        one_idx, one_dist = index.nearest(lons[k], lats[k])
+        assert idx[k] == one_idx
+        assert dist[k] == pytest.approx(one_dist, abs=0.01)
+    assert index.nearest_many(np.array([]), np.array([]))[0].size == 0
