@@ -282,61 +282,14 @@ class Geocoder:
     def _geocode(self, query, postcode, city):
         if not self.street_key:
             return None
-        tokens = _pre_tokens(query)
-        text_pcs = []
-        marked = []
-        for tok in tokens:
-            if len(tok) == 5 and tok.isdigit():
-                text_pcs.append(int(tok))
-                marked.append(PC_MARK)
-            else:
-                marked.append(tok)
-        tokens = []
-        pc_positions = set()
-        for tok in _drop_noise(marked):
-            if tok is PC_MARK:
-                pc_positions.add(len(tokens))
-            else:
-                tokens.append(tok)
+        tokens, pc_positions, text_pcs = _read_query(query)
         col_pcs, city = _split_columns(postcode, city)
         col_city = city_key(city) if city else ""
         pcs = col_pcs + text_pcs
         pc_communes = {c for pc in pcs for c in self.postcode_index.get(pc, ())}
         col_communes = self._city_communes(col_city, pc_communes) if col_city else []
-
         span = self._find_city_span(tokens, pc_positions, misspelt=not col_city and not pcs)
-        attempts = []
-        if span is not None:
-            start, end, span_communes = span
-            stripped = tokens[:start] + tokens[end:]
-            span_set = {c for c, _ in span_communes}
-            adjacent = (start in pc_positions) or (end in pc_positions)
-            if col_communes:
-                col_set = {c for c, _ in col_communes}
-                if span_set & col_set or adjacent:
-                    attempts.append((stripped, col_communes if span_set & col_set else span_communes))
-                attempts.append((tokens, col_communes))
-                if not span_set & col_set:
-                    attempts.append((stripped, span_communes))
-            else:
-                if adjacent or not pc_communes or span_set & pc_communes or start == 0:
-                    attempts.append((stripped, span_communes))
-                    if pc_communes and not span_set & pc_communes:
-                        attempts.append((tokens, [(c, "") for c in sorted(pc_communes)]))
-                else:
-                    attempts.append((tokens, [(c, "") for c in sorted(pc_communes)]))
-                    attempts.append((stripped, span_communes))
-        elif col_communes:
-            attempts.append((tokens, col_communes))
-        elif col_city:
-            fuzzy = self._fuzzy_city(col_city)
-            if fuzzy:
-                attempts.append((tokens, fuzzy))
-        if not attempts and pc_communes:
-            attempts.append((tokens, [(c, "") for c in sorted(pc_communes)]))
-        if pc_communes:
-            # A wrong city or a city outside the base: the postcode's communes are the next guess.
-            attempts.append((tokens, [(c, "") for c in sorted(pc_communes)]))
+        attempts = self._attempts(tokens, span, pc_positions, col_communes, pc_communes)
         best = None
         for street_tokens, communes in attempts:
             found = self._match(street_tokens, communes, pc_communes, pcs=pcs)
@@ -345,18 +298,46 @@ class Geocoder:
             if best and best[0] >= 0.82:
                 break
         if best is None or best[0] < 0.85:
-            # No commune known, or nothing good in it: the whole base (postcode area first).
+            # No commune known, or nothing good in it: the whole base, the communes named first.
             named = {c for c, _ in col_communes} | ({c for c, _ in span[2]} if span else set())
             evidence = (named | pc_communes, bool(named))
-            found = self._match(tokens if span is None else attempts[0][0], None, pc_communes, evidence, pcs)
+            found = self._match(attempts[0][0] if attempts else tokens, None, pc_communes, evidence, pcs)
             if found and (best is None or found[0] > best[0] + 0.05):
                 best = found
         if best is None or best[0] < 0.5:
-            commune = self._commune_guess(col_communes, span, pc_communes, pcs)
-            if commune is None:
-                return None
-            return self._commune_result(commune, pcs)
+            commune = self._commune_guess(col_communes, span, pc_communes)
+            return self._commune_result(commune, pcs) if commune is not None else None
         return self._result(best)
+
+    def _attempts(self, tokens, span, pc_positions, col_communes, pc_communes):
+        """(street words, communes) to try in turn. A commune name found in the text is taken out of
+        the street words unless the columns name another commune (then it may be part of the street:
+        « rue de Lille » in Roubaix)."""
+        by_postcode = [(c, "") for c in sorted(pc_communes)]
+        attempts = []
+        if span is not None:
+            start, end, span_communes = span
+            stripped = tokens[:start] + tokens[end:]
+            span_set = {c for c, _ in span_communes}
+            adjacent = start in pc_positions or end in pc_positions
+            if col_communes:
+                agree = span_set & {c for c, _ in col_communes}
+                if agree or adjacent:
+                    attempts.append((stripped, col_communes if agree else span_communes))
+                attempts.append((tokens, col_communes))
+                if not agree:
+                    attempts.append((stripped, span_communes))
+            elif adjacent or not pc_communes or span_set & pc_communes or start == 0:
+                attempts.append((stripped, span_communes))
+            else:
+                attempts.append((tokens, by_postcode))
+                attempts.append((stripped, span_communes))
+        elif col_communes:
+            attempts.append((tokens, col_communes))
+        if pc_communes:
+            # A wrong commune, or one outside the base: the postcode's communes are the next guess.
+            attempts.append((tokens, by_postcode))
+        return attempts
 
     @property
     def _city_sounds(self):
@@ -418,7 +399,7 @@ class Geocoder:
                         return (n - length, n, found)
         return best
 
-    def _commune_guess(self, col_communes, span, pc_communes, pcs):
+    def _commune_guess(self, col_communes, span, pc_communes):
         for candidates in (col_communes, span[2] if span else None):
             if candidates:
                 chosen = [c for c, _ in candidates if not pc_communes or c in pc_communes]
@@ -787,6 +768,26 @@ def _expand_multi(tokens):
     for tok in tokens:
         out.extend(MULTI.get(tok, (tok,)))
     return out
+
+
+def _read_query(query):
+    """(words, positions where a postcode stood, postcodes) of the free text, noise removed."""
+    text_pcs = []
+    marked = []
+    for tok in _pre_tokens(query):
+        if len(tok) == 5 and tok.isdigit():
+            text_pcs.append(int(tok))
+            marked.append(PC_MARK)
+        else:
+            marked.append(tok)
+    tokens = []
+    pc_positions = set()
+    for tok in _drop_noise(marked):
+        if tok is PC_MARK:
+            pc_positions.add(len(tokens))
+        else:
+            tokens.append(tok)
+    return tokens, pc_positions, text_pcs
 
 
 def _pre_tokens(query):
