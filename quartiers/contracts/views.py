@@ -209,7 +209,9 @@ def summary_pdf(request, pk):
 def commitment_create(request, pk):
     contract = _contract(request, pk)
     authorize(request.user, "change", contract)
-    form = CommitmentForm(request.POST or None, contract=contract)
+    # Links from a measure or a company page prefill the kind, the measure and the organisation.
+    initial = {k: request.GET[k] for k in ("kind", "measure", "organisation", "paqte_axis") if k in request.GET}
+    form = CommitmentForm(request.POST or None, contract=contract, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.create_commitment(

@@ -4,9 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 
 from quartiers.contracts.models import Commitment, Contract, Indicator
+from quartiers.core import audit
 
 from .models import Measure
 
@@ -135,3 +138,24 @@ def paqte_axes(commitments):
 def contracts_for_consolidation(user, region=None):
     contracts = Contract.objects.visible_to(user)
     return contracts.for_region(region) if region else contracts
+
+
+@transaction.atomic
+def register_company(actor, *, name, commune, sector="", headcount="", siret="", joined_on=None):
+    """A company joins the PAQTE: its organisation (kind « entreprise ») and its PAQTE record."""
+    from quartiers.accounts.models import Organisation
+
+    from .models import Company
+
+    organisation = Organisation.objects.filter(name__iexact=name.strip()).first()
+    if organisation is not None and organisation.kind != Organisation.Kind.ENTREPRISE:
+        raise ValidationError({"name": "Une organisation de ce nom existe déjà et n'est pas une entreprise."})
+    if organisation is not None and Company.objects.filter(organisation=organisation).exists():
+        raise ValidationError({"name": "Cette entreprise est déjà enregistrée au PAQTE."})
+    if organisation is None:
+        organisation = Organisation.objects.create(name=name.strip(), kind=Organisation.Kind.ENTREPRISE, siret=siret)
+    company = Company.objects.create(
+        organisation=organisation, commune=commune, sector=sector, headcount=headcount, joined_on=joined_on
+    )
+    audit.record(actor, "entreprise enregistrée au PAQTE", company, {"commune": commune.insee})
+    return company

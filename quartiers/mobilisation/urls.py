@@ -8,5 +8,6 @@ urlpatterns = [
     path("mesures/<slug:code>/", views.measure_detail, name="measure_detail"),
     path("consolidation/", views.consolidation, name="consolidation"),
     path("paqte/", views.companies, name="companies"),
+    path("paqte/nouvelle/", views.company_create, name="company_create"),
     path("paqte/<int:pk>/", views.company_detail, name="company_detail"),
 ]

@@ -1,12 +1,15 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from quartiers.contracts.models import Commitment, Contract, Indicator
 from quartiers.core.exports import export_response
-from quartiers.core.permissions import authorize
+from quartiers.core.permissions import authorize, can
 from quartiers.territories.models import Region
 
 from . import services
+from .forms import CompanyForm
 from .models import Company, Measure
 
 
@@ -32,7 +35,15 @@ def measure_detail(request, code):
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")))
         .order_by("contract__name", "pk")
     )
-    return render(request, "mobilisation/measure_detail.html", {"measure": measure, "commitments": commitments})
+    return render(
+        request,
+        "mobilisation/measure_detail.html",
+        {
+            "measure": measure,
+            "commitments": commitments,
+            "editable_contracts": Contract.objects.editable_by(request.user).select_related("reference"),
+        },
+    )
 
 
 def _region(request):
@@ -65,7 +76,32 @@ def companies(request):
         .select_related("organisation", "commune")
         .annotate(n=Count("organisation__commitments", filter=Q(organisation__commitments__kind=Commitment.Kind.PAQTE)))
     )
-    return render(request, "mobilisation/companies.html", {"companies": rows})
+    return render(
+        request,
+        "mobilisation/companies.html",
+        {
+            "companies": rows,
+            "can_create": can(request.user, "change", None),
+        },
+    )
+
+
+def company_create(request):
+    """A chef de projet registers a company of its territory (checked on the company's commune)."""
+    authorize(request.user, "change", None)
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        authorize(request.user, "change", form.cleaned_data["commune"])
+        try:
+            company = services.register_company(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field_name, errors in exc.message_dict.items():
+                form.add_error(field_name if field_name in form.fields else None, errors)
+        else:
+            messages.success(request, "Entreprise enregistrée au PAQTE.")
+            return redirect("mobilisation:company_detail", company.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "mobilisation/company_form.html", {"form": form}, status=status)
 
 
 def company_detail(request, pk):
@@ -86,5 +122,6 @@ def company_detail(request, pk):
             "company": company,
             "axes": services.paqte_axes(commitments),
             "contracts": Contract.objects.filter(commitments__in=commitments).distinct(),
+            "editable_contracts": Contract.objects.editable_by(request.user).select_related("reference"),
         },
     )

@@ -1,5 +1,5 @@
 from tests.contracts.helpers import make_company, make_contract, measures
-from tests.permission_matrix import MEMBERS, Case
+from tests.permission_matrix import LOGIN, MEMBERS, Case, expect
 
 
 def _measure(w):
@@ -29,4 +29,13 @@ CASES = [
     ),
     Case("mobilisation:companies", MEMBERS),
     Case("mobilisation:company_detail", MEMBERS, args=_company),
+    Case(
+        "mobilisation:company_create", expect(LOGIN, 403, 403, 200, 200, 200), label="GET mobilisation:company_create"
+    ),
+    Case(
+        "mobilisation:company_create",
+        expect(LOGIN, 403, 403, 403, 302, 302),
+        method="post",
+        data={"name": "Entreprise de la matrice (test)", "commune": "62193", "joined_on": "01/07/2019"},
+    ),
 ]
