@@ -60,6 +60,24 @@ print(json.dumps({"times": times, "version": gpd.__version__}))
 """
 
 
+def n(value):
+    """12 345 678: thousands separated by a narrow space, as in French."""
+    return f"{float(value):,.0f}".replace(",", "\u202f")
+
+
+def machine():
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return f"{os.cpu_count()} cœurs {model} ; charge moyenne {load}"
+
+
 def find_outlines(explicit=None):
     for path in [Path(explicit)] if explicit else CANDIDATES:
         if path.exists():
@@ -141,7 +159,7 @@ def main():
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     shown = path.relative_to(ROOT.parent) if ROOT.parent in path.parents else path
     print(f"Point dans polygone — {len(rows)} contours ({shown})")
-    print(f"Cœurs utilisables par ce processus : {cores}")
+    print(f"Machine : {machine()} ; cœurs utilisables par ce processus : {cores}")
 
     t = time.perf_counter()
     index = spatial.build_generation(2015, rows)
@@ -155,7 +173,7 @@ def main():
     x0, y0, x1, y1 = index.bounds
     lons = rng.uniform(x0, x1, args.points)
     lats = rng.uniform(y0, y1, args.points)
-    print(f"{args.points:,} points aléatoires dans l'emprise {x0:.3f},{y0:.3f} – {x1:.3f},{y1:.3f}".replace(",", " "))
+    print(f"{n(args.points)} points aléatoires dans l'emprise {x0:.3f} {y0:.3f} – {x1:.3f} {y1:.3f} (lon lat)")
 
     def ours():
         return index.code_array[index.locate_idx(lons, lats)]
@@ -171,7 +189,7 @@ def main():
     inside = int((codes != "").sum())
     print(
         f"Quartiers (grille + GEOS en bordure) : {ours_s * 1000:.1f} ms médian sur {args.repeat} → "
-        f"{ours_rate:,.0f} points/s ; {inside} points dans un QPV".replace(",", " ")
+        f"{n(ours_rate)} points/s ; {n(inside)} points dans un QPV"
     )
 
     # Exactness: the grid must give what GEOS gives point by point.
@@ -181,11 +199,7 @@ def main():
     for idx, geom in enumerate(index.geoms):
         reference[shapely.contains_xy(geom, lons[sample], lats[sample])] = index.codes[idx]
     exact = bool((reference == codes[sample]).all())
-    print(
-        f"Contrôle exact (GEOS contains_xy, {len(sample):,} points) : {'identique' if exact else 'DIFFÉRENT'}".replace(
-            ",", " "
-        )
-    )
+    print(f"Contrôle exact (GEOS contains_xy, {n(len(sample))} points) : {'identique' if exact else 'DIFFÉRENT'}")
 
     # A harder case than the brief's: the same number of points over Toulouse only, where QPVs are dense.
     tl = (1.35, 43.55, 1.50, 43.65)
@@ -198,8 +212,8 @@ def main():
         dense.append(time.perf_counter() - t)
     dense_s = statistics.median(dense)
     print(
-        f"Cas dense (emprise de Toulouse, {int((dense_codes != '').sum()):,} points en QPV) : "
-        f"{args.points / dense_s:,.0f} points/s".replace(",", " ")
+        f"Cas dense (emprise de Toulouse, {n((dense_codes != '').sum())} points en QPV) : "
+        f"{n(args.points / dense_s)} points/s"
     )
 
     if not args.sans_geopandas:
@@ -223,9 +237,9 @@ def main():
                 same = int((gpd_codes == codes.astype("U12")).sum())
                 print(
                     f"geopandas {info['version']} sjoin (points compris) : {gpd_s * 1000:.0f} ms médian sur "
-                    f"{len(info['times'])} → {args.points / gpd_s:,.0f} points/s".replace(",", " ")
+                    f"{len(info['times'])} → {n(args.points / gpd_s)} points/s"
                 )
-                print(f"Mêmes réponses que geopandas : {same:,}/{args.points:,} points".replace(",", " "))
+                print(f"Mêmes réponses que geopandas : {n(same)}/{n(args.points)} points")
                 print(f"Rapport : Quartiers {gpd_s / ours_s:.1f} × plus rapide que geopandas.sjoin")
 
     problem = postgis_check()
