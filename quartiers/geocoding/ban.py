@@ -14,6 +14,7 @@ idempotent (importing a département again replaces it). Each département is st
 compressed columnar blob (`BanDepartement.data`).
 """
 
+import codecs
 import csv
 import gzip
 import io
@@ -107,7 +108,16 @@ def _open_text(path: Path):
         # A multibyte character cut at the end of the sample is fine; anything else is not UTF-8.
         encoding = "utf-8-sig" if exc.start >= len(sample) - 3 else "cp1252"
     stream = io.BufferedReader(_Prefixed(sample, binary))
-    return raw, io.TextIOWrapper(stream, encoding=encoding, newline=""), encoding
+    errors = "cp1252-latin1" if encoding == "cp1252" else "strict"
+    return raw, io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline=""), encoding
+
+
+def _latin1_fallback(error):
+    """The five bytes CP1252 leaves undefined are read as Latin-1 (as Excel-made files need)."""
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("cp1252-latin1", _latin1_fallback)
 
 
 class _Prefixed(io.RawIOBase):

@@ -95,6 +95,13 @@ def test_bad_files_give_a_french_error_and_import_nothing(db, tmp_path, content,
     assert not BanDepartement.objects.exists()
 
 
+def test_odd_latin1_file_gives_the_missing_columns(db):
+    """A real, odd BAL export (Latin-1, CRLF, its own column names; MIT, @etalab/bal test data)."""
+    with pytest.raises(ban.BanImportError, match=r"colonne\(s\) manquante\(s\) id, nom_voie, lat\."):
+        ban.import_file(FIXTURE_DIR / "bal_short_bourg-en-bresse_etalab-bal.csv")
+    assert not BanDepartement.objects.exists()
+
+
 def test_ragged_row_imports_nothing_and_keeps_the_previous_import(db, tmp_path):
     load_test_ban()
     before = BanDepartement.objects.get(code="62").imported_at

@@ -53,6 +53,10 @@ def ids(geocoder, *queries):
         ("n° 12, rue V. Hugo", "62100", "Calais", "62193_0030_00012"),  # initial
         ("Résidence les Mouettes, 4 bd Jacquard", "62100", "Calais", "62193_0020_00004"),  # building name
         ("20 bd Jacquard résidence Royale", "62100", "Calais", "62193_0020_00020"),
+        ("12, RUE VICTOR HUGO - 62100 - CALAIS", "", "", "62193_0030_00012"),
+        ("Appt 12 Bât B Résidence Les Mouettes 4 boulevard Jacquard 62100 CALAIS CEDEX", "", "", "62193_0020_00004"),
+        ("4 Bld Jacquart BP 45", "62100", "Calais", "62193_0020_00004"),
+        ("4 boulevard jaquard", "", "CALAIS CEDEX", "62193_0020_00004"),
     ],
 )
 def test_damaged_queries_find_the_address(test_ban, query, postcode, city, expected):  # noqa: F811
