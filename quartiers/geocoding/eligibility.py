@@ -30,6 +30,7 @@ STATUTS = {
     "hors_france": "coordonnées hors de France",
     "contours_manquants": "contours des QPV non chargés pour ce secteur : QPV non déterminé",
     "geocodeur_indisponible": "aucune base d'adresses chargée",
+    "ligne_irreguliere": "ligne avec plus de cellules que d'en-têtes : non traitée",
 }
 DETERMINED = {"ok", "ok_voie", "ok_lieu_dit", "ok_coordonnees"}
 OUTPUT_COLUMNS = [

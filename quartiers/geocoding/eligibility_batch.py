@@ -28,7 +28,6 @@ JOB_KIND = "geocoding.eligibilite"
 RETENTION = timedelta(hours=24)
 CHUNK_ROWS = 500
 RESULT_NAME = "resultat.csv"
-eligibility.STATUTS["ligne_irreguliere"] = "ligne avec plus de cellules que d'en-têtes : non traitée"
 
 
 def max_upload_bytes():

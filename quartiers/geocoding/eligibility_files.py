@@ -173,6 +173,9 @@ def as_row(headers, values):
     """dict header -> cell; (row, ragged) where ragged means more cells than headers (extras kept apart)."""
     if len(values) < len(headers):
         values = values + [""] * (len(headers) - len(values))
+    elif len(values) > len(headers) and not any(v.strip() for v in values[len(headers) :]):
+        # Trailing separators (« a;b;c; ») and formatted empty Excel cells are not extra data.
+        values = values[: len(headers)]
     ragged = len(values) > len(headers)
     row = dict(zip(headers, values, strict=False))
     if ragged:

@@ -31,6 +31,12 @@ def test_detects_columns_and_writes_every_input_column(tmp_path):
     assert not (tmp_path / "out.csv.part").exists()
 
 
+def test_trailing_separators_are_not_ragged_rows(tmp_path):
+    rows, _, _ = _run(tmp_path, b"adresse;cp;\n12 rue du Carre;99100;;\n12 rue du Carre;99100;;en trop\n")
+    assert rows[0]["statut"] == "ok" and rows[0]["qpv_code"] == "QNTEST01"
+    assert rows[1]["statut"] == "ligne_irreguliere"
+
+
 def test_column_options_and_generation(tmp_path):
     content = b"rue,nb,zip\nrue du Carre,12,99100\n"
     rows, _, _ = _run(
