@@ -36,6 +36,7 @@ from quartiers.gup.models import (
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_SIDE = 1600
+MAX_PHOTOS = 5
 DUPLICATE_RADIUS_M = 50
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 
@@ -253,6 +254,8 @@ def create_report(
     lon, lat = check_point(lon, lat)
     if qpv_contains(qpv, lon, lat) is False:
         raise GupError(f"Le point est en dehors du quartier {qpv.nom} : déplacez-le sur la carte.")
+    if len(photos) > MAX_PHOTOS:
+        raise GupError(f"Au plus {MAX_PHOTOS} photos par signalement.")
     cleaned = [clean_photo(p) for p in photos]  # refuse a bad photo before writing anything
     commune = commune_for(qpv, lon, lat)
     now = now or timezone.now()

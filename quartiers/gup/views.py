@@ -84,7 +84,7 @@ def index(request):
             "to_handle": to_handle,
             "mine": mine,
             "can_report": can(request.user, "contribute", None),
-            "walks": Walk.objects.select_related("qpv")[:5],
+            "walks": Walk.objects.visible_to(request.user).select_related("qpv")[:5],
         },
     )
 

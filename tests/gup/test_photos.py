@@ -58,3 +58,9 @@ def test_form_shows_the_photo_error(world, login):
     assert response.status_code == 200
     assert "« hall.jpg » n&#x27;est pas une image" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_at_most_five_photos(world):
+    with pytest.raises(services.GupError, match="Au plus 5 photos"):
+        h.report(world, photos=[h.upload() for _ in range(6)])
+    assert not Report.objects.exists()
