@@ -201,7 +201,7 @@ class Geocoder:
         district = ARRONDISSEMENT.match(key)
         if district:
             base, number = district.group(1), district.group(2)
-            keys += [base, f"{base} {number}", f"{base} {number}e", f"{base} {number}eme"]
+            keys += [base, f"{base} {number}", f"{base} {number}e", f"{base} {number}eme", f"{base} {number}er"]
         for key in keys:
             if key and (commune, old_insee) not in self.city_index[key]:
                 self.city_index[key].append((commune, old_insee))

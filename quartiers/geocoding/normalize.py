@@ -181,16 +181,22 @@ def normalize_street(name: str) -> str:
 
 
 def city_key(name: str) -> str:
-    """« Villeneuve-d'Ascq », « VILLENEUVE D ASCQ », « St-Omer » → one key."""
+    """« Villeneuve-d'Ascq », « VILLENEUVE D ASCQ », « St-Omer », « Boulogne s/ Mer » → one key."""
     tokens = fold(name).split()
     out = []
-    for tok in tokens:
-        if tok in ("st", "ste"):
-            tok = "saint" if tok == "st" else "sainte"
+    last = len(tokens) - 1
+    for i, tok in enumerate(tokens):
         if tok == "cedex":
             break
+        if tok in CITY_WORDS:
+            tok = CITY_WORDS[tok]
+        elif tok == "s" and 0 < i < last:
+            tok = "sur"  # « s/ »
         out.append(tok)
     return " ".join(out)
+
+
+CITY_WORDS = {"st": "saint", "ste": "sainte", "lez": "les", "sts": "saints", "stes": "saintes"}
 
 
 def rep_code(text: str) -> str:

@@ -150,3 +150,50 @@ def test_singleton_reloads_after_import_and_is_shared_by_threads(db, settings):
         thread.join()
     assert all(g is loaded for g in seen)
     invalidate()
+
+
+def test_arrondissements(db, tmp_path):
+    """Paris, Lyon and Marseille are in the BAN by arrondissement; people write « Paris » or « Paris 15 »."""
+    from quartiers.geocoding import ban
+    from tests.geocoding.ban_fixture import TEST_BAN
+
+    header = TEST_BAN.read_text(encoding="utf-8").splitlines()[0]
+    row = "{id};{key};{num};;Rue de Vaugirard;{pc};{insee};{name};;;;;{lon};48.84;entrée;;;PARIS;;;;;;;;"
+    lines = [
+        header,
+        row.format(
+            id="75115_9757_00300",
+            key="75115_9757",
+            num=300,
+            pc="75015",
+            insee="75115",
+            name="Paris 15e Arrondissement",
+            lon=2.30,
+        ),
+        row.format(
+            id="75106_9757_00020",
+            key="75106_9757",
+            num=20,
+            pc="75006",
+            insee="75106",
+            name="Paris 6e Arrondissement",
+            lon=2.33,
+        ),
+        row.format(
+            id="75101_1000_00002",
+            key="75101_1000",
+            num=2,
+            pc="75001",
+            insee="75101",
+            name="Paris 1er Arrondissement",
+            lon=2.34,
+        ).replace("Rue de Vaugirard", "Rue de Rivoli"),
+    ]
+    path = tmp_path / "adresses-75.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ban.import_file(path)
+    geocoder = get_geocoder()
+    assert geocoder.geocode("300 rue de Vaugirard", "", "Paris").id == "75115_9757_00300"
+    assert geocoder.geocode("20 rue de Vaugirard", "75006", "PARIS").id == "75106_9757_00020"
+    assert geocoder.geocode("300 rue de Vaugirard Paris 15").id == "75115_9757_00300"
+    assert geocoder.geocode("2 rue de Rivoli", "", "Paris 1er").id == "75101_1000_00002"

@@ -31,6 +31,8 @@ def test_city_keys_meet():
     assert city_key("Villeneuve-d'Ascq") == city_key("VILLENEUVE D ASCQ") == "villeneuve d ascq"
     assert city_key("St-Omer") == city_key("Saint Omer")
     assert city_key("Calais Cedex") == "calais"
+    assert city_key("Boulogne s/ Mer") == city_key("Boulogne-sur-Mer")
+    assert city_key("Marcq-lez-Lille") == city_key("Marcq les Lille")
 
 
 def test_rep_codes():
