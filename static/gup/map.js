@@ -6,7 +6,7 @@
 
   function makeMap(el) {
     var map = L.map(el, { zoomControl: true }).setView(FRANCE, 5);
-    var tiles = document.body.getAttribute("data-map-tiles");
+    var tiles = el.getAttribute("data-tiles");
     if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
     var entry = { map: map, outlines: L.geoJSON(null, { style: { color: "#1f4e79", weight: 2, fillOpacity: 0.05 } }).addTo(map),
                   points: L.layerGroup().addTo(map), el: el };
