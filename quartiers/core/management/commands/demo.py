@@ -27,4 +27,7 @@ class Command(BaseCommand):
             if hasattr(module, "load_demo"):
                 with transaction.atomic():
                     module.load_demo(self.stdout)
+        from quartiers.accounts.demo import print_accounts
+
+        print_accounts(self.stdout)  # the demo logins last, where the reader looks
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
