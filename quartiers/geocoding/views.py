@@ -207,9 +207,12 @@ def batch_detail(request, pk):
         (statut, eligibility.STATUTS.get(statut, statut), n)
         for statut, n in sorted(summary.get("par_statut", {}).items(), key=lambda item: -item[1])
     ]
+    lines = summary.get("lignes") or 0
+    share = f"{100 * summary.get('en_qpv', 0) / lines:.1f} %".replace(".", ",") if lines else ""
     context = {
         "job": job,
         "summary": summary,
+        "share_in_qpv": share,
         "per_qpv": per_qpv,
         "per_statut": per_statut,
         "available": eligibility_batch.result_path(job) is not None,

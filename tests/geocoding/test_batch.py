@@ -72,6 +72,7 @@ def test_batch_end_to_end(client, world, run_jobs, encoding, bom):
     assert job.status == Job.Status.DONE, job.message
     detail = client.get(reverse("geocoding:batch_detail", args=[job.pk])).content.decode()
     assert "Télécharger le résultat" in detail and "supprimés dès le téléchargement" in detail
+    assert "(25,0 % des lignes)" in detail
     summary = job.result["summary"]
     assert summary["lignes"] == 8 and summary["en_qpv"] == 2
     assert summary["par_qpv"] == {"QNTEST01": 1, "QNTEST02": 1}
