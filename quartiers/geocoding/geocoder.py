@@ -34,7 +34,7 @@ from operator import itemgetter
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalize import FOLD, REP_WORDS, STOP_WORDS, TYPE_WORDS, city_key, expand_token
+from .normalize import CITY_WORDS, FOLD, REP_WORDS, STOP_WORDS, TYPE_WORDS, city_key, expand_token
 
 NOTE_NO_NUMBER = "numéro absent de la base : position de la voie"
 NOTE_NO_STREET = "voie introuvable : position de la commune"
@@ -378,6 +378,7 @@ class Geocoder:
         """A commune name right after a postcode (« 59000 Lille »), else at the end, else before a
         postcode or at the start; the longest one at the best place."""
         n = len(tokens)
+        city_tokens = [CITY_WORDS.get(t, t) for t in tokens]  # as city_key() writes them
         best, best_rank = None, None
         for length in range(min(self.city_max_tokens, n - 1), 0, -1):
             places = [(p, 3) for p in pc_positions] + [(n - length, 2)]
@@ -385,8 +386,10 @@ class Geocoder:
             for start, priority in places:
                 if start < 0 or start + length > n:
                     continue
-                found = self.city_index.get(" ".join(tokens[start : start + length]))
+                found = self.city_index.get(" ".join(city_tokens[start : start + length]))
                 if found:
+                    if priority == 2 and start > 0 and tokens[start - 1] in ("de", "du", "d", "des", "a", "au"):
+                        priority = 0  # « … rue de Saint-André » : more likely the street's name than the town
                     rank = (priority, length)
                     if best_rank is None or rank > best_rank:
                         best, best_rank = (start, start + length, found), rank
