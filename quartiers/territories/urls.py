@@ -6,6 +6,7 @@ app_name = "territories"
 urlpatterns = [
     path("", views.qpv_list, name="qpv_list"),
     path("carte/", views.qpv_map, name="map"),
+    path("import/", views.import_file, name="import"),
     path("qpv/<str:code>/", views.qpv_detail, name="qpv_detail"),
     path("communes/<str:insee>/", views.commune_detail, name="commune_detail"),
     path("epci/<str:siren>/", views.epci_detail, name="epci_detail"),

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from quartiers.core import audit, jobs
 from quartiers.core.exports import export_response, geojson_response
-from quartiers.core.permissions import authorize, view_public
+from quartiers.core.permissions import authorize, can, view_public
 from quartiers.territories import hooks
+from quartiers.territories import jobs as territory_jobs  # noqa: F401  (registers "territories.import")
 from quartiers.territories.indicators import comparison, totals
 from quartiers.territories.models import EPCI, QPV, Commune, ContratDeVille, Departement, Label, Region
 from quartiers.territories.services import SORTS, compare_generations, filter_qpvs, map_features
@@ -57,6 +59,7 @@ def qpv_list(request):
         "departements": Departement.objects.all(),
         "sorts": [(k, label) for k, label in SORT_LABELS.items() if k in SORTS],
         "current_sort": request.GET.get("tri") or "code",
+        "can_import": can(request.user, "manage", QPV),
         "littoral": Commune.objects.filter(insee__in=LITTORAL).annotate(nb_qpv=Count("qpvs")).order_by("nom"),
     }
     return render(request, "territories/qpv_list.html", context)
@@ -248,3 +251,36 @@ def map_data_response(request):
     return JsonResponse(
         {"type": "FeatureCollection", "features": features}, json_dumps_params={"separators": (",", ":")}
     )
+
+
+def import_file(request):
+    """Administrators upload an official file; the import runs as a background job with its report."""
+    from quartiers.territories.forms import ImportForm
+
+    authorize(request.user, "manage", QPV)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = _enqueue_import(request.user, form.cleaned_data)
+        return redirect(job)
+    return render(request, "territories/import.html", {"form": form})
+
+
+def _enqueue_import(user, data):
+    import uuid
+    from pathlib import Path
+
+    from django.db import transaction
+
+    upload = data["fichier"]
+    folder = Path(settings.MEDIA_ROOT) / "territoires" / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:10]}"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    params = {"path": str(path), "name": upload.name, "kind": data["kind"], "generation": data["generation"]}
+    params["source"] = data["source"]
+    with transaction.atomic():
+        job = jobs.enqueue("territories.import", owner=user, label=f"Import de {upload.name}", params=params)
+        audit.record(user, "import d'un fichier de référence (territoires)", job, {"fichier": upload.name})
+    return job

@@ -1,11 +1,12 @@
 """Territories are public reference data: every page and API endpoint is open to the six users."""
 
-from tests.permission_matrix import PUBLIC, Case
+from tests.permission_matrix import ADMIN_ONLY, PUBLIC, Case
 
 CASES = [
     Case("territories:qpv_list", PUBLIC),
     Case("territories:qpv_list", PUBLIC, query="?format=csv&departement=62", label="export CSV"),
     Case("territories:map", PUBLIC),
+    Case("territories:import", ADMIN_ONLY),
     Case("territories:qpv_detail", PUBLIC, args=lambda w: [w.qpv.code]),
     Case("territories:commune_detail", PUBLIC, args=lambda w: [w.calais.insee]),
     Case("territories:epci_detail", PUBLIC, args=lambda w: [w.grand_calais.siren]),

@@ -20,8 +20,8 @@ def _test_outline_and_indicators():
     IndicatorValue.objects.create(indicator=rate, level="qpv", code="QN06254M", secret=True)
 
 
-def test_qpv_list_filter_fiche_and_map(page, assert_accessible, transactional_db):
-    build_world()
+def test_qpv_list_filter_fiche_and_map(page, assert_accessible, browser_login, transactional_db):
+    world = build_world()
     _test_outline_and_indicators()
     page.goto("/")
     assert_accessible(page)
@@ -52,4 +52,8 @@ def test_qpv_list_filter_fiche_and_map(page, assert_accessible, transactional_db
     page.wait_for_load_state()
     page.wait_for_selector(".leaflet-container")
     assert page.get_by_role("heading", name="Carte des quartiers prioritaires").is_visible()
+    assert_accessible(page)
+    browser_login(world.users["admin"])
+    page.goto("/territoires/import/")
+    assert page.get_by_label("Type de fichier").is_visible()
     assert_accessible(page)
