@@ -52,6 +52,8 @@ def is_xlsx(path):
 class StreamTable:
     """headers + records(): yields (record number from 1, list of cells), blank records included."""
 
+    declared_rows = 0
+
     def __init__(self, path, delimiter=None):
         self.path = Path(path)
         if not self.path.exists() or self.path.stat().st_size == 0:
@@ -100,7 +102,10 @@ class StreamTable:
     def _xlsx_headers(self):
         wb = self._open_xlsx()
         try:
-            first = next(wb.worksheets[0].iter_rows(values_only=True), None)
+            sheet = wb.worksheets[0]
+            first = next(sheet.iter_rows(values_only=True), None)
+            # The sheet's declared dimension: enough for a progress bar (may be absent or generous).
+            self.declared_rows = max(0, (sheet.max_row or 0) - 1)
         finally:
             wb.close()
         if first is None:

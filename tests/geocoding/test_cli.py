@@ -31,6 +31,19 @@ def test_detects_columns_and_writes_every_input_column(tmp_path):
     assert not (tmp_path / "out.csv.part").exists()
 
 
+def test_xlsx_input(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Adresse", "CP"])
+    wb.active.append(["12 rue du Carré", 99100])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    rows, out, err = _run(tmp_path, buffer.getvalue(), name="liste.xlsx")
+    assert rows[0]["CP"] == "99100" and rows[0]["qpv_code"] == "QNTEST01"
+    assert "100.0 % — 1 lignes" in err
+
+
 def test_trailing_separators_are_not_ragged_rows(tmp_path):
     rows, _, _ = _run(tmp_path, b"adresse;cp;\n12 rue du Carre;99100;;\n12 rue du Carre;99100;;en trop\n")
     assert rows[0]["statut"] == "ok" and rows[0]["qpv_code"] == "QNTEST01"

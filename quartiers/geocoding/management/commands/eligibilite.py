@@ -36,7 +36,10 @@ class Progress:
     def __call__(self, done, summary, names):
         if not self.enabled:
             return
-        fraction = 1.0 if self.table.xlsx else min(1.0, self.table.bytes_read() / self.size)
+        if self.table.xlsx:
+            fraction = min(1.0, done / self.table.declared_rows) if self.table.declared_rows else 0.0
+        else:
+            fraction = min(1.0, self.table.bytes_read() / self.size)
         width = 30
         filled = int(fraction * width)
         rate = done / max(time.monotonic() - self.started, 1e-6)
