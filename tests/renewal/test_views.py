@@ -189,3 +189,13 @@ def test_gantt_page_draws_bars(world, login):
     project = make_project(world)
     page = login(world.users["lecteur"]).get(reverse("renewal:project_gantt", args=[project.pk])).content.decode()
     assert "<rect" in page and "retard" in page
+
+
+@pytest.mark.django_db
+def test_qpv_fiche_links_to_its_projects(world, login):
+    project = make_project(world)
+    url = reverse("territories:qpv_detail", args=[world.qpv_beau_marais.code])
+    page = login(world.users["lecteur"]).get(url).content.decode()
+    assert reverse("renewal:project_detail", args=[project.pk]) in page
+    anonymous = login(None).get(url).content.decode()
+    assert reverse("renewal:project_detail", args=[project.pk]) not in anonymous
