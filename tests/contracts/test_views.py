@@ -358,3 +358,17 @@ def test_late_commitments_are_counted_and_flagged(world, login):
     assert dict(zip(header, row, strict=True))["Engagements en retard"] == "1"
     page = _text(client.get(reverse("contracts:detail", args=[make_contract(world).pk])))
     assert page.count("En retard") == 1
+
+
+def test_qpv_fiche_links_to_followed_contract(world, login):
+    contract = Contract.objects.create(
+        reference=world.contrat,
+        generation="2024-2030",
+        name="Contrat suivi test",
+        departement=world.pas_de_calais,
+        epci=world.grand_calais,
+    )
+    url = reverse("territories:qpv_detail", args=[world.qpv.code])
+    page = login(world.users["lecteur"]).get(url).content.decode()
+    assert reverse("contracts:detail", args=[contract.pk]) in page
+    assert reverse("contracts:detail", args=[contract.pk]) not in login(None).get(url).content.decode()
