@@ -208,3 +208,19 @@ class InviteForm(forms.Form):
         if not data.get("all_members") and not data.get("members"):
             raise forms.ValidationError("Choisissez au moins un membre, ou « tous les membres ».")
         return data
+
+
+class MemberImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier des membres",
+        help_text="CSV (séparateur « ; », UTF-8 ou Windows) ou classeur Excel .xlsx ; colonnes : nom, prénom, "
+        "e-mail, organisation, fonction, commune ou code INSEE, téléphone. 2 Mo au plus.",
+    )
+
+    MAX_SIZE = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise forms.ValidationError("Le fichier dépasse 2 Mo : découpez-le en plusieurs imports.")
+        return upload

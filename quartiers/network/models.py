@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,6 +66,10 @@ class NetworkQuerySet(models.QuerySet):
 
 
 class Network(models.Model):
+    class VoteMode(models.TextChoices):
+        SUPPORT = "soutien", "Soutien (un vote par axe)"
+        RANKING = "classement", "Classement (chaque membre ordonne les axes, méthode de Borda)"
+
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField("identifiant", max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -78,6 +83,9 @@ class Network(models.Model):
     )
     communes = models.ManyToManyField("territories.Commune", blank=True, related_name="networks")
     epcis = models.ManyToManyField("territories.EPCI", blank=True, related_name="networks")
+    vote_mode = models.CharField(
+        "choix des axes prioritaires", max_length=12, choices=VoteMode.choices, default=VoteMode.SUPPORT
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NetworkQuerySet.as_manager()
@@ -390,13 +398,26 @@ class MeetingAttachment(models.Model):
 
 
 class AxisQuerySet(models.QuerySet):
-    def ranked(self):
-        """Current ranking: most supported first; abandoned and achieved axes after the live ones."""
+    def ranked(self, mode="soutien"):
+        """Current ranking: most supported (or most Borda points) first; abandoned and achieved axes after.
+
+        Borda points come from a subquery so that they are not multiplied by the supports join.
+        """
         live = Q(status__in=[PriorityAxis.Status.PROPOSED, PriorityAxis.Status.CHOSEN, PriorityAxis.Status.ONGOING])
-        return self.annotate(
+        points = (
+            AxisRank.objects.filter(axis=models.OuterRef("pk"))
+            .values("axis")
+            .annotate(total=models.Sum("points"))
+            .values("total")
+        )
+        queryset = self.annotate(
             support_count=Count("supports", distinct=True),
+            borda_points=Coalesce(models.Subquery(points, output_field=models.IntegerField()), 0),
             live=models.Case(models.When(live, then=1), default=0, output_field=models.IntegerField()),
-        ).order_by("-live", "-support_count", "created_at", "id")
+        )
+        if mode == Network.VoteMode.RANKING:
+            return queryset.order_by("-live", "-borda_points", "-support_count", "created_at", "id")
+        return queryset.order_by("-live", "-support_count", "-borda_points", "created_at", "id")
 
 
 class PriorityAxis(models.Model):
@@ -512,3 +533,26 @@ class AxisNote(models.Model):
 
     def __str__(self):
         return f"Note du {self.date:%d/%m/%Y}"
+
+
+class AxisRank(models.Model):
+    """One line of a member's ballot in ranking mode: the place given to an axis.
+
+    `points` is the Borda score of that place, fixed when the ballot is saved: with n axes on the
+    ballot, the first gets n points, the last 1 (an axis left off the ballot gets nothing).
+    """
+
+    axis = models.ForeignKey(PriorityAxis, on_delete=models.CASCADE, related_name="ranks")
+    member = models.ForeignKey(NetworkMember, on_delete=models.CASCADE, related_name="axis_ranks")
+    position = models.PositiveSmallIntegerField("rang")
+    points = models.PositiveSmallIntegerField("points")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "position"]
+        constraints = [models.UniqueConstraint(fields=["axis", "member"], name="network_axis_rank_unique")]
+        verbose_name = "rang dans un classement"
+        verbose_name_plural = "rangs dans les classements"
+
+    def __str__(self):
+        return f"{self.member} : {self.axis} au rang {self.position}"

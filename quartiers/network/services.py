@@ -18,10 +18,12 @@ from quartiers.network.models import (
     AgendaItem,
     AgendaLink,
     AxisNote,
+    AxisRank,
     AxisSupport,
     Invitation,
     Meeting,
     MeetingAttachment,
+    Network,
     PriorityAxis,
     Registration,
     WorkingGroupMember,
@@ -322,6 +324,62 @@ def withdraw_support(axis, member, actor):
         if not deleted:
             raise NetworkError("Vous ne soutenez pas cet axe.")
         audit.record(actor, "retrait du soutien à un axe prioritaire", axis, {"membre": str(member)})
+
+
+def rankable_axes(network):
+    """The axes a ballot orders: those still open for support, oldest first."""
+    return network.axes.filter(status__in=PriorityAxis.OPEN_FOR_SUPPORT).order_by("created_at", "id")
+
+
+def rank_axes(network, member, ordered_ids, actor):
+    """Save `member`'s ballot: `ordered_ids` lists every open axis of the network, preferred first.
+
+    The ballot replaces the member's previous one; each axis gets its Borda points (n for the first of
+    n, 1 for the last). Everything is checked before anything is written.
+    """
+    if member is None or member.network_id != network.pk or not member.active:
+        raise NetworkError("Seuls les membres du réseau peuvent classer les axes.")
+    if network.vote_mode != Network.VoteMode.RANKING:
+        raise NetworkError("Ce réseau choisit ses axes par soutien, pas par classement.")
+    axes = {axis.pk: axis for axis in rankable_axes(network)}
+    if not axes:
+        raise NetworkError("Aucun axe ouvert n'est à classer.")
+    if len(ordered_ids) != len(set(ordered_ids)):
+        raise NetworkError("Chaque rang ne peut être donné qu'à un seul axe.")
+    if set(ordered_ids) != set(axes):
+        raise NetworkError("Classez tous les axes ouverts, chacun à un rang différent.")
+    n = len(ordered_ids)
+    with transaction.atomic():
+        AxisRank.objects.filter(member=member, axis__network=network).delete()
+        AxisRank.objects.bulk_create(
+            AxisRank(axis=axes[pk], member=member, position=i, points=n - i + 1)
+            for i, pk in enumerate(ordered_ids, start=1)
+        )
+        audit.record(actor, "classement des axes prioritaires", network, {"membre": str(member), "ordre": ordered_ids})
+
+
+def withdraw_ranking(network, member, actor):
+    with transaction.atomic():
+        deleted, _ = AxisRank.objects.filter(member=member, axis__network=network).delete()
+        if not deleted:
+            raise NetworkError("Vous n'avez pas classé les axes de ce réseau.")
+        audit.record(actor, "retrait d'un classement des axes", network, {"membre": str(member)})
+
+
+def voter_count(network):
+    """How many members have a ballot in the network's ranking."""
+    return AxisRank.objects.filter(axis__network=network).values("member_id").distinct().count()
+
+
+def set_vote_mode(network, mode, actor):
+    if mode not in Network.VoteMode.values:
+        raise NetworkError(f"Mode de choix des axes inconnu : {mode}.")
+    with transaction.atomic():
+        before = network.vote_mode
+        network.vote_mode = mode
+        network.save(update_fields=["vote_mode"])
+        audit.record(actor, "mode de choix des axes prioritaires", network, {"mode": [before, mode]})
+    return network
 
 
 def change_status(axis, status, actor):

@@ -30,4 +30,7 @@ urlpatterns = [
     path("<slug:slug>/rencontres/", views.meeting_list, name="meeting_list"),
     path("<slug:slug>/rencontres/nouvelle/", views.meeting_create, name="meeting_create"),
     path("<slug:slug>/axes/nouveau/", views.axis_create, name="axis_create"),
+    path("<slug:slug>/axes/classement/", views.axis_ranking, name="axis_ranking"),
+    path("<slug:slug>/axes/mode/", views.vote_mode, name="vote_mode"),
+    path("<slug:slug>/import/", views.member_import, name="member_import"),
 ]

@@ -1,5 +1,7 @@
 """Pages of the network module. Every view asks the policy (`authorize` / `can` / querysets) first."""
 
+import base64
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from quartiers.core.exports import FORMATS, export_response
 from quartiers.core.permissions import authorize, can, view_public
-from quartiers.network import ics, services
+from quartiers.network import ics, importers, services
 from quartiers.network.forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -24,6 +26,7 @@ from quartiers.network.forms import (
     InviteForm,
     MeetingForm,
     MemberForm,
+    MemberImportForm,
     MinutesForm,
     NoteForm,
     StatusForm,
@@ -119,7 +122,9 @@ def detail(request, slug):
         "member_count": network.members.active().count(),
         "upcoming": _upcoming_with_counts(meetings)[:5],
         "past": meetings.past().select_related("organiser")[:5],
-        "axes": network.axes.ranked().select_related("meeting"),
+        "axes": network.axes.ranked(network.vote_mode).select_related("meeting"),
+        "ranking_mode": network.vote_mode == Network.VoteMode.RANKING,
+        "voter_count": services.voter_count(network),
         "me": network.member_for(request.user),
         "can_manage": can(request.user, "change", network),
     }
@@ -598,3 +603,116 @@ def axis_note(request, pk):
     else:
         messages.success(request, "La note de suivi est ajoutée.")
     return redirect(axis)
+
+
+def _ballot_from_post(post, axes):
+    """The axis ids in the order the member chose, from one « rang-<id> » select per axis."""
+    ranks = {}
+    for axis in axes:
+        value = post.get(f"rang-{axis.pk}", "")
+        if not value.isdigit():
+            raise NetworkError(f"Choisissez un rang pour « {axis.title} ».")
+        ranks[axis.pk] = int(value)
+    if sorted(ranks.values()) != list(range(1, len(axes) + 1)):
+        raise NetworkError("Chaque rang ne peut être donné qu'à un seul axe : vérifiez qu'aucun rang ne se répète.")
+    return sorted(ranks, key=ranks.get)
+
+
+def axis_ranking(request, slug):
+    """A member orders the network's open axes; the page also shows the current Borda count."""
+    network = _network(request, slug)
+    me = network.member_for(request.user)
+    axes = list(services.rankable_axes(network))
+    error = ""
+    if request.method == "POST":
+        if me is None:
+            raise PermissionDenied
+        try:
+            if request.POST.get("retirer"):
+                services.withdraw_ranking(network, me, request.user)
+                messages.success(request, "Votre classement est retiré.")
+            else:
+                services.rank_axes(network, me, _ballot_from_post(request.POST, axes), request.user)
+                messages.success(request, "Votre classement est enregistré.")
+            return redirect(f"{network.get_absolute_url()}#axes")
+        except NetworkError as exc:
+            error = str(exc)
+    mine = {r.axis_id: r.position for r in me.axis_ranks.filter(axis__network=network)} if me else {}
+    for default, axis in enumerate(axes, start=1):
+        axis.my_rank = int(request.POST.get(f"rang-{axis.pk}", 0) or 0) if error else mine.get(axis.pk, default)
+    return render(
+        request,
+        "network/axis_ranking.html",
+        {
+            "network": network,
+            "axes": axes,
+            "positions": range(1, len(axes) + 1),
+            "has_ballot": bool(mine),
+            "me": me,
+            "error": error,
+            "ranking_open": network.vote_mode == Network.VoteMode.RANKING,
+            "ranking": network.axes.ranked(Network.VoteMode.RANKING).select_related("meeting"),
+            "voter_count": services.voter_count(network),
+            "can_manage": can(request.user, "change", network),
+            "modes": Network.VoteMode.choices,
+        },
+    )
+
+
+@require_POST
+def vote_mode(request, slug):
+    network = _network(request, slug, "change")
+    try:
+        services.set_vote_mode(network, request.POST.get("mode", ""), request.user)
+    except NetworkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Choix des axes : {network.get_vote_mode_display().lower()}.")
+    return redirect("network:axis_ranking", network.slug)
+
+
+IMPORT_SESSION_KEY = "network_member_import"
+
+
+def member_import(request, slug):
+    """Upload → preview (a dry run, the file kept in the session) → confirm → report."""
+    network = _network(request, slug, "change")
+    form = MemberImportForm()
+    report = error = None
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if pending and pending.get("network") != network.pk:
+        pending = None
+    if request.method == "POST" and request.POST.get("confirmer"):
+        if not pending:
+            error = "Aucun fichier en attente : déposez de nouveau le fichier."
+        else:
+            data = base64.b64decode(pending["data"])
+            try:
+                report = importers.import_members(network, data, request.user, filename=pending["name"])
+            except importers.ImportFileError as exc:
+                error = str(exc)
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            pending = None
+    elif request.method == "POST":
+        form = MemberImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                report = importers.import_members(network, data, request.user, filename=upload.name, dry_run=True)
+            except importers.ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                pending = {"network": network.pk, "name": upload.name, "data": base64.b64encode(data).decode()}
+                request.session[IMPORT_SESSION_KEY] = pending
+    return render(
+        request,
+        "network/member_import.html",
+        {
+            "network": network,
+            "form": form,
+            "report": report,
+            "error": error,
+            "pending_name": pending["name"] if pending and report and report.dry_run else "",
+        },
+    )

@@ -118,3 +118,39 @@ CASES += [
     ),
     Case("network:registration_cancel", MANAGE_POST, args=_registration, method="post"),
 ]
+
+API_VIEWERS = expect(401, 200, 200, 403, 200, 200)
+API_MEMBERS = expect(401, 200, 200, 200, 200, 200)
+
+
+def _ranking_network(w):
+    from quartiers.network.models import Network
+
+    make_axis(w)
+    Network.objects.filter(slug=SLUG).update(vote_mode=Network.VoteMode.RANKING)
+    return [SLUG]
+
+
+def _ballot(w):
+    return {f"rang-{make_axis(w).pk}": "1"}
+
+
+CASES += [
+    Case("network_api_list", API_MEMBERS),
+    Case("network_api_meetings", API_VIEWERS, args=_slug),
+    Case("network_api_meetings", API_VIEWERS, args=_slug, query="?periode=passees", label="API rencontres passées"),
+    Case("network_api_meeting", API_VIEWERS, args=_meeting),
+    Case("network_api_axes", API_VIEWERS, args=_slug),
+    Case("network_api_members", API_VIEWERS, args=_slug),
+    Case("network:axis_ranking", VIEWERS, args=_ranking_network),
+    Case(
+        "network:axis_ranking",
+        expect(LOGIN, 302, 302, 403, 302, 403),
+        args=_ranking_network,
+        method="post",
+        data=_ballot,
+        label="POST classement des axes",
+    ),
+    Case("network:vote_mode", MANAGE_POST, args=_slug, method="post", data={"mode": "classement"}),
+    Case("network:member_import", MANAGERS, args=_slug),
+]
