@@ -20,6 +20,27 @@ QUICK_LINKS = [
 ]
 
 
+# The founding network of the project (seed: the 25 January 2019 meeting in Calais).
+LITTORAL_COMMUNES = [
+    ("62160", "Boulogne-sur-Mer"),
+    ("62193", "Calais"),
+    ("59183", "Dunkerque"),
+    ("59295", "Hazebrouck"),
+    ("62758", "Saint-Martin-Boulogne"),
+    ("62765", "Saint-Omer"),
+]
+
+
+def _littoral_links():
+    try:
+        return [
+            {"url": reverse("territories:commune_detail", args=[insee]), "label": nom}
+            for insee, nom in LITTORAL_COMMUNES
+        ]
+    except NoReverseMatch:
+        return []
+
+
 def _quick_links():
     links = []
     for name, label in QUICK_LINKS:
@@ -35,7 +56,7 @@ def home(request):
     """Each person's page: their territories, what changed around them, their jobs, the modules."""
     user = request.user
     if not user.is_authenticated:
-        return render(request, "core/home.html", {"quick_links": _quick_links()})
+        return render(request, "core/home.html", {"quick_links": _quick_links(), "littoral": _littoral_links()})
     from quartiers.accounts.queries import events_relevant_to
     from quartiers.accounts.scopes import attach_territory_names
 
@@ -46,6 +67,7 @@ def home(request):
         "jobs": list(Job.objects.visible_to(user).filter(owner=user)[:5]),
         "can_invite": can(user, "change"),
         "quick_links": _quick_links(),
+        "littoral": _littoral_links(),
     }
     return render(request, "core/home.html", context)
 

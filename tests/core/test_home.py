@@ -78,3 +78,9 @@ def test_quick_links_do_not_repeat_the_header_names(world, login):
     assert "Accès rapide" in page
     for _name, label in QUICK_LINKS:
         assert not any(nav.lower() in label.lower() for _n, nav in NAVIGATION), label
+
+
+def test_home_links_the_littoral_communes(client, db):
+    page = client.get("/").content.decode()
+    assert 'href="/territoires/communes/62193/"' in page or "/62193/" in page
+    assert "Saint-Martin-Boulogne" in page
