@@ -101,6 +101,11 @@ class AreaForm(forms.ModelForm):
         model = ManagerArea
         fields = ["organisation", "label", "commune", "qpv", "categories"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qpv"].to_field_name = "code"  # the map loads the quartier's outline by its code
+        self.fields["qpv"].label = "Quartier entier"
+
     def clean_polygon_text(self):
         text = self.cleaned_data["polygon_text"].strip()
         if not text:

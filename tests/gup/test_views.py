@@ -76,7 +76,7 @@ def test_area_and_coordination_forms(world, login):
     # The other territory's chef cannot configure Calais.
     other = login(world.users["autre_chef"]).post(
         "/gup/gestionnaires/perimetres/nouveau/",
-        {"organisation": world.orgs["cud"].pk, "label": "X", "commune": world.calais.pk, "qpv": world.qpv.pk},
+        {"organisation": world.orgs["cud"].pk, "label": "X", "commune": world.calais.pk, "qpv": world.qpv.code},
     )
     assert other.status_code == 200 and "commune" in other.content.decode()
 
