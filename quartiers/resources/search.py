@@ -29,10 +29,11 @@ HIGHLIGHT_END = "\ue001"
 PG_CONFIG = "quartiers_fr"
 FTS_TABLE = "resources_document_fts"
 FTS_CONTENT = "resources_document_search"
-WEIGHTS = (10.0, 4.0, 1.0)
-# SQLite computes bm25 through FTS5's auxiliary API (~3 µs a row); for a broad query only the most recent
-# RANK_WINDOW matches are ranked by relevance, the older ones follow by date. PostgreSQL ranks all.
-RANK_WINDOW = 2000  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
+WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
+# Ranking reads every candidate's index data (bm25 ~3 µs a row on SQLite, ts_rank ~1 µs plus the row on
+# PostgreSQL): a query matching more than SEARCH_WINDOW documents (after the other filters) is answered from
+# its SEARCH_WINDOW most recent matches, ranked by relevance; the page says so and invites to refine.
+SEARCH_WINDOW = 1000
 
 
 def vendor(using="default"):
@@ -57,10 +58,12 @@ def pg_prepare(value, using="default"):
 
 
 class SearchQuerySetMixin:
-    """`search()` filters and ranks in one query; the excerpts of the rows actually fetched (a page)
-    come from one more query, so highlighting never runs on every match of a broad query."""
+    """`search()` filters and ranks; the excerpts of the rows actually fetched (a page) come from one
+    more query, so highlighting never runs on every match of a broad query. Call it last in a chain:
+    the window of a broad query is taken over the filters applied before it."""
 
     _search_query = None
+    search_truncated = False
 
     def search(self, query):
         """Ranked matches of a web-style query (« "contrat de ville" OR npnru -2015 »); none if empty."""
@@ -68,17 +71,29 @@ class SearchQuerySetMixin:
         if not query:
             return self.none()
         if vendor(self.db) == "postgresql":
-            qs = self._search_postgresql(pg_prepare(query, self.db))
+            query = pg_prepare(query, self.db)
+            matched = self._match_postgresql(query)
         else:
-            match = frtext.fts5_query(query)
-            if not match:
+            query = frtext.fts5_query(query)
+            if not query:
                 return self.none()
-            qs = self._search_sqlite(match)
+            matched = self._match_sqlite(query)
+        # Walking matches by id needs no ranking function: cheap even for 20,000 of them.
+        newest_first = self._id_expression().desc()
+        cutoff = list(matched.order_by(newest_first).values_list("pk", flat=True)[SEARCH_WINDOW : SEARCH_WINDOW + 1])
+        if cutoff:
+            matched = matched.filter(
+                RawSQL(f"{self._id_expression().sql} > %s", [cutoff[0]], output_field=models.BooleanField())
+            )
+        qs = matched.annotate(rank=self._rank_sql(query)).order_by("-rank", "-date", "-pk")
+        qs._search_query = query
+        qs.search_truncated = bool(cutoff)
         return qs
 
     def _clone(self):
         clone = super()._clone()
         clone._search_query = self._search_query
+        clone.search_truncated = self.search_truncated
         return clone
 
     def _fetch_all(self):
@@ -88,6 +103,21 @@ class SearchQuerySetMixin:
             excerpts = self._excerpts([obj.pk for obj in self._result_cache])
             for obj in self._result_cache:
                 obj.search_excerpt = excerpts.get(obj.pk, "")
+
+    def _id_expression(self):
+        # On SQLite the FTS table's own rowid: FTS5 then walks its index in id order and applies the
+        # window itself, instead of joining every match to the documents table first.
+        if vendor(self.db) == "postgresql":
+            return RawSQL(f"{self.model._meta.db_table}.id", [], output_field=models.BigIntegerField())
+        return RawSQL(f'"{FTS_TABLE}".rowid', [], output_field=models.BigIntegerField())
+
+    def _rank_sql(self, query):
+        if vendor(self.db) == "postgresql":
+            table = self.model._meta.db_table
+            sql = f"ts_rank({table}.search_vector, websearch_to_tsquery('{PG_CONFIG}', %s))"
+            return RawSQL(sql, [query], output_field=models.FloatField())
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return RawSQL(f'-bm25("{FTS_TABLE}"."{FTS_TABLE}", {weights})', [], output_field=models.FloatField())
 
     def _excerpts(self, ids):
         connection = connections[self.db]
@@ -100,18 +130,10 @@ class SearchQuerySetMixin:
 
     # ---- PostgreSQL ----
 
-    def _search_postgresql(self, query):
+    def _match_postgresql(self, query):
         table = self.model._meta.db_table
-        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
-        qs = (
-            self.filter(RawSQL(f"{table}.search_vector @@ {tsquery}", [query], output_field=models.BooleanField()))
-            .annotate(
-                rank=RawSQL(f"ts_rank({table}.search_vector, {tsquery})", [query], output_field=models.FloatField())
-            )
-            .order_by("-rank", "-date", "-pk")
-        )
-        qs._search_query = query
-        return qs
+        sql = f"{table}.search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
+        return self.filter(RawSQL(sql, [query], output_field=models.BooleanField()))
 
     def _pg_excerpt_sql(self, ids):
         options = (
@@ -132,30 +154,11 @@ class SearchQuerySetMixin:
 
     # ---- SQLite ----
 
-    def _search_sqlite(self, match):
+    def _match_sqlite(self, match):
         hidden = f'"{FTS_TABLE}"."{FTS_TABLE}"'
-        weights = ", ".join(str(w) for w in WEIGHTS)
-        cutoff = self._sqlite_rank_cutoff(match)
-        # CASE is lazy: bm25 runs only for rows in the window.
-        rank = f"CASE WHEN {FTS_TABLE}.rowid >= %s THEN -bm25({hidden}, {weights}) ELSE -1e9 END"
-        qs = (
-            self.filter(fts__isnull=False)
-            .filter(RawSQL(f"{hidden} MATCH %s", [match], output_field=models.BooleanField()))
-            .annotate(rank=RawSQL(rank, [cutoff], output_field=models.FloatField()))
-            .order_by("-rank", "-date", "-pk")
+        return self.filter(fts__isnull=False).filter(
+            RawSQL(f"{hidden} MATCH %s", [match], output_field=models.BooleanField())
         )
-        qs._search_query = match
-        return qs
-
-    def _sqlite_rank_cutoff(self, match):
-        # Walking the doclist by rowid needs no auxiliary function: fast even for 20,000 matches.
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-                [match, RANK_WINDOW - 1],
-            )
-            row = cursor.fetchone()
-        return row[0] if row else 0
 
     def _sqlite_excerpt_sql(self, ids):
         # Like ts_headline on PostgreSQL: the excerpt comes from the text, else from the summary.

@@ -12,6 +12,7 @@ from quartiers.core.permissions import LoginRequired, authorize, can, view_publi
 from quartiers.resources import services
 from quartiers.resources.forms import AttachmentForm, DigestItemForm, DocumentForm, SearchForm
 from quartiers.resources.models import Attachment, Digest, Document, Favourite, Theme
+from quartiers.resources.search import SEARCH_WINDOW
 from quartiers.territories.models import EPCI, QPV, Commune
 
 PAGE_SIZE = 20
@@ -88,6 +89,8 @@ def index(request):
         "favourite_ids": _favourite_ids(request.user, page.object_list),
         "query_string": query.urlencode(),
         "searching": bool(form.is_valid() and form.cleaned_data.get("q")),
+        "truncated": getattr(docs, "search_truncated", False),
+        "window": SEARCH_WINDOW,
         "can_contribute": can(request.user, "contribute", None),
     }
     return render(request, "resources/index.html", context)
