@@ -1,0 +1,192 @@
+"""Import of a network's members from the files resource centres keep (CSV CP1252 / UTF-8 BOM, XLSX)."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from quartiers.accounts.models import Organisation
+from quartiers.core.models import AuditEvent
+from quartiers.network.importers import ImportFileError, import_members
+from quartiers.network.models import NetworkMember
+from tests.network.helpers import SLUG, make_network, member
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _snapshot(network):
+    return (
+        sorted(network.members.values_list("email", "full_name", "function", "commune_id", "organisation_id")),
+        Organisation.objects.count(),
+    )
+
+
+def test_excel_cp1252_file_creates_updates_and_rejects_with_reasons(world):
+    network = make_network(world)
+    report = import_members(network, FIXTURES / "membres-excel-cp1252.csv", world.users["chef"])
+    assert report.encoding == "cp1252"
+    assert [line for line, _ in report.created] == [2, 3]
+    assert [(line, name) for line, name, _ in report.updated] == [(8, "Agnès Ruelle")]
+    assert dict(report.rejected) == {
+        4: "adresse e-mail invalide : « gaelle.martin@exemple »",
+        5: "commune inconnue : « Sangatte » (indiquez son code INSEE)",
+        6: "adresse e-mail manquante",
+        7: "adresse e-mail déjà présente ligne 2",
+        9: "code INSEE inconnu : « 99999 »",
+    }
+    helene = network.members.get(email="helene.lefebvre@exemple.test")
+    assert (helene.full_name, helene.commune_id, helene.phone) == ("Hélène Lefèbvre", "62193", "03 21 46 00 00")
+    assert helene.organisation.name == "Ville de Calais" and helene.organisation.kind == "autre"
+    dupre = network.members.get(email="f.dupre@exemple.test")
+    assert dupre.commune == world.dunkerque
+    assert dupre.organisation == world.orgs["cud"]  # an existing organisation is matched by name, not duplicated
+    chef = member(world, "chef")
+    assert chef.function == "Cheffe de projet contrat de ville" and chef.commune_id == "62193"
+    assert report.organisations_created == ["Ville de Calais"]
+    assert "2 membre(s) ont été créé(s), 1 mis à jour, 0 inchangé(s), 5 rejetée(s)" in report.summary()
+    assert AuditEvent.objects.filter(action="import de membres du réseau").count() == 1
+
+
+def test_import_is_idempotent_on_email(world):
+    network = make_network(world)
+    import_members(network, FIXTURES / "membres-excel-cp1252.csv")
+    before = _snapshot(network)
+    again = import_members(network, FIXTURES / "membres-excel-cp1252.csv")
+    assert again.created == [] and again.updated == []
+    assert len(again.unchanged) == 3
+    assert _snapshot(network) == before
+
+
+def test_new_member_is_linked_to_the_account_with_the_same_email(world):
+    network = make_network(world)
+    data = "nom;prénom;e-mail\nDeuxième;Chef;{}\n".format(world.users["autre_chef"].email)
+    import_members(network, data.encode("utf-8"))
+    created = network.members.get(email=world.users["autre_chef"].email.lower())
+    assert created.user == world.users["autre_chef"]
+    assert network.is_member(world.users["autre_chef"])
+
+
+def test_utf8_bom_file_with_other_column_names(world):
+    network = make_network(world)
+    report = import_members(network, FIXTURES / "membres-utf8-bom.csv")
+    assert report.encoding == "utf-8-sig"
+    assert [name for _, name in report.created] == ["Sophie Delattre", "Karim Benali"]
+    karim = network.members.get(email="k.benali@exemple.test")
+    assert (karim.function, karim.commune_id) == ("Directeur", "59183")
+    assert karim.organisation.name == "Association Échanges Côte d'Opale"
+
+
+def test_xlsx_file(world):
+    network = make_network(world)
+    report = import_members(network, FIXTURES / "membres.xlsx")
+    assert report.encoding == "xlsx"
+    assert [name for _, name in report.created] == ["Pauline Lemaire", "Luc Fournier"]
+    assert report.rejected == [(4, "adresse e-mail invalide : « pas-une-adresse »")]
+    # A code INSEE typed as a number in Excel is still found.
+    assert network.members.get(email="pauline.lemaire@exemple.test").commune == world.calais
+
+
+def test_dry_run_writes_nothing(world):
+    network = make_network(world)
+    before = _snapshot(network)
+    report = import_members(network, FIXTURES / "membres-excel-cp1252.csv", dry_run=True)
+    assert len(report.created) == 2 and report.organisations_created == ["Ville de Calais"]
+    assert "seraient créé(s)" in report.summary()
+    assert _snapshot(network) == before
+    assert not AuditEvent.objects.filter(action="import de membres du réseau").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("vide.csv", "Le fichier est vide."),
+        ("sans-colonne-email.csv", "Colonne manquante : e-mail (ou « courriel »)"),
+        ("ancien-excel.xls", "Ancien format Excel (.xls)"),
+    ],
+)
+def test_unreadable_file_writes_nothing(world, name, message):
+    network = make_network(world)
+    before = _snapshot(network)
+    with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        import_members(network, FIXTURES / name)
+    assert _snapshot(network) == before
+
+
+def test_a_failure_mid_import_rolls_everything_back(world, monkeypatch):
+    network = make_network(world)
+    before = _snapshot(network)
+    calls = []
+    original = NetworkMember.save
+
+    def failing_save(self, *args, **kwargs):
+        calls.append(self.email)
+        if len(calls) == 2:
+            raise RuntimeError("disque plein")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(NetworkMember, "save", failing_save)
+    with pytest.raises(RuntimeError):
+        import_members(network, FIXTURES / "membres-excel-cp1252.csv")
+    assert _snapshot(network) == before
+
+
+def test_command_prints_the_report(world):
+    make_network(world)
+    out = StringIO()
+    call_command("import-membres", SLUG, str(FIXTURES / "membres-utf8-bom.csv"), stdout=out)
+    assert "2 ligne(s) lue(s) : 2 membre(s) ont été créé(s)" in out.getvalue()
+    assert NetworkMember.objects.filter(email="sophie.delattre@exemple.test").exists()
+
+
+def test_command_refuses_unknown_network_and_bad_file(world):
+    make_network(world)
+    with pytest.raises(CommandError, match="Réseau inconnu : inconnu"):
+        call_command("import-membres", "inconnu", str(FIXTURES / "vide.csv"))
+    with pytest.raises(CommandError, match="Rien n'a été importé : Le fichier est vide."):
+        call_command("import-membres", SLUG, str(FIXTURES / "vide.csv"))
+    with pytest.raises(CommandError, match="Fichier introuvable"):
+        call_command("import-membres", SLUG, "/nulle/part.csv")
+
+
+def _upload(name):
+    return SimpleUploadedFile(name, (FIXTURES / name).read_bytes())
+
+
+def test_upload_page_previews_then_confirms(world, login):
+    network = make_network(world)
+    client = login(world.users["chef"])
+    url = reverse("network:member_import", args=[SLUG])
+    preview = client.post(url, {"file": _upload("membres-excel-cp1252.csv")})
+    page = preview.content.decode()
+    assert "Aperçu de l'import (rien n'est encore enregistré)" in page
+    assert "commune inconnue : « Sangatte » (indiquez son code INSEE)" in page
+    assert not network.members.filter(email="helene.lefebvre@exemple.test").exists()
+    done = client.post(url, {"confirmer": "1"}).content.decode()
+    assert "Import terminé" in done
+    assert network.members.filter(email="helene.lefebvre@exemple.test").exists()
+    # The kept file is used once: confirming again imports nothing more.
+    again = client.post(url, {"confirmer": "1"}).content.decode()
+    assert "Aucun fichier en attente : déposez de nouveau le fichier." in again
+
+
+def test_upload_page_shows_the_french_error_of_an_unreadable_file(world, login):
+    network = make_network(world)
+    before = _snapshot(network)
+    response = login(world.users["chef"]).post(
+        reverse("network:member_import", args=[SLUG]), {"file": _upload("sans-colonne-email.csv")}
+    )
+    assert "Colonne manquante : e-mail (ou « courriel »)" in response.content.decode()
+    assert "Confirmer l'import" not in response.content.decode()
+    assert _snapshot(network) == before
+
+
+def test_upload_page_is_for_managers_only(world, login):
+    make_network(world)
+    response = login(world.users["lecteur"]).post(
+        reverse("network:member_import", args=[SLUG]), {"file": _upload("membres-utf8-bom.csv")}
+    )
+    assert response.status_code == 403
+    assert not NetworkMember.objects.filter(email="sophie.delattre@exemple.test").exists()
