@@ -30,7 +30,7 @@ CELL_DEG = 0.001  # about 75 m × 110 m in metropolitan France
 EPSILON = 1e-9  # cell boxes are grown by this much so float rounding of floor() never misclassifies
 EARTH_RADIUS = 6_371_008.8
 KY = math.radians(EARTH_RADIUS)  # metres per degree of latitude (sphere; refined by the geodesic step)
-COARSE_MAX_CELLS = 4_000_000
+COARSE_MAX_CELLS = 1_000_000
 MIXED = -2
 _OFFSET = 1 << 20
 _SHIFT = 1 << 21
@@ -91,8 +91,9 @@ class GenerationIndex:
     national: bool = False
     code_array: np.ndarray = None
     partial_departements: set = field(default_factory=set)
-    coarse: np.ndarray = None  # dense grid over the bounds: -1 empty, >= 0 fully inside, MIXED otherwise
-    coarse_origin: tuple = (0.0, 0.0, 1.0, 0, 0)
+    # Dense coarse grids, one per territory (metropolitan France first, then each overseas one):
+    # (cells: -1 empty, >= 0 fully inside that outline, MIXED otherwise; (ox, oy, 1/size, nx, ny); bounds)
+    coarse_grids: list = field(default_factory=list)
     local_frames: tuple = None  # (outlines in a local metric frame, cos(lat0) of each), on first distance query
 
     @property
@@ -111,17 +112,31 @@ class GenerationIndex:
         result = np.full(n, -1, dtype=np.int32)
         if not n or not self.size:
             return result
-        ox, oy, inv, nx, ny = self.coarse_origin
-        # Truncation toward zero is safe: the grid has an empty margin cell on every side.
-        cx = ((lons - ox) * inv).astype(np.int64)
-        cy = ((lats - oy) * inv).astype(np.int64)
-        valid = (cx.view(np.uint64) < nx) & (cy.view(np.uint64) < ny)
-        cell = np.where(valid, cx * ny + cy, 0)  # cell 0 is a margin cell: always empty
-        coarse = self.coarse[cell]
-        full = coarse >= 0
-        if full.any():
-            result[full] = coarse[full]
-        sel = np.flatnonzero(coarse == MIXED)
+        mixed = np.zeros(n, dtype=bool)
+        for number, (coarse, (ox, oy, inv, nx, ny), (bx0, by0, bx1, by1)) in enumerate(self.coarse_grids):
+            if number == 0:
+                sub = None
+                gx, gy = lons, lats
+            else:
+                # The other territories (overseas): only the few points inside their bounds.
+                sub = np.flatnonzero((lons >= bx0) & (lons <= bx1) & (lats >= by0) & (lats <= by1))
+                if not sub.size:
+                    continue
+                gx, gy = lons[sub], lats[sub]
+            # Truncation toward zero is safe: each grid has an empty margin cell on every side.
+            cx = ((gx - ox) * inv).astype(np.int64)
+            cy = ((gy - oy) * inv).astype(np.int64)
+            valid = (cx.view(np.uint64) < nx) & (cy.view(np.uint64) < ny)
+            cell = np.where(valid, cx * ny + cy, 0)  # cell 0 is a margin cell: always empty
+            state = coarse[cell]
+            full = state >= 0
+            if sub is None:
+                result[full] = state[full]
+                mixed |= state == MIXED
+            else:
+                result[sub[full]] = state[full]
+                mixed[sub[state == MIXED]] = True
+        sel = np.flatnonzero(mixed)
         if not sel.size:
             return result
         xs, ys = lons[sel], lats[sel]
@@ -276,18 +291,37 @@ def _cell_keys(xs, ys):
     return ix * _SHIFT + iy
 
 
-def _coarse_grid(geoms, bounds):
+def _coarse_grids(geoms):
+    """One coarse grid per territory box (FRANCE_BOXES, metropolitan France first), so overseas outlines do
+    not stretch the metropolitan grid over the Atlantic; outlines outside every box get a grid of their own."""
+    groups = {}
+    for idx, geom in enumerate(geoms):
+        point = geom.representative_point()
+        box = next(
+            (b for b, (x0, y0, x1, y1) in enumerate(FRANCE_BOXES) if x0 <= point.x <= x1 and y0 <= point.y <= y1),
+            len(FRANCE_BOXES),
+        )
+        groups.setdefault(box, []).append(idx)
+    grids = []
+    for box in sorted(groups, key=lambda b: -len(groups[b])):
+        indexes = groups[box]
+        bounds = tuple(shapely.total_bounds(geoms[indexes]))
+        coarse, origin = _coarse_grid(geoms, indexes, bounds)
+        grids.append((coarse, origin, bounds))
+    return grids
+
+
+def _coarse_grid(geoms, indexes, bounds):
     """Dense grid of coarse cells (4 fine cells wide, larger when the bounds are huge) with a margin of one
     empty cell all round, so the lookup can truncate instead of floor and needs no bounds test."""
-    if not len(geoms):
-        return np.full(1, -1, dtype=np.int32), (0.0, 0.0, 1.0, 1, 1)
     x0, y0, x1, y1 = bounds
     size = max(4 * CELL_DEG, math.sqrt((x1 - x0) * (y1 - y0) / COARSE_MAX_CELLS))
     ox, oy = x0 - size, y0 - size
     nx = int((x1 - ox) / size) + 2
     ny = int((y1 - oy) / size) + 2
     coarse = np.full(nx * ny, -1, dtype=np.int32)
-    for idx, geom in enumerate(geoms):
+    for idx in indexes:
+        geom = geoms[idx]
         minx, miny, maxx, maxy = geom.bounds
         ix = np.arange(int((minx - ox) / size), int((maxx - ox) / size) + 1)
         iy = np.arange(int((miny - oy) / size), int((maxy - oy) / size) + 1)
@@ -298,14 +332,52 @@ def _coarse_grid(geoms, bounds):
             ox + (gx + 1) * size + EPSILON,
             oy + (gy + 1) * size + EPSILON,
         )
-        inside = shapely.contains_properly(geom, boxes)
         touches = shapely.intersects(geom, boxes)
-        cells = gx * ny + gy
-        for cell, is_in, is_touching in zip(cells.tolist(), inside.tolist(), touches.tolist(), strict=True):
-            if not is_touching:
-                continue
+        inside = np.zeros(len(boxes), dtype=bool)
+        inside[touches] = shapely.contains_properly(geom, boxes[touches])
+        for cell, is_in in zip((gx * ny + gy)[touches].tolist(), inside[touches].tolist(), strict=True):
             coarse[cell] = idx if (is_in and coarse[cell] == -1) else MIXED
     return coarse, (ox, oy, 1.0 / size, nx, ny)
+
+
+def _fine_grid(geoms):
+    """Sparse fine grid: sorted cell keys, their state, and the candidates of each boundary cell (CSR).
+
+    A cell is "full" when exactly one outline touches it and contains it entirely; any other touched cell
+    (an edge, or outlines overlapping) is a boundary cell whose candidates GEOS will test."""
+    parts = []
+    for idx, geom in enumerate(geoms):
+        minx, miny, maxx, maxy = geom.bounds
+        ix = np.arange(math.floor(minx / CELL_DEG), math.floor(maxx / CELL_DEG) + 1)
+        iy = np.arange(math.floor(miny / CELL_DEG), math.floor(maxy / CELL_DEG) + 1)
+        gx, gy = (a.ravel() for a in np.meshgrid(ix, iy))
+        boxes = shapely.box(
+            gx * CELL_DEG - EPSILON,
+            gy * CELL_DEG - EPSILON,
+            (gx + 1) * CELL_DEG + EPSILON,
+            (gy + 1) * CELL_DEG + EPSILON,
+        )
+        touches = shapely.intersects(geom, boxes)
+        inside = shapely.contains_properly(geom, boxes[touches])
+        keys = (gx[touches] + _OFFSET) * _SHIFT + (gy[touches] + _OFFSET)
+        parts.append((keys, np.full(len(keys), idx, dtype=np.int32), inside))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    all_keys = np.concatenate([p[0] for p in parts])
+    all_idx = np.concatenate([p[1] for p in parts])
+    all_in = np.concatenate([p[2] for p in parts])
+    order = np.lexsort((all_idx, all_keys))
+    all_keys, all_idx, all_in = all_keys[order], all_idx[order], all_in[order]
+    keys, start, counts = np.unique(all_keys, return_index=True, return_counts=True)
+    full = (counts == 1) & all_in[start]
+    states = np.empty(len(keys), dtype=np.int32)
+    states[full] = all_idx[start[full]]
+    n_boundary = int((~full).sum())
+    states[~full] = -np.arange(n_boundary, dtype=np.int32) - 1
+    cand_idx = all_idx[np.repeat(~full, counts)]
+    cand_ptr = np.concatenate([[0], np.cumsum(counts[~full])]).astype(np.int64)
+    return keys.astype(np.int64), states, cand_ptr, cand_idx.astype(np.int32)
 
 
 def build_generation(generation, rows, complete_departements=(), national=False):
@@ -321,49 +393,10 @@ def build_generation(generation, rows, complete_departements=(), national=False)
         x0, y0, _x1, _y1 = g.bounds
         shapely.contains_xy(g, x0, y0)
     tree = shapely.STRtree(geoms)
-    full = {}  # cell key -> outline index (cell entirely inside)
-    boundary = {}  # cell key -> [outline indexes]
-    for idx, geom in enumerate(geoms):
-        minx, miny, maxx, maxy = geom.bounds
-        ix = np.arange(math.floor(minx / CELL_DEG), math.floor(maxx / CELL_DEG) + 1)
-        iy = np.arange(math.floor(miny / CELL_DEG), math.floor(maxy / CELL_DEG) + 1)
-        gx, gy = (a.ravel() for a in np.meshgrid(ix, iy))
-        boxes = shapely.box(
-            gx * CELL_DEG - EPSILON,
-            gy * CELL_DEG - EPSILON,
-            (gx + 1) * CELL_DEG + EPSILON,
-            (gy + 1) * CELL_DEG + EPSILON,
-        )
-        inside = shapely.contains_properly(geom, boxes)
-        touches = shapely.intersects(geom, boxes)
-        keys = (gx + _OFFSET) * _SHIFT + (gy + _OFFSET)
-        for key, is_in, is_touching in zip(keys.tolist(), inside.tolist(), touches.tolist(), strict=True):
-            if not is_touching:
-                continue
-            if is_in and key not in full and key not in boundary:
-                full[key] = idx
-            else:
-                # A boundary cell, or a second outline over a "full" cell (overlap): GEOS decides.
-                cands = boundary.setdefault(key, [])
-                if key in full:
-                    cands.append(full.pop(key))
-                cands.append(idx)
-    all_keys = sorted(set(full) | set(boundary))
-    states = np.empty(len(all_keys), dtype=np.int32)
-    cand_ptr = [0]
-    cand_idx = []
-    for i, key in enumerate(all_keys):
-        if key in full:
-            states[i] = full[key]
-        else:
-            states[i] = -(len(cand_ptr) - 1) - 1
-            cand_idx.extend(boundary[key])
-            cand_ptr.append(len(cand_idx))
+    keys, states, cand_ptr, cand_idx = _fine_grid(geoms)
     bounds = tuple(shapely.total_bounds(geoms)) if len(geoms) else (0.0, 0.0, -1.0, -1.0)
-    coarse, coarse_origin = _coarse_grid(geoms, bounds)
     return GenerationIndex(
-        coarse=coarse,
-        coarse_origin=coarse_origin,
+        coarse_grids=_coarse_grids(geoms),
         generation=generation,
         pks=pks,
         codes=codes,
@@ -371,10 +404,10 @@ def build_generation(generation, rows, complete_departements=(), national=False)
         geoms=geoms,
         tree=tree,
         bounds=bounds,
-        keys=np.array(all_keys, dtype=np.int64),
+        keys=keys,
         states=states,
-        cand_ptr=np.array(cand_ptr, dtype=np.int64),
-        cand_idx=np.array(cand_idx, dtype=np.int32),
+        cand_ptr=cand_ptr,
+        cand_idx=cand_idx,
         complete_departements=set(complete_departements),
         national=national,
         code_array=np.array(codes + [""], dtype=object),

@@ -138,3 +138,15 @@ def test_nearest_many_equals_nearest_one_by_one(outlines):
         assert idx[k] == one_idx
         assert dist[k] == pytest.approx(one_dist, abs=0.01)
     assert index.nearest_many(np.array([]), np.array([]))[0].size == 0
+
+
+def test_overseas_outlines_get_their_own_grid():
+    # A TEST square in Guadeloupe must not stretch the metropolitan grid, and must still be found.
+    overseas = shapely.box(-61.55, 16.20, -61.54, 16.21)
+    rows = [(1, "QNTEST01", "carré", t.SQUARE), (2, "QNTEST97", "outre-mer", overseas)]
+    index = spatial.build_generation(2024, rows)
+    assert len(index.coarse_grids) == 2
+    assert max(grid[0].size for grid in index.coarse_grids) < 100_000
+    lons = np.array([t.INSIDE_SQUARE[0], -61.545, -61.5, t.IN_HOLE[0]])
+    lats = np.array([t.INSIDE_SQUARE[1], 16.205, 16.205, t.IN_HOLE[1]])
+    assert [index.code_array[i] for i in index.locate_idx(lons, lats)] == ["QNTEST01", "QNTEST97", "", ""]
