@@ -82,3 +82,17 @@ def test_attendance_query_count(world, login):
 
 def test_meeting_list_filtered_by_theme_query_count(world, login):
     _assert_constant(world, login, "network:meeting_list", [SLUG], "?theme=npnru")
+
+
+def test_axis_ranking_page_query_count(world, login):
+    from quartiers.network.models import Network
+
+    Network.objects.filter(pk=make_network(world).pk).update(vote_mode="classement")
+    _assert_constant(world, login, "network:axis_ranking", [SLUG])
+
+
+def test_ranked_network_page_query_count(world, login):
+    from quartiers.network.models import Network
+
+    Network.objects.filter(pk=make_network(world).pk).update(vote_mode="classement")
+    _assert_constant(world, login, "network:detail", [SLUG])
