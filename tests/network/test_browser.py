@@ -61,3 +61,43 @@ def test_manager_pages_are_accessible(page, browser_login, assert_accessible, tr
     page.get_by_role("button", name="Enregistrer l'émargement").click()
     page.wait_for_load_state()
     assert "La feuille d'émargement est enregistrée." in page.content()
+
+
+def test_rank_axes_and_import_members(page, browser_login, assert_accessible, transactional_db):
+    from pathlib import Path
+
+    from quartiers.network.models import Network
+
+    world = build_world()
+    network = make_network(world)
+    Network.objects.filter(pk=network.pk).update(vote_mode="classement")
+    make_axis(world, title="Observer les QPV")
+    make_axis(world, title="Suivre le NPNRU")
+    browser_login(world.users["chef"])
+
+    page.goto(f"/reseau/{network.slug}/axes/classement/")
+    assert_accessible(page)
+    page.get_by_label("Suivre le NPNRU").select_option("1")
+    page.get_by_label("Observer les QPV").select_option("2")
+    page.get_by_role("button", name="Enregistrer mon classement").click()
+    page.wait_for_load_state()
+    assert "Votre classement est enregistré." in page.content()
+    assert "1 votant" in page.content()
+    ranking = page.locator(".axes-ranking").inner_text()
+    assert ranking.index("Suivre le NPNRU") < ranking.index("Observer les QPV")
+    assert_accessible(page)
+
+    page.goto(f"/reseau/{network.slug}/import/")
+    assert_accessible(page)
+    page.get_by_label("Fichier des membres").set_input_files(
+        str(Path(__file__).parent / "fixtures" / "membres-excel-cp1252.csv")
+    )
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    page.wait_for_load_state()
+    assert "Aperçu de l'import" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer l'import").click()
+    page.wait_for_load_state()
+    assert "Import terminé" in page.content()
+    assert_accessible(page)
+    assert network.members.filter(email="helene.lefebvre@exemple.test").exists()
