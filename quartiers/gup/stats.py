@@ -72,24 +72,44 @@ def _fetch(queryset, index):
         return cursor.fetchall()
 
 
+SENTINELS = {"manager_id": -424242, "category": "__gup_group__"}  # stand-ins no real row has
+
+
+def _middle_sql(report_qs, field, group, hint):
+    """SQL + params of "resolution times of one group, in order"; LIMIT/OFFSET are appended per group."""
+    lookup = {f"{field}__isnull": True} if group is None else {field: group}
+    ordered = (
+        report_qs.filter(resolution_seconds__isnull=False, **lookup)
+        .order_by("resolution_seconds")
+        .values_list("resolution_seconds", flat=True)
+    )
+    sql, params = ordered.query.sql_with_params()
+    return _hinted(sql, hint), list(params)
+
+
 def medians(report_qs, field, resolved_counts, report_filters=None):
-    """{group: median seconds} from {group: number of resolved reports}, in one query."""
+    """{group: median seconds} from {group: number of resolved reports}, in one query.
+
+    The ORM builds the per-group SQL once (with a stand-in value swapped for each group): building one
+    queryset per group costs more than the index lookups themselves.
+    """
     groups = [(g, n) for g, n in resolved_counts.items() if n > 0]
+    hint = _index_hint(report_filters or {}, "manager" if field == "manager_id" else "category")
+    template = None
     result = {}
     for start in range(0, len(groups), MAX_UNION):
         parts, params = [], []
         chunk = groups[start : start + MAX_UNION]
         for i, (group, n) in enumerate(chunk):
-            lookup = {f"{field}__isnull": True} if group is None else {field: group}
+            if group is None:
+                sql, p = _middle_sql(report_qs, field, None, hint)
+            else:
+                sentinel = SENTINELS[field]
+                if template is None:
+                    template = _middle_sql(report_qs, field, sentinel, hint)
+                sql, p = template[0], [group if v == sentinel else v for v in template[1]]
             offset = (n - 1) // 2
-            middle = (
-                report_qs.filter(resolution_seconds__isnull=False, **lookup)
-                .order_by("resolution_seconds")
-                .values_list("resolution_seconds", flat=True)[offset : offset + (1 if n % 2 else 2)]
-            )
-            sql, p = middle.query.sql_with_params()
-            kind = "manager" if field == "manager_id" else "category"
-            sql = _hinted(sql, _index_hint(report_filters or {}, kind))
+            sql = f"{sql} LIMIT {1 if n % 2 else 2} OFFSET {offset}"
             parts.append(f"SELECT {i} AS g, AVG(t{i}.resolution_seconds) AS m FROM ({sql}) t{i}")
             params.extend(p)
         if not parts:
