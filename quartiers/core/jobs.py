@@ -70,7 +70,9 @@ def _finish(self, result=None, result_file="", message=""):
 
 
 def _get_absolute_url(self):
-    return reverse("core:job_detail", args=[self.pk])
+    # A module may show its own job page (e.g. a batch with its download link) via params["detail_url"].
+    url_name = (self.params or {}).get("detail_url")
+    return reverse(url_name, args=[self.pk]) if url_name else reverse("core:job_detail", args=[self.pk])
 
 
 Job.progress = _progress

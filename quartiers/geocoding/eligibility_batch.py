@@ -120,7 +120,13 @@ def preview(token, meta, limit=5):
 
 def start(token, meta, mapping, generation, user):
     label = f"Éligibilité QPV de « {meta['filename']} »"
-    params = {"token": token, "mapping": mapping, "generation": generation, "filename": meta["filename"]}
+    params = {
+        "token": token,
+        "mapping": mapping,
+        "generation": generation,
+        "filename": meta["filename"],
+        "detail_url": "geocoding:batch_detail",
+    }
     job = jobs.enqueue(JOB_KIND, owner=user, label=label[:200], params=params)
     meta["job"] = str(job.pk)
     (batch_dir(token) / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
