@@ -6,6 +6,7 @@ members' e-mail and phone are only given to those who may see the network's cont
 
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from quartiers.core import api
@@ -120,7 +121,7 @@ def meeting_detail(request, pk):
             "description": meeting.description,
             "compte_rendu": meeting.minutes,
             "ordre_du_jour": [_agenda_item(request, item) for item in items],
-            "ics": request.build_absolute_uri(f"{meeting.get_absolute_url()}rencontre.ics"),
+            "ics": request.build_absolute_uri(reverse("network:meeting_ics", args=[meeting.pk])),
         }
     )
     return _json(data)

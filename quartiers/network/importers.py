@@ -37,6 +37,8 @@ ALIASES = {
     "nomcomplet": "full_name",
     "nometprenom": "full_name",
     "prenometnom": "full_name",
+    "prenomnom": "full_name",
+    "nomprenom": "full_name",
     "email": "email",
     "mail": "email",
     "courriel": "email",

@@ -73,6 +73,7 @@ def test_meeting_with_agenda_items(world, login):
     services.add_agenda_item(meeting, None, "Le NPNRU", themes=["npnru", "gup"])
     data = login(world.users["lecteur"]).get(reverse("network_api_meeting", args=[meeting.pk])).json()
     assert data["titre"] == "Rencontre du Littoral" and data["reseau"] == SLUG
+    assert data["ics"] == f"http://testserver/reseau/rencontres/{meeting.pk}/rencontre.ics"
     first, second = data["ordre_du_jour"]
     assert first["themes"] == [{"identifiant": "etat-des-lieux-qpv", "nom": "État des lieux des QPV"}]
     assert first["communes"] == [{"insee": "62193", "nom": "Calais"}]

@@ -190,3 +190,32 @@ def test_upload_page_is_for_managers_only(world, login):
     )
     assert response.status_code == 403
     assert not NetworkMember.objects.filter(email="sophie.delattre@exemple.test").exists()
+
+
+def test_full_name_column_and_leading_zero_lost_by_excel(world):
+    from quartiers.territories.models import Commune
+
+    Commune.objects.create(insee="01053", nom="Bourg-en-Bresse", departement=world.nord)
+    network = make_network(world)
+    data = "Prénom Nom;Courriel;Code INSEE\r\nLéa Caron;lea.caron@exemple.test;1053\r\n".encode("cp1252")
+    report = import_members(network, data)
+    assert report.rejected == []
+    lea = network.members.get(email="lea.caron@exemple.test")
+    assert (lea.full_name, lea.commune_id) == ("Léa Caron", "01053")
+
+
+def test_commune_name_without_accents_and_homonyms(world):
+    from quartiers.territories.models import Commune
+
+    network = make_network(world)
+    Commune.objects.create(insee="59998", nom="Sainte-Marie", departement=world.nord)
+    Commune.objects.create(insee="59999", nom="Sainte-Marie", departement=world.nord)
+    # Homonyms outside the network's départements (62 here): the one of the network's département wins.
+    Commune.objects.create(insee="59997", nom="Saint-Rémy", departement=world.nord)
+    Commune.objects.create(insee="62999", nom="Saint-Rémy", departement=world.pas_de_calais)
+    data = "nom;e-mail;commune\nA;a@exemple.test;CALAIS\nB;b@exemple.test;Sainte-Marie\nC;c@exemple.test;Saint Remy\n"
+    report = import_members(network, data.encode())
+    assert [line for line, _ in report.created] == [2, 4]
+    assert report.rejected == [(3, "plusieurs communes s'appellent « Sainte-Marie » : indiquez le code INSEE")]
+    assert network.members.get(email="a@exemple.test").commune == world.calais
+    assert network.members.get(email="c@exemple.test").commune_id == "62999"
