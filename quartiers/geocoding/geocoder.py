@@ -23,6 +23,7 @@ How a query is read (each step is a few dict look-ups; no step scans the whole b
 
 import bisect
 import heapq
+import logging
 import re
 import threading
 import time
@@ -269,8 +270,6 @@ class Geocoder:
         try:
             return self._geocode(query or "", postcode or "", city or "")
         except Exception:  # a query must never crash a batch of 100,000 rows
-            import logging
-
             logging.getLogger(__name__).exception("géocodage impossible pour %r", query)
             return None
 
@@ -648,6 +647,13 @@ class Geocoder:
 
     def complete(self, prefix: str, limit: int = 8) -> list[GeocodeResult]:
         """Suggestions while typing: the last word may be an incomplete street word or commune name."""
+        try:
+            return self._suggest(prefix, limit)
+        except Exception:  # typing must never break the page
+            logging.getLogger(__name__).exception("complétion impossible pour %r", prefix)
+            return []
+
+    def _suggest(self, prefix, limit):
         tokens = (prefix or "").translate(FOLD).split()
         if not tokens or not self.street_key:
             return []
