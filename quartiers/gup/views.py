@@ -396,7 +396,7 @@ def _public_coordination(level, code):
     field = {"epci": "epci_id", "commune": "commune_id"}.get(level)
     if field is None:
         raise Http404
-    coord = Coordination.objects.filter(**{field: code}, public_map=True).first()
+    coord = Coordination.objects.select_related("epci", "commune").filter(**{field: code}, public_map=True).first()
     if coord is None:
         raise Http404("Pas de carte publique pour ce territoire.")
     return coord
@@ -411,9 +411,18 @@ def public_map(request, level, code):
 @view_public
 def public_map_data(request, level, code):
     """Resolved reports only, without description, photo or person: what a territory chose to publish."""
-    _public_coordination(level, code)
+    coord = _public_coordination(level, code)
     reports = Report.objects.for_scope(level, code).filter(status=Status.RESOLU)
-    return JsonResponse({"type": "FeatureCollection", "features": stats.map_features(reports)})
+    territory = coord.commune or coord.epci
+    outline = territory.outline_simplified
+    contours = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": outline, "properties": {"nom": territory.nom}}] if outline else [],
+    }
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": stats.map_features(reports), "contours": contours},
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 # ---------------------------------------------------------------- managers and coordination
