@@ -84,7 +84,8 @@ def can(user, verb, obj=None):
     if verb == "manage":
         return False
     if verb == "view":
-        checker = getattr(obj, "can_view", None)
+        # A model class (module-level check) has no per-object restriction.
+        checker = None if isinstance(obj, type) else getattr(obj, "can_view", None)
         return checker(user) if checker else True
     roles = ROLES_FOR_VERB[verb]
     if obj is None:

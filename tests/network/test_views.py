@@ -371,3 +371,14 @@ def test_meetings_filtered_by_theme(world, login):
     assert [m.title for m in response.context["upcoming"]] == ["Sur le NPNRU"]
     assert len(client.get(url + "?theme=inconnu").context["upcoming"]) == 2
     assert "Sur la GUP" not in client.get(url + "?theme=npnru&format=csv").content.decode()
+
+
+@pytest.mark.django_db
+def test_qpv_fiche_links_to_meetings_about_it(world, login):
+    meeting = make_meeting(world, title="Rencontre sur Beau Marais")
+    item = AgendaItem.objects.create(meeting=meeting, title="État des lieux du QPV")
+    item.qpvs.add(world.qpv_beau_marais)
+    url = reverse("territories:qpv_detail", args=[world.qpv_beau_marais.code])
+    assert "Rencontre sur Beau Marais" in login(world.users["lecteur"]).get(url).content.decode()
+    assert "Rencontre sur Beau Marais" not in login(world.users["autre_chef"]).get(url).content.decode()
+    assert "Rencontre sur Beau Marais" not in login(None).get(url).content.decode()
