@@ -33,7 +33,9 @@ class MultiplePhotoField(forms.FileField):
 
 
 def category_help():
-    return {key: guidance for key, (_l, guidance, _d) in CATEGORIES.items()}
+    return {
+        key: f"{guidance} Délai de traitement visé : {days} jours." for key, (_l, guidance, days) in CATEGORIES.items()
+    }
 
 
 class ReportForm(forms.Form):
