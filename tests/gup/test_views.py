@@ -87,3 +87,11 @@ def test_detail_page_for_the_manager_shows_actions(world, login):
     assert "Prendre en charge" in page and "Rediriger" in page
     page = login(world.users["lecteur"]).get(f"/gup/signalements/{report.pk}/").content.decode()
     assert "Prendre en charge" not in page
+
+
+def test_qpv_fiche_counts_its_reports(world, login):
+    h.report(world)
+    url = f"/territoires/qpv/{world.qpv_beau_marais.code}/"
+    page = login(world.users["lecteur"]).get(url).content.decode()
+    assert "Signalements GUP : 1 en cours sur 1" in page
+    assert "Signalements GUP" not in login(None).get(url).content.decode()
