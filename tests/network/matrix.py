@@ -132,7 +132,11 @@ def _ranking_network(w):
 
 
 def _ballot(w):
-    return {f"rang-{make_axis(w).pk}": "1"}
+    # A ballot ranks every open axis of the network (the args already created one).
+    from quartiers.network import services
+
+    axes = services.rankable_axes(make_network(w))
+    return {f"rang-{axis.pk}": str(position) for position, axis in enumerate(axes, start=1)}
 
 
 CASES += [
