@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -125,8 +125,7 @@ def document_create(request):
 
 
 def _save_with_attachment(request, form):
-    from django.db import transaction
-
+    # Document and attachment in one transaction: a refused file leaves no document behind.
     try:
         with transaction.atomic():
             doc = services.save_document(form, request.user)
@@ -294,13 +293,5 @@ def digest(request, slug):
     elif can_change:
         form = DigestItemForm(digest=digest, user=request.user)
     visible = Document.objects.visible_to(request.user)
-    from django.db.models import Prefetch
-
     items = digest.items.prefetch_related(Prefetch("documents", queryset=visible.only("id", "title", "type")))
     return render(request, "resources/digest.html", {"digest": digest, "items": items, "form": form})
-
-
-def feed_url_for(digest_obj=None):
-    if digest_obj is None:
-        return reverse("resources:feed")
-    return reverse("resources:digest_feed", args=[digest_obj.slug])
