@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from quartiers.accounts.models import Organisation
 
@@ -245,3 +246,115 @@ class ContractForm(forms.Form):
         else:
             self.add_error(None, "Indiquez le code du contrat de référence ou le territoire (SIREN ou code INSEE).")
         return data
+
+
+# ---- Edits after creation: strategic tree, general information, documents, corrections ----
+
+
+class PillarForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=200, error_messages={"required": "Donnez un intitulé."})
+    cross_cutting = forms.TypedChoiceField(
+        label="Nature",
+        choices=[("0", "Pilier"), ("1", "Axe transversal")],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choisissez pilier ou axe transversal."},
+    )
+
+
+class ObjectiveForm(forms.Form):
+    """A strategic objective (under a pillar) or an operational one (under a strategic objective)."""
+
+    under = forms.ChoiceField(
+        label="Rattaché à",
+        error_messages={
+            "required": "Choisissez où rattacher l'objectif.",
+            "invalid_choice": "Choisissez où rattacher l'objectif.",
+        },
+    )
+    title = forms.CharField(label="Intitulé", max_length=300, error_messages={"required": "Donnez un intitulé."})
+
+    def __init__(self, *args, pillars, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        self._targets = {}
+        for pillar in pillars:
+            choices.append((f"p{pillar.pk}", f"{pillar.title} — nouvel objectif stratégique"))
+            self._targets[f"p{pillar.pk}"] = {"pillar": pillar}
+            for objective in pillar.strategic:
+                choices.append(
+                    (f"o{objective.pk}", f"{pillar.title} › {objective.title} — nouvel objectif opérationnel")
+                )
+                self._targets[f"o{objective.pk}"] = {"parent": objective}
+        self.fields["under"].choices = [("", "—")] + choices
+
+    def target(self):
+        return self._targets[self.cleaned_data["under"]]
+
+
+class RenameForm(forms.Form):
+    title = forms.CharField(label="Nouvel intitulé", max_length=300, error_messages={"required": "Donnez un intitulé."})
+
+
+class ContractInfoForm(forms.Form):
+    local_pilot = forms.ModelChoiceField(
+        label="Pilote local (EPCI ou commune)", queryset=Organisation.objects.all(), required=False
+    )
+    state_pilot = forms.ModelChoiceField(
+        label="Pilote pour l'État", queryset=Organisation.objects.all(), required=False
+    )
+    signed_on = date_field("Date de signature", required=False)
+    summary = forms.CharField(label="Présentation", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    qpvs = forms.ModelMultipleChoiceField(
+        label="Quartiers prioritaires couverts",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Ce quartier n'est pas dans le territoire du contrat."},
+    )
+
+    def __init__(self, *args, contract, **kwargs):
+        from quartiers.territories.models import QPV
+
+        super().__init__(*args, **kwargs)
+        self.fields["qpvs"].queryset = QPV.objects.filter(
+            Q(pk__in=contract.qpvs.values("pk")) | Q(pk__in=territory_qpvs(contract).values("pk"))
+        ).order_by("code")
+
+
+def territory_qpvs(contract):
+    """The QPVs a contract may cover: those of its reference row and those touching its communes."""
+    from quartiers.territories.models import QPV
+
+    q = Q(pk__in=[])
+    if contract.reference_id:
+        q |= Q(pk__in=contract.reference.qpvs.values("pk"))
+    generation = 2015 if contract.generation == "2015-2023" else 2024
+    if contract.epci_id:
+        q |= Q(generation=generation, epci_id=contract.epci_id) | Q(
+            generation=generation, communes__epci_id=contract.epci_id
+        )
+    if contract.commune_id:
+        q |= Q(generation=generation, communes__insee=contract.commune_id)
+    return QPV.objects.filter(q).distinct()
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label="Titre du document", max_length=200, error_messages={"required": "Donnez un titre au document."}
+    )
+    published_on = date_field("Date du document", required=False)
+    file = forms.FileField(
+        label="Fichier (PDF, image ou document bureautique, 10 Mo au plus)",
+        error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
+    )
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif (gardé dans le journal)",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "ex. erreur de saisie"}),
+    )

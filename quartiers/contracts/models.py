@@ -195,10 +195,17 @@ class Amendment(models.Model):
 
 
 class ContractDocument(models.Model):
+    """A document of the contract: an uploaded file (type checked on its content) or a link."""
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField("titre", max_length=200)
     url = models.URLField("adresse", blank=True)
     published_on = models.DateField("date", null=True, blank=True)
+    file = models.FileField("fichier", upload_to="contrats/documents/%Y/", blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -382,6 +389,12 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A removed piece stays in the base (and on disk) with who removed it and when: the history is kept.
+    removed_at = models.DateTimeField("retirée le", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removal_reason = models.CharField("motif du retrait", max_length=300, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "pk"]

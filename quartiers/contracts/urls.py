@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import edit_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -20,4 +20,20 @@ urlpatterns = [
     path("engagements/<int:pk>/indicateurs/<int:indicator_pk>/valeurs/", views.measurement_add, name="measurement_add"),
     path("engagements/<int:pk>/pieces/", views.evidence_add, name="evidence_add"),
     path("engagements/<int:pk>/pieces/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
+    # Edits after creation and corrections (edit_views).
+    path("<int:pk>/modifier/", edit_views.contract_edit, name="contract_edit"),
+    path("<int:pk>/structure/", edit_views.structure, name="structure"),
+    path("<int:pk>/structure/piliers/", edit_views.pillar_add, name="pillar_add"),
+    path("<int:pk>/structure/objectifs/", edit_views.objective_add, name="objective_add"),
+    path("<int:pk>/structure/<str:kind>/<int:node_pk>/renommer/", edit_views.node_rename, name="node_rename"),
+    path("<int:pk>/structure/<str:kind>/<int:node_pk>/deplacer/", edit_views.node_move, name="node_move"),
+    path("<int:pk>/structure/<str:kind>/<int:node_pk>/supprimer/", edit_views.node_delete, name="node_delete"),
+    path("<int:pk>/documents/nouveau/", edit_views.document_add, name="document_add"),
+    path("<int:pk>/documents/<int:document_pk>/", edit_views.document_download, name="document_download"),
+    path(
+        "engagements/<int:pk>/indicateurs/<int:indicator_pk>/valeurs/<int:measurement_pk>/supprimer/",
+        edit_views.measurement_delete,
+        name="measurement_delete",
+    ),
+    path("engagements/<int:pk>/pieces/<int:evidence_pk>/retirer/", edit_views.evidence_delete, name="evidence_delete"),
 ]

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from quartiers.core.exports import export_response
+from quartiers.core.models import AuditEvent
 from quartiers.core.permissions import authorize, can
 
 from . import services
@@ -21,7 +22,10 @@ from .forms import (
     SignatoryForm,
     StatusForm,
 )
-from .models import Commitment, Contract, Indicator, Objective
+from .models import Commitment, Contract, Evidence, Indicator, Objective
+
+# Audit actions shown on the commitment page: the correction history (the deleted values stay there).
+CORRECTION_ACTIONS = ["valeur mesurée supprimée", "valeur mesurée corrigée", "pièce justificative retirée"]
 
 CONTRACT_COLUMNS = [
     ("Code", "code"),
@@ -277,7 +281,7 @@ def _commitment(request, pk):
         Commitment.objects.visible_to(request.user)
         .with_progress_data()
         .select_related("contract__reference", "contract__departement", "amendment")
-        .prefetch_related("qpvs"),
+        .prefetch_related("qpvs", Prefetch("evidence", queryset=Evidence.objects.select_related("removed_by"))),
         pk=pk,
     )
     authorize(request.user, "view", commitment)
@@ -300,7 +304,11 @@ def commitment_detail(request, pk, forms=None):
         "contract": commitment.contract,
         "indicators": indicators,
         "history": commitment.history.select_related("actor"),
-        "evidence": commitment.evidence.all(),
+        "evidence": [e for e in commitment.evidence.all() if e.removed_at is None],
+        "removed_evidence": [e for e in commitment.evidence.all() if e.removed_at is not None],
+        "corrections": AuditEvent.objects.filter(
+            object_type=Commitment._meta.label_lower, object_id=str(commitment.pk), action__in=CORRECTION_ACTIONS
+        ).select_related("actor"),
         "can_update": can(request.user, "change", commitment),
         "status_form": forms.get("status") or StatusForm(initial={"status": commitment.status}),
         "indicator_form": forms.get("indicator") or IndicatorForm(auto_id="id_indicateur_%s"),
@@ -372,7 +380,7 @@ def evidence_add(request, pk):
 
 def evidence_download(request, pk, evidence_pk):
     commitment = _commitment(request, pk)
-    evidence = get_object_or_404(commitment.evidence, pk=evidence_pk)
+    evidence = get_object_or_404(commitment.evidence.filter(removed_at__isnull=True), pk=evidence_pk)
     # Evidence is at most 10 Mo: read it whole, so the file is closed before the response leaves.
     with evidence.file.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=evidence.content_type)

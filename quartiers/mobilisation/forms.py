@@ -29,3 +29,13 @@ class CompanyForm(forms.Form):
         if commune is None:
             raise forms.ValidationError(f"Aucune commune n'a le code INSEE {code}.")
         return commune
+
+
+class CompanyProfileForm(CompanyForm):
+    """The company's profile once registered (its name stays the organisation's name)."""
+
+    field_order = ["siret", "commune", "sector", "headcount", "joined_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["name"]

@@ -159,3 +159,27 @@ def register_company(actor, *, name, commune, sector="", headcount="", siret="",
     )
     audit.record(actor, "entreprise enregistrée au PAQTE", company, {"commune": commune.insee})
     return company
+
+
+PROFILE_FIELDS = ("sector", "headcount", "commune", "joined_on")
+
+
+@transaction.atomic
+def update_company(actor, company, *, siret="", **fields):
+    """Edit a PAQTE company's profile; the audit trail keeps each field's before → after."""
+    changes = {}
+    for name in PROFILE_FIELDS:
+        before, after = getattr(company, name), fields[name]
+        if before != after:
+            changes[name] = ["" if before is None else str(before), "" if after is None else str(after)]
+            setattr(company, name, after)
+    company.full_clean()
+    company.save()
+    organisation = company.organisation
+    if (organisation.siret or "") != siret:
+        changes["siret"] = [organisation.siret or "", siret]
+        organisation.siret = siret
+        organisation.save(update_fields=["siret"])
+    if changes:
+        audit.record(actor, "profil d'entreprise PAQTE modifié", company, changes)
+    return changes

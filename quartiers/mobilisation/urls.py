@@ -10,4 +10,5 @@ urlpatterns = [
     path("paqte/", views.companies, name="companies"),
     path("paqte/nouvelle/", views.company_create, name="company_create"),
     path("paqte/<int:pk>/", views.company_detail, name="company_detail"),
+    path("paqte/<int:pk>/modifier/", views.company_edit, name="company_edit"),
 ]

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from quartiers.contracts.models import Commitment, Contract, Indicator
 from quartiers.core.exports import export_response
-from quartiers.core.permissions import authorize, can
+from quartiers.core.permissions import OWNER_ROLES, authorize, can, organisation_ids
 from quartiers.territories.models import Region
 
 from . import services
-from .forms import CompanyForm
+from .forms import CompanyForm, CompanyProfileForm
 from .models import Company, Measure
 
 
@@ -104,6 +104,37 @@ def company_create(request):
     return render(request, "mobilisation/company_form.html", {"form": form}, status=status)
 
 
+def company_edit(request, pk):
+    """The company's own members (partner organisation) or chefs de projet of its territory edit it."""
+    authorize(request.user, "view", Company)
+    company = get_object_or_404(Company.objects.select_related("organisation", "commune"), pk=pk)
+    authorize(request.user, "change", company)
+    initial = {
+        "siret": company.organisation.siret,
+        "commune": company.commune_id or "",
+        "sector": company.sector,
+        "headcount": company.headcount,
+        "joined_on": company.joined_on,
+    }
+    form = CompanyProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        commune = form.cleaned_data["commune"]
+        own = company.organisation_id in organisation_ids(request.user, OWNER_ROLES)
+        if commune.pk != company.commune_id and not own:
+            # A chef de projet does not move a company out of the territory it answers for.
+            authorize(request.user, "change", commune)
+        try:
+            services.update_company(request.user, company, **form.cleaned_data)
+        except ValidationError as exc:
+            for field_name, errors in exc.message_dict.items():
+                form.add_error(field_name if field_name in form.fields else None, errors)
+        else:
+            messages.success(request, "Profil de l'entreprise mis à jour.")
+            return redirect("mobilisation:company_detail", company.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "mobilisation/company_edit.html", {"form": form, "company": company}, status=status)
+
+
 def company_detail(request, pk):
     authorize(request.user, "view", Company)
     company = get_object_or_404(
@@ -123,5 +154,6 @@ def company_detail(request, pk):
             "axes": services.paqte_axes(commitments),
             "contracts": Contract.objects.filter(commitments__in=commitments).distinct(),
             "editable_contracts": Contract.objects.editable_by(request.user).select_related("reference"),
+            "can_edit": can(request.user, "change", company),
         },
     )

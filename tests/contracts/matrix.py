@@ -56,6 +56,49 @@ def _pdf_file(w):
 
 
 API_MEMBERS = expect(401, 200, 200, 200, 200, 200)
+OWNER_OR_CHEF_FORM = expect(LOGIN, 403, 200, 403, 200, 200)
+
+
+def _extra_pillar(w):
+    from quartiers.contracts.models import Pillar
+
+    contract = make_contract(w)
+    pillar = Pillar.objects.create(contract=contract, title="Santé (matrice)", order=5)
+    return [contract.pk, "pilier", pillar.pk]
+
+
+def _first_pillar(w):
+    contract = make_contract(w)
+    return {"under": f"p{contract.pillars.filter(cross_cutting=False).first().pk}", "title": "Accès aux soins"}
+
+
+def _document(w):
+    from quartiers.contracts import edits
+
+    contract = make_contract(w)
+    pdf = SimpleUploadedFile("contrat.pdf", b"%PDF-1.4\n%contrat\n")
+    return [contract.pk, edits.add_document(None, contract, title="Contrat signé", uploaded=pdf).pk]
+
+
+def _measurement(w):
+    import datetime as dt
+
+    from quartiers.contracts import services
+
+    commitment = bailleur_commitment(w)
+    indicator = first_indicator(commitment)
+    m = services.record_measurement(None, indicator, measured_on=dt.date(2025, 6, 30), value=3)
+    return [commitment.pk, indicator.pk, m.pk]
+
+
+def _contract_info(w):
+    make_contract(w)
+    return {"signed_on": "01/03/2024", "summary": "Présentation (matrice)", "qpvs": [w.qpv.pk]}
+
+
+def _document_file(w):
+    return {"title": "Contrat signé", "file": SimpleUploadedFile("contrat.pdf", b"%PDF-1.4\n%x\n")}
+
 
 CASES = [
     Case("contracts_api_list", API_MEMBERS),
@@ -120,4 +163,37 @@ CASES = [
     ),
     Case("contracts:evidence_add", OWNER_OR_CHEF, args=_bailleur, method="post", data=_pdf_file),
     Case("contracts:evidence_download", MEMBERS, args=_evidence),
+    # Edits after creation: information, strategic tree, documents (chefs of the territory, admins).
+    Case("contracts:contract_edit", CHEF_FORM, args=_contract, label="GET contracts:contract_edit"),
+    Case("contracts:contract_edit", CHEF_ONLY, args=_contract, method="post", data=_contract_info),
+    Case("contracts:structure", CHEF_FORM, args=_contract),
+    Case(
+        "contracts:pillar_add",
+        CHEF_ONLY,
+        args=_contract,
+        method="post",
+        data={"title": "Santé", "cross_cutting": "1"},
+    ),
+    Case("contracts:objective_add", CHEF_ONLY, args=_contract, method="post", data=_first_pillar),
+    Case("contracts:node_rename", CHEF_FORM, args=_extra_pillar, label="GET contracts:node_rename"),
+    Case("contracts:node_rename", CHEF_ONLY, args=_extra_pillar, method="post", data={"title": "Santé et sport"}),
+    Case("contracts:node_move", CHEF_ONLY, args=_extra_pillar, method="post", data={"direction": "up"}),
+    Case("contracts:node_delete", CHEF_FORM, args=_extra_pillar, label="GET contracts:node_delete"),
+    Case("contracts:node_delete", CHEF_ONLY, args=_extra_pillar, method="post"),
+    Case("contracts:document_add", CHEF_FORM, args=_contract, label="GET contracts:document_add"),
+    Case("contracts:document_add", CHEF_ONLY, args=_contract, method="post", data=_document_file),
+    Case("contracts:document_download", MEMBERS, args=_document),
+    # Corrections: the committed organisation (bailleur partner) or chefs of the territory.
+    Case(
+        "contracts:measurement_delete", OWNER_OR_CHEF_FORM, args=_measurement, label="GET contracts:measurement_delete"
+    ),
+    Case(
+        "contracts:measurement_delete",
+        OWNER_OR_CHEF,
+        args=_measurement,
+        method="post",
+        data={"reason": "Erreur de saisie"},
+    ),
+    Case("contracts:evidence_delete", OWNER_OR_CHEF_FORM, args=_evidence, label="GET contracts:evidence_delete"),
+    Case("contracts:evidence_delete", OWNER_OR_CHEF, args=_evidence, method="post", data={"reason": "Doublon"}),
 ]

@@ -38,4 +38,18 @@ CASES = [
         method="post",
         data={"name": "Entreprise de la matrice (test)", "commune": "62193", "joined_on": "01/07/2019"},
     ),
+    # The company's own members (none of the six users here) or chefs de projet of its commune.
+    Case(
+        "mobilisation:company_edit",
+        expect(LOGIN, 403, 403, 403, 200, 200),
+        args=_company,
+        label="GET mobilisation:company_edit",
+    ),
+    Case(
+        "mobilisation:company_edit",
+        expect(LOGIN, 403, 403, 403, 302, 302),
+        args=_company,
+        method="post",
+        data={"commune": "62193", "sector": "Transport", "headcount": "50 à 99"},
+    ),
 ]
