@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -238,7 +239,7 @@ def measurement_delete(request, pk, indicator_pk, measurement_pk):
         request,
         commitment,
         form,
-        f"Supprimer la valeur {measurement.value:n} du {measurement.measured_on:%d/%m/%Y} "
+        f"Supprimer la valeur {floatformat(measurement.value, '-2g')} du {measurement.measured_on:%d/%m/%Y} "
         f"({measurement.indicator.label})",
     )
 
