@@ -441,7 +441,8 @@ def managers(request):
 
 def area_create(request):
     authorize(request.user, "change", None)
-    communes = Commune.objects.editable_by(request.user).order_by("nom")
+    # Only communes with a quartier: an administrator would otherwise get all 35,000 (a 2 MB page).
+    communes = Commune.objects.editable_by(request.user).filter(qpvs__isnull=False).distinct().order_by("nom")
     form = AreaForm(request.POST or None)
     form.fields["commune"].queryset = communes
     form.fields["qpv"].queryset = QPV.objects.filter(communes__in=communes).distinct().order_by("nom")
@@ -482,8 +483,11 @@ def coordination_create(request):
     from quartiers.territories.models import EPCI
 
     form = CoordinationForm(request.POST or None)
-    form.fields["epci"].queryset = EPCI.objects.editable_by(request.user).order_by("nom")
-    form.fields["commune"].queryset = Commune.objects.editable_by(request.user).order_by("nom")
+    # Only territories with a quartier (reports are filed in QPV): an administrator would otherwise get all of France.
+    epcis = EPCI.objects.editable_by(request.user).filter(communes__qpvs__isnull=False).distinct()
+    form.fields["epci"].queryset = epcis.order_by("nom")
+    communes = Commune.objects.editable_by(request.user).filter(qpvs__isnull=False).distinct()
+    form.fields["commune"].queryset = communes.order_by("nom")
     if request.method == "POST" and form.is_valid():
         coord = form.save(commit=False)
         authorize(request.user, "change", coord)
