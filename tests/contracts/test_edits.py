@@ -340,3 +340,30 @@ def test_checkbox_groups_are_fieldsets(world, login):
     page = _text(login(world.users["chef"]).get(reverse("contracts:commitment_create", args=[contract.pk])))
     assert '<fieldset class="choices"' in page and "<legend>Quartiers concernés</legend>" in page
     assert '<label for="id_qpvs">' not in page  # no label pointing at the group's container
+
+
+def test_commitment_page_query_count_with_corrections(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    commitment = bailleur_commitment(world)
+    indicator = first_indicator(commitment)
+    client = login(world.users["chef"])
+    url = reverse("contracts:commitment_detail", args=[commitment.pk])
+
+    def correct(n, start):
+        for i in range(start, start + n):
+            m = services.record_measurement(None, indicator, measured_on=dt.date(2025, 1, 1 + i), value=i)
+            edits.delete_measurement(world.users["chef"], m, f"motif {i}")
+            e = services.add_evidence(None, commitment, title=f"Pièce {i}", uploaded=_pdf())
+            edits.remove_evidence(world.users["chef"], e, f"retrait {i}")
+            services.add_evidence(None, commitment, title=f"Gardée {i}", uploaded=_pdf())
+
+    correct(1, 0)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    correct(8, 1)
+    with CaptureQueriesContext(connection) as many:
+        page = _text(client.get(url))
+    assert "motif 8" in page and "retrait 8" in page and "Gardée 8" in page
+    assert len(few.captured_queries) == len(many.captured_queries)
