@@ -1,0 +1,195 @@
+"""Crawl of the whole demo, as each demo account and an anonymous visitor would browse it.
+
+One test: load `quartiers demo` (reference data + every module's demo), then for each role follow the
+site's own links from `/` and check what a user would notice: no server error, no broken link, one <h1>,
+<html lang="fr">, a <title>, no English UI words. Unknown template variables fail through the suite's
+--fail-on-template-vars (the test client re-raises them).
+"""
+
+import io
+import os
+import re
+import time
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from quartiers.accounts.demo import ACCOUNTS, DOMAIN
+
+MAX_PATHS = 300  # distinct pages per role
+MAX_VARIANTS = 2  # distinct filter queries per path
+MAX_HTML_BYTES = 1_000_000  # a page heavier than this is slow on a phone (e.g. a select of every commune)
+MAX_PER_ROUTE = 3  # distinct pages per URL pattern (4 QPV fiches tell as much as 1,600)
+# The home page, and a search form the links alone would not submit.
+START = ["/", "/ressources/?q=contrat+de+ville"]
+SKIPPED_PREFIXES = ("/static/", "/comptes/deconnexion")
+# Query parameters that only page or sort a list: the same page for the checks below.
+PAGING = {"page", "tri", "sort", "ordre", "order", "o", "next", "dir"}
+ENGLISH = re.compile(r"\b(Submit|Save|Cancel|Delete|Edit|Search|Next|Previous|Loading|Error|Not found)\b")
+# Text inside these elements is code, machinery or data (the river « Save » in « Montaigut-sur-Save »), not UI wording.
+HIDDEN_TAGS = {"script", "style", "code", "pre", "template", "kbd", "samp", "svg", "option"}
+
+
+class PageParser(HTMLParser):
+    """Links, headings, language, title and visible text of one HTML page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links, self.text = [], []
+        self.h1 = 0
+        self.lang = None
+        self.title = ""
+        self._stack = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.text.append(attrs["value"])
+        for name in ("placeholder", "aria-label", "title", "alt"):
+            if attrs.get(name):
+                self.text.append(attrs[name])
+        if tag not in ("br", "img", "input", "meta", "link", "hr", "source", "col", "area", "wbr"):
+            self._stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self._stack:
+            while self._stack and self._stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        if not self._stack:
+            return
+        if self._stack[-1] == "title" and "head" in self._stack:
+            self.title += data
+        elif not HIDDEN_TAGS.intersection(self._stack):
+            self.text.append(data)
+
+
+def page_key(url):
+    """Same page for the crawl: path plus its filters, without paging/sorting parameters."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in PAGING]
+    return parts.path, urlencode(sorted(query))
+
+
+def route_of(path):
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return path
+
+
+def internal(href, base):
+    """The site-relative URL of a link, or None for other sites, anchors and non-HTTP schemes."""
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    url = urljoin(base, href)
+    parts = urlsplit(url)
+    if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+        return None
+    if parts.path.startswith(SKIPPED_PREFIXES):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def check_html(url, body, problems):
+    if len(body) > MAX_HTML_BYTES:
+        problems.append(f"{url}: page de {len(body) // 1000} ko")
+    parser = PageParser()
+    parser.feed(body)
+    if parser.h1 != 1:
+        problems.append(f"{url}: {parser.h1} <h1> (un seul attendu)")
+    if parser.lang != "fr":
+        problems.append(f"{url}: <html lang={parser.lang!r}>")
+    if not parser.title.strip():
+        problems.append(f"{url}: pas de <title>")
+    words = sorted({m.group(0) for m in ENGLISH.finditer(" ".join(parser.text))})
+    if words:
+        problems.append(f"{url}: mots anglais visibles {words}")
+    return parser.links
+
+
+def crawl(client, trail):
+    """Breadth-first walk from `/`: returns (pages visited, problems found); `trail` gets each status and URL."""
+    queue = deque([(url, "(départ)") for url in START])
+    seen, per_path, per_route, formats = set(), Counter(), Counter(), set()
+    problems, visited = [], 0
+    while queue and visited < MAX_PATHS:
+        url, referer = queue.popleft()
+        path, query = page_key(url)
+        if "format=" in url:
+            if path in formats:
+                continue
+            formats.add(path)
+        elif (path, query) in seen or per_path[path] >= MAX_VARIANTS:
+            continue
+        route = route_of(path)
+        if path not in per_path and per_route[route] >= MAX_PER_ROUTE:
+            continue
+        seen.add((path, query))
+        if path not in per_path:
+            per_route[route] += 1
+        per_path[path] += 1
+        visited += 1
+        try:
+            clock = time.monotonic()
+            response = client.get(url)
+        except Exception as exc:  # a template error or a crash: that is the finding
+            problems.append(f"{url} (lien depuis {referer}): exception {type(exc).__name__}: {exc}")
+            continue
+        status = response.status_code
+        size = "" if response.streaming else len(response.content)
+        trail.append(f"{status} {time.monotonic() - clock:.2f}s {size} {url}")
+        if status in (301, 302, 303, 307, 308):
+            target = internal(response["Location"], url)
+            if target:
+                queue.append((target, url))
+            continue
+        if status != 200:
+            problems.append(f"{url} (lien depuis {referer}): HTTP {status}")
+            continue
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            continue  # a download or an export: answering 200 is what we check
+        for href in check_html(url, response.content.decode(), problems):
+            target = internal(href, url)
+            if target:
+                queue.append((target, url))
+    return visited, problems
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_demo_crawl_for_every_role(client, capsys):
+    from quartiers.accounts.models import User
+
+    started = time.monotonic()
+    call_command("demo", stdout=io.StringIO())
+    loaded = time.monotonic() - started
+    roles = [("anonyme", None)] + [(local, f"{local}@{DOMAIN}") for local, *_ in ACCOUNTS]
+    report, failures = [], []
+    log_path = os.environ.get("QUARTIERS_CRAWL_LOG")
+    for name, email in roles:
+        client.logout()
+        if email:
+            client.force_login(User.objects.get(email=email))
+        trail = []
+        visited, problems = crawl(client, trail)
+        if log_path:  # QUARTIERS_CRAWL_LOG=/tmp/crawl.txt keeps every URL visited, to see what was covered
+            with open(log_path, "a") as log:
+                log.write(f"== {name}\n" + "\n".join(trail) + "\n")
+        report.append(f"{name}: {visited} pages, {len(problems)} problème(s)")
+        failures += [f"[{name}] {p}" for p in problems]
+    with capsys.disabled():
+        print(f"\nCrawl de la démo (chargée en {loaded:.0f} s, total {time.monotonic() - started:.0f} s) :")
+        print("\n".join(f"  {line}" for line in report))
+    assert not failures, f"{len(failures)} problème(s) :\n" + "\n".join(failures)
