@@ -30,6 +30,8 @@ SKIPPED_PREFIXES = ("/static/", "/comptes/deconnexion")
 # Query parameters that only page or sort a list: the same page for the checks below.
 PAGING = {"page", "tri", "sort", "ordre", "order", "o", "next", "dir"}
 ENGLISH = re.compile(r"\b(Submit|Save|Cancel|Delete|Edit|Search|Next|Previous|Loading|Error|Not found)\b")
+# Python values shown as they are: an empty field printed « None », an object without __str__.
+LEAKS = re.compile(r"\b(None|True|False|nan)\b|<QuerySet|object at 0x|\w+ object \(\d+\)")
 # Text inside these elements is code, machinery or data (the river « Save » in « Montaigut-sur-Save »), not UI wording.
 HIDDEN_TAGS = {"script", "style", "code", "pre", "template", "kbd", "samp", "svg", "option"}
 
@@ -114,7 +116,11 @@ def check_html(url, body, problems):
         problems.append(f"{url}: <html lang={parser.lang!r}>")
     if not parser.title.strip():
         problems.append(f"{url}: pas de <title>")
-    words = sorted({m.group(0) for m in ENGLISH.finditer(" ".join(parser.text))})
+    text = " ".join(parser.text)
+    leaks = sorted({m.group(0) for m in LEAKS.finditer(text)})
+    if leaks:
+        problems.append(f"{url}: valeurs Python affichées {leaks}")
+    words = sorted({m.group(0) for m in ENGLISH.finditer(text)})
     if words:
         problems.append(f"{url}: mots anglais visibles {words}")
     return parser.links
