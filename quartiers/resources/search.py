@@ -63,6 +63,7 @@ class SearchQuerySetMixin:
     the window of a broad query is taken over the filters applied before it."""
 
     _search_query = None
+    _search_count = None
     search_truncated = False
 
     def search(self, query):
@@ -78,22 +79,36 @@ class SearchQuerySetMixin:
             if not query:
                 return self.none()
             matched = self._match_sqlite(query)
-        # Walking matches by id needs no ranking function: cheap even for 20,000 of them.
+        # Walking matches by id needs no ranking function: cheap even for 20,000 of them. The same ids
+        # give the number of results, so the page needs no COUNT query.
         newest_first = self._id_expression().desc()
-        cutoff = list(matched.order_by(newest_first).values_list("pk", flat=True)[SEARCH_WINDOW : SEARCH_WINDOW + 1])
-        if cutoff:
+        ids = list(matched.order_by(newest_first).values_list("pk", flat=True)[: SEARCH_WINDOW + 1])
+        truncated = len(ids) > SEARCH_WINDOW
+        if truncated:
             matched = matched.filter(
-                RawSQL(f"{self._id_expression().sql} > %s", [cutoff[0]], output_field=models.BooleanField())
+                RawSQL(f"{self._id_expression().sql} > %s", [ids[-1]], output_field=models.BooleanField())
             )
         qs = matched.annotate(rank=self._rank_sql(query)).order_by("-rank", "-date", "-pk")
         qs._search_query = query
-        qs.search_truncated = bool(cutoff)
+        qs.search_truncated = truncated
+        qs._search_count = min(len(ids), SEARCH_WINDOW)
         return qs
+
+    def count(self):
+        if self._search_count is not None and not self.query.is_sliced and not self.query.is_empty():
+            return self._search_count
+        return super().count()
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone._search_count = None  # a filter after search() changes the number of results
+        return clone
 
     def _clone(self):
         clone = super()._clone()
         clone._search_query = self._search_query
         clone.search_truncated = self.search_truncated
+        clone._search_count = self._search_count
         return clone
 
     def _fetch_all(self):

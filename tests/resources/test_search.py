@@ -137,6 +137,17 @@ def test_a_broad_query_is_answered_from_its_most_recent_matches(monkeypatch):
     assert titles(narrow) == ["NPNRU NPNRU"] and not narrow.search_truncated
 
 
+def test_count_of_a_search_needs_no_query_and_follows_later_filters(django_assert_num_queries):
+    make_document("Guide NPNRU", type="guide")
+    make_document("Étude NPNRU", type="etude")
+    found = Document.objects.search("npnru")
+    with django_assert_num_queries(0):
+        assert found.count() == 2
+        assert found.defer("text").count() == 2
+    assert found.filter(type="guide").count() == 1
+    assert found[:1].count() == 1
+
+
 def test_reindex_command(capsys):
     from django.core.management import call_command
 
