@@ -26,10 +26,12 @@ MAX_HTML_BYTES = 1_000_000  # a page heavier than this is slow on a phone (e.g. 
 MAX_PER_ROUTE = 3  # distinct pages per URL pattern (4 QPV fiches tell as much as 1,600)
 # The home page, and a search form the links alone would not submit.
 START = ["/", "/ressources/?q=contrat+de+ville"]
+# Addresses that do not exist: a typo in the path, an unknown QPV code.
+MISSING = ["/page-inexistante/", "/territoires/qpv/QN99999X/"]
 SKIPPED_PREFIXES = ("/static/", "/comptes/deconnexion")
 # Query parameters that only page or sort a list: the same page for the checks below.
 PAGING = {"page", "tri", "sort", "ordre", "order", "o", "next", "dir"}
-ENGLISH = re.compile(r"\b(Submit|Save|Cancel|Delete|Edit|Search|Next|Previous|Loading|Error|Not found)\b")
+ENGLISH = re.compile(r"\b(Submit|Save|Cancel|Delete|Edit|Search|Next|Previous|Loading|Error|(?i:Not found))\b")
 # Python values shown as they are: an empty field printed « None », an object without __str__.
 LEAKS = re.compile(r"\b(None|True|False|nan)\b|<QuerySet|object at 0x|\w+ object \(\d+\)")
 # Text inside these elements is code, machinery or data (the river « Save » in « Montaigut-sur-Save »), not UI wording.
@@ -174,6 +176,18 @@ def crawl(client, trail):
     return visited, problems
 
 
+def error_pages(client):
+    """What a mistyped address shows: a French page of the site, not Django's bare English one."""
+    problems = []
+    for url in MISSING:
+        response = client.get(url)
+        if response.status_code != 404:
+            problems.append(f"{url}: HTTP {response.status_code} (404 attendu)")
+            continue
+        check_html(url, response.content.decode(), problems)
+    return problems
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_demo_crawl_for_every_role(client, capsys):
     from quartiers.accounts.models import User
@@ -190,6 +204,7 @@ def test_demo_crawl_for_every_role(client, capsys):
             client.force_login(User.objects.get(email=email))
         trail = []
         visited, problems = crawl(client, trail)
+        problems += error_pages(client)
         if log_path:  # QUARTIERS_CRAWL_LOG=/tmp/crawl.txt keeps every URL visited, to see what was covered
             with open(log_path, "a") as log:
                 log.write(f"== {name}\n" + "\n".join(trail) + "\n")
