@@ -48,6 +48,8 @@ class PageParser(HTMLParser):
         self.lang = None
         self.title = ""
         self._stack = []
+        self.forms = []  # GET forms (filters, searches) as (action, fields)
+        self._form = self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -57,6 +59,7 @@ class PageParser(HTMLParser):
             self.h1 += 1
         elif tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        self._form_field(tag, attrs)
         if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
             self.text.append(attrs["value"])
         for name in ("placeholder", "aria-label", "title", "alt"):
@@ -65,7 +68,34 @@ class PageParser(HTMLParser):
         if tag not in ("br", "img", "input", "meta", "link", "hr", "source", "col", "area", "wbr"):
             self._stack.append(tag)
 
+    def _form_field(self, tag, attrs):
+        """Fill GET forms the way a user would: a word, a date, the first real choice of each list."""
+        if tag == "form":
+            if attrs.get("method", "get").lower() == "get":
+                self._form = (attrs.get("action") or "", {})
+                self.forms.append(self._form)
+            return
+        if self._form is None or not attrs.get("name"):
+            if tag == "option" and self._select is not None:
+                self._select.append(attrs.get("value", ""))
+            return
+        fields = self._form[1]
+        kind = attrs.get("type", "text")
+        if tag == "select":
+            self._select = []
+            fields[attrs["name"]] = self._select
+        elif tag == "input" and kind in ("checkbox", "radio"):
+            if "checked" in attrs:
+                fields[attrs["name"]] = attrs.get("value", "on")
+        elif tag == "input" and kind not in ("submit", "button", "reset", "file", "image"):
+            sample = {"date": "2019-01-25", "number": "2019", "hidden": attrs.get("value", "")}
+            fields[attrs["name"]] = attrs.get("value") or sample.get(kind, "Calais")
+
     def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
         if tag in self._stack:
             while self._stack and self._stack.pop() != tag:
                 pass
@@ -125,30 +155,45 @@ def check_html(url, body, problems):
     words = sorted({m.group(0) for m in ENGLISH.finditer(text)})
     if words:
         problems.append(f"{url}: mots anglais visibles {words}")
-    return parser.links
+    return parser.links, [form_url(action, fields) for action, fields in parser.forms]
+
+
+def form_url(action, fields):
+    """The address a GET form leads to; a list takes its second choice (the first is usually « Tous »)."""
+    values = {}
+    for name, value in fields.items():
+        if isinstance(value, list):
+            value = value[1] if len(value) > 1 else (value[0] if value else "")
+        values[name] = value
+    return f"{action}?{urlencode(values)}" if values else action
 
 
 def crawl(client, trail):
     """Breadth-first walk from `/`: returns (pages visited, problems found); `trail` gets each status and URL."""
-    queue = deque([(url, "(départ)") for url in START])
-    seen, per_path, per_route, formats = set(), Counter(), Counter(), set()
+    queue = deque([(url, "(départ)", False) for url in START])
+    seen, per_path, per_route, formats, forms = set(), Counter(), Counter(), set(), set()
     problems, visited = [], 0
     while queue and visited < MAX_PATHS:
-        url, referer = queue.popleft()
+        url, referer, is_form = queue.popleft()
         path, query = page_key(url)
-        if "format=" in url:
+        if is_form:  # each filter or search form is sent once, whatever the links already covered
+            if path in forms:
+                continue
+            forms.add(path)
+        elif "format=" in url:
             if path in formats:
                 continue
             formats.add(path)
         elif (path, query) in seen or per_path[path] >= MAX_VARIANTS:
             continue
-        route = route_of(path)
-        if path not in per_path and per_route[route] >= MAX_PER_ROUTE:
-            continue
-        seen.add((path, query))
-        if path not in per_path:
-            per_route[route] += 1
-        per_path[path] += 1
+        else:
+            route = route_of(path)
+            if path not in per_path and per_route[route] >= MAX_PER_ROUTE:
+                continue
+            seen.add((path, query))
+            if path not in per_path:
+                per_route[route] += 1
+            per_path[path] += 1
         visited += 1
         try:
             clock = time.monotonic()
@@ -162,17 +207,18 @@ def crawl(client, trail):
         if status in (301, 302, 303, 307, 308):
             target = internal(response["Location"], url)
             if target:
-                queue.append((target, url))
+                queue.append((target, url, False))
             continue
         if status != 200:
             problems.append(f"{url} (lien depuis {referer}): HTTP {status}")
             continue
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             continue  # a download or an export: answering 200 is what we check
-        for href in check_html(url, response.content.decode(), problems):
+        links, form_urls = check_html(url, response.content.decode(), problems)
+        for href, is_form in [(link, False) for link in links] + [(form, True) for form in form_urls]:
             target = internal(href, url)
             if target:
-                queue.append((target, url))
+                queue.append((target, url, is_form))
     return visited, problems
 
 
