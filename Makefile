@@ -1,7 +1,6 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE := quartiers.settings
 
 .PHONY: demo test install migrate lint format serve worker clean
 
