@@ -20,3 +20,26 @@
     }
   });
 })();
+
+// On phones wide tables scroll sideways (quartiers.css); a keyboard user can scroll one only if it
+// takes the focus, so a table that overflows gets tabindex="0" (and loses it when it fits again).
+(function () {
+  "use strict";
+  function mark() {
+    var tables = document.querySelectorAll("main table");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mark);
+  } else {
+    mark();
+  }
+  window.addEventListener("resize", mark);
+})();
