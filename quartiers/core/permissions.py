@@ -87,6 +87,10 @@ def can(user, verb, obj=None):
         # A model class (module-level check) has no per-object restriction.
         checker = None if isinstance(obj, type) else getattr(obj, "can_view", None)
         return checker(user) if checker else True
+    # An object with its own rule (e.g. « the author edits their document ») states it as can_<verb>.
+    hook = None if obj is None or isinstance(obj, type) else getattr(obj, f"can_{verb}", None)
+    if hook is not None:
+        return hook(user)
     roles = ROLES_FOR_VERB[verb]
     if obj is None:
         return bool(scope_keys(user, roles))
