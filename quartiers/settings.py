@@ -153,6 +153,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Geocoding: offline on the BAN files by default (addresses never leave the machine); a deployment may
+# choose the national online geocoder instead.
+GEOCODING_BACKEND = envstr("GEOCODING_BACKEND", "hors-ligne")
+if GEOCODING_BACKEND not in ("hors-ligne", "en-ligne"):
+    raise ConfigError(f"GEOCODING_BACKEND={GEOCODING_BACKEND!r} : valeurs possibles « hors-ligne » ou « en-ligne ».")
+GEOCODING_ONLINE_URL = envstr("GEOCODING_ONLINE_URL", "https://data.geopf.fr/geocodage/search")
+
 # Map tiles are the only third-party origin; a deployment without them simply shows outlines.
 MAP_TILES_URL = envstr("MAP_TILES_URL", "")
 CONTENT_SECURITY_POLICY = (

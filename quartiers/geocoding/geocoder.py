@@ -1051,6 +1051,10 @@ def get_geocoder() -> Geocoder:
     global _instance, _signature, _checked_at
     from django.conf import settings
 
+    if getattr(settings, "GEOCODING_BACKEND", "hors-ligne") == "en-ligne":
+        from .online import OnlineGeocoder
+
+        return OnlineGeocoder(settings.GEOCODING_ONLINE_URL)
     instance = _instance
     recheck = getattr(settings, "GEOCODING_INDEX_CHECK_SECONDS", RECHECK_SECONDS)
     if instance is not None and time.monotonic() - _checked_at < recheck:
