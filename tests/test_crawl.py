@@ -23,6 +23,7 @@ from quartiers.accounts.demo import ACCOUNTS, DOMAIN
 MAX_PATHS = 300  # distinct pages per role
 MAX_VARIANTS = 2  # distinct filter queries per path
 MAX_HTML_BYTES = 1_000_000  # a page heavier than this is slow on a phone (e.g. a select of every commune)
+MAX_POSTS = 80  # forms sent empty per role
 MAX_PER_ROUTE = 3  # distinct pages per URL pattern (4 QPV fiches tell as much as 1,600)
 # The home page, and a search form the links alone would not submit.
 START = ["/", "/ressources/?q=contrat+de+ville"]
@@ -31,7 +32,9 @@ MISSING = ["/page-inexistante/", "/territoires/qpv/QN99999X/"]
 SKIPPED_PREFIXES = ("/static/", "/comptes/deconnexion")
 # Query parameters that only page or sort a list: the same page for the checks below.
 PAGING = {"page", "tri", "sort", "ordre", "order", "o", "next", "dir"}
-ENGLISH = re.compile(r"\b(Submit|Save|Cancel|Delete|Edit|Search|Next|Previous|Loading|Error|(?i:Not found))\b")
+ENGLISH = re.compile(
+    r"\b(Submit|Save|Cancel|Delete|Edit|Search|Next|Previous|Loading|Error|(?i:Not found|This field))\b"
+)
 # Python values shown as they are: an empty field printed « None », an object without __str__.
 LEAKS = re.compile(r"\b(None|True|False|nan)\b|<QuerySet|object at 0x|\w+ object \(\d+\)")
 # Text inside these elements is code, machinery or data (the river « Save » in « Montaigut-sur-Save »), not UI wording.
@@ -49,7 +52,8 @@ class PageParser(HTMLParser):
         self.title = ""
         self._stack = []
         self.forms = []  # GET forms (filters, searches) as (action, fields)
-        self._form = self._select = None
+        self._form = self._select = self._post_action = None
+        self.required_posts = set()  # POST forms with a required field: sent empty, they must refuse cleanly
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -74,7 +78,12 @@ class PageParser(HTMLParser):
             if attrs.get("method", "get").lower() == "get":
                 self._form = (attrs.get("action") or "", {})
                 self.forms.append(self._form)
+            else:
+                self._post_action = attrs.get("action") or ""
             return
+        if tag in ("input", "select", "textarea") and "required" in attrs and attrs.get("type") != "hidden":
+            if self._post_action is not None:
+                self.required_posts.add(self._post_action)
         if self._form is None or not attrs.get("name"):
             if tag == "option" and self._select is not None:
                 self._select.append(attrs.get("value", ""))
@@ -93,7 +102,7 @@ class PageParser(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "form":
-            self._form = None
+            self._form = self._post_action = None
         elif tag == "select":
             self._select = None
         if tag in self._stack:
@@ -137,7 +146,7 @@ def internal(href, base):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def check_html(url, body, problems):
+def check_html(url, body, problems, posts):
     if len(body) > MAX_HTML_BYTES:
         problems.append(f"{url}: page de {len(body) // 1000} ko")
     parser = PageParser()
@@ -155,6 +164,7 @@ def check_html(url, body, problems):
     words = sorted({m.group(0) for m in ENGLISH.finditer(text)})
     if words:
         problems.append(f"{url}: mots anglais visibles {words}")
+    posts.update(urljoin(url, action) for action in parser.required_posts)
     return parser.links, [form_url(action, fields) for action, fields in parser.forms]
 
 
@@ -172,7 +182,7 @@ def crawl(client, trail):
     """Breadth-first walk from `/`: returns (pages visited, problems found); `trail` gets each status and URL."""
     queue = deque([(url, "(départ)", False) for url in START])
     seen, per_path, per_route, formats, forms = set(), Counter(), Counter(), set(), set()
-    problems, visited = [], 0
+    problems, visited, posts = [], 0, set()
     while queue and visited < MAX_PATHS:
         url, referer, is_form = queue.popleft()
         path, query = page_key(url)
@@ -214,12 +224,30 @@ def crawl(client, trail):
             continue
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             continue  # a download or an export: answering 200 is what we check
-        links, form_urls = check_html(url, response.content.decode(), problems)
+        links, form_urls = check_html(url, response.content.decode(), problems, posts)
         for href, is_form in [(link, False) for link in links] + [(form, True) for form in form_urls]:
             target = internal(href, url)
             if target:
                 queue.append((target, url, is_form))
+    problems += empty_posts(client, posts, trail)
     return visited, problems
+
+
+def empty_posts(client, actions, trail):
+    """Each form with a required field, sent empty: a French error on the form, never a server error."""
+    problems = []
+    for url in sorted({page_key(a)[0] for a in actions})[:MAX_POSTS]:
+        try:
+            response = client.post(url, {})
+        except Exception as exc:
+            problems.append(f"POST vide {url}: exception {type(exc).__name__}: {exc}")
+            continue
+        trail.append(f"POST {response.status_code} {url}")
+        if response.status_code >= 500:
+            problems.append(f"POST vide {url}: HTTP {response.status_code}")
+        elif response.get("Content-Type", "").startswith("text/html") and response.content:
+            check_html(f"POST vide {url}", response.content.decode(), problems, set())  # the errors shown
+    return problems
 
 
 def error_pages(client):
@@ -230,7 +258,7 @@ def error_pages(client):
         if response.status_code != 404:
             problems.append(f"{url}: HTTP {response.status_code} (404 attendu)")
             continue
-        check_html(url, response.content.decode(), problems)
+        check_html(url, response.content.decode(), problems, set())
     return problems
 
 
