@@ -4,6 +4,7 @@ and lands logged in; the account pages pass the accessibility check; the menu wo
 import re
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.world import build_world
 
@@ -16,7 +17,7 @@ def test_invitation_path(page, browser_login, assert_accessible, transactional_d
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Administration").click()
-    assert page.get_by_role("heading", name="Utilisateurs").is_visible()
+    expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Inviter", exact=True).click()
     assert_accessible(page)
@@ -37,13 +38,13 @@ def test_invitation_path(page, browser_login, assert_accessible, transactional_d
     page.wait_for_load_state()
 
     page.goto(link)
-    assert page.get_by_role("heading", name="Activer mon compte").is_visible()
+    expect(page.get_by_role("heading", name="Activer mon compte")).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile(r"^Nouveau mot de passe")).fill(PASSWORD)
     page.get_by_label("Confirmation du nouveau mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Activer mon compte").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Bonjour Nadia").is_visible()
+    expect(page.get_by_role("heading", name="Bonjour Nadia")).to_be_visible()
     assert "EPCI CA Grand Calais Terres et Mers" in page.content()
     assert_accessible(page)
 
@@ -87,7 +88,7 @@ def test_password_reset_pages_and_phone_menu(page, assert_accessible, transactio
     page.get_by_label("Adresse e-mail").fill("inconnu@exemple.test")
     page.get_by_role("button", name="Recevoir le lien").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Vérifiez votre messagerie").is_visible()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
     assert_accessible(page)
 
     page.set_viewport_size({"width": 375, "height": 740})

@@ -1,5 +1,7 @@
 """Critical path in a real browser: login → home → logout, with an accessibility check on each page."""
 
+from playwright.sync_api import expect
+
 from tests.world import build_world
 
 
@@ -16,10 +18,10 @@ def test_login_home_logout(page, browser_login, assert_accessible, transactional
     assert "Adresse e-mail ou mot de passe incorrect." in page.content()
 
     browser_login(chef)
-    assert page.get_by_role("heading", name="Mes territoires").is_visible()
+    expect(page.get_by_role("heading", name="Mes territoires")).to_be_visible()
     assert "CA Grand Calais Terres et Mers (test)" in page.content()
     assert_accessible(page)
 
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Se connecter").first.is_visible()
+    expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()

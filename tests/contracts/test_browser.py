@@ -1,6 +1,8 @@
 """Main path in a real browser: contracts list → the CN06207M contract → a commitment → its owner
 partner records a measured value. Accessibility checked on each page."""
 
+from playwright.sync_api import expect
+
 from quartiers.contracts.models import Measurement
 from tests.contracts.helpers import bailleur_commitment, make_contract
 from tests.factories import PASSWORD
@@ -25,13 +27,13 @@ def test_partner_updates_its_commitment(page, assert_accessible, transactional_d
     assert_accessible(page)
     page.get_by_role("link", name=contract.name).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=contract.name, level=1).is_visible()
+    expect(page.get_by_role("heading", name=contract.name, level=1)).to_be_visible()
     assert "CN06207M" in page.content()
     assert_accessible(page)
 
     page.get_by_role("link", name=commitment.title).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=commitment.title, level=1).is_visible()
+    expect(page.get_by_role("heading", name=commitment.title, level=1)).to_be_visible()
     assert_accessible(page)
 
     form = page.locator("form", has=page.get_by_role("button", name="Enregistrer la valeur"))

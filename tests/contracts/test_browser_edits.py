@@ -4,6 +4,8 @@ PAQTE company profile."""
 
 import datetime as dt
 
+from playwright.sync_api import expect
+
 from quartiers.contracts import services
 from quartiers.contracts.models import Measurement, Pillar
 from tests.contracts.helpers import bailleur_commitment, first_indicator, make_company, make_contract
@@ -35,7 +37,7 @@ def test_chef_edits_the_contract(page, assert_accessible, transactional_db):
     page.goto(f"/contrats/{contract.pk}/")
     page.get_by_role("link", name="Modifier la structure").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Structure du contrat", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Structure du contrat", level=1)).to_be_visible()
     assert_accessible(page)
     form = page.locator("form", has=page.get_by_role("button", name="Ajouter le pilier ou l'axe"))
     form.get_by_role("button", name="Ajouter le pilier ou l'axe").click()
@@ -66,7 +68,7 @@ def test_chef_edits_the_contract(page, assert_accessible, transactional_db):
     assert_accessible(page)
 
     page.goto(f"/contrats/{contract.pk}/modifier/")
-    assert page.get_by_role("group", name="Quartiers prioritaires couverts").is_visible()
+    expect(page.get_by_role("group", name="Quartiers prioritaires couverts")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/contrats/{contract.pk}/documents/nouveau/")
     assert_accessible(page)

@@ -1,5 +1,7 @@
 """Main path in a real browser: network page → meeting → register → see the registration."""
 
+from playwright.sync_api import expect
+
 from quartiers.network import services
 from tests.network.helpers import make_axis, make_meeting, make_network, member
 from tests.world import build_world
@@ -17,20 +19,20 @@ def test_network_meeting_registration(page, browser_login, assert_accessible, tr
     assert_accessible(page)
     page.get_by_role("link", name=network.name).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Axes prioritaires : classement actuel").is_visible()
+    expect(page.get_by_role("heading", name="Axes prioritaires : classement actuel")).to_be_visible()
     assert "1 soutien" in page.content()
     assert_accessible(page)
 
     page.get_by_role("link", name=meeting.title).first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=meeting.title).is_visible()
+    expect(page.get_by_role("heading", name=meeting.title)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="M'inscrire").click()
     page.wait_for_load_state()
     assert "Vous êtes inscrit·e à cette rencontre." in page.content()
     assert page.locator("#mon-inscription").inner_text().startswith("Votre inscription : Inscrit")
-    assert page.get_by_role("cell", name=member(world, "chef").full_name).is_visible()
+    expect(page.get_by_role("cell", name=member(world, "chef").full_name)).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/reseau/{network.slug}/annuaire/")

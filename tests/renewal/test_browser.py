@@ -1,5 +1,7 @@
 """Main path in a browser: the NPNRU list → a project → an operation updated by its maître d'ouvrage."""
 
+from playwright.sync_api import expect
+
 from tests.renewal.helpers import make_project
 from tests.world import build_world
 
@@ -13,7 +15,7 @@ def test_partner_updates_its_operation(page, browser_login, assert_accessible, t
     assert_accessible(page)
     page.get_by_role("link", name="PRU Beau Marais test").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Bilan logements (« 1 pour 1 »)").is_visible()
+    expect(page.get_by_role("heading", name="Bilan logements (« 1 pour 1 »)")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Requalification test").first.click()
     page.wait_for_load_state()

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from playwright.sync_api import expect
 from shapely.geometry import box
 
 from quartiers.territories.models import QPV, IndicatorDefinition, IndicatorValue
@@ -27,7 +28,7 @@ def test_qpv_list_filter_fiche_and_map(page, assert_accessible, browser_login, t
     assert_accessible(page)
     page.get_by_role("link", name="Quartiers prioritaires").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Quartiers prioritaires de la politique de la ville").is_visible()
+    expect(page.get_by_role("heading", name="Quartiers prioritaires de la politique de la ville")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Département").select_option("62")
     page.get_by_label("Recherche").fill("Nieulay")
@@ -37,12 +38,12 @@ def test_qpv_list_filter_fiche_and_map(page, assert_accessible, browser_login, t
     assert_accessible(page)
     page.get_by_role("link", name="QN06253M").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Fort Nieulay - Cailloux - Saint-Pierre QN06253M").is_visible()
+    expect(page.get_by_role("heading", name="Fort Nieulay - Cailloux - Saint-Pierre QN06253M")).to_be_visible()
     assert "Contour non chargé" in page.content()
     assert_accessible(page)
     page.get_by_role("link", name="Calais", exact=True).first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="De la géographie 2015 à la géographie 2024").is_visible()
+    expect(page.get_by_role("heading", name="De la géographie 2015 à la géographie 2024")).to_be_visible()
     assert_accessible(page)
     page.goto("/territoires/qpv/QN06254M/")
     page.wait_for_selector("#carte-qpv path")
@@ -51,9 +52,9 @@ def test_qpv_list_filter_fiche_and_map(page, assert_accessible, browser_login, t
     page.get_by_role("link", name="Carte", exact=True).click()
     page.wait_for_load_state()
     page.wait_for_selector(".leaflet-container")
-    assert page.get_by_role("heading", name="Carte des quartiers prioritaires").is_visible()
+    expect(page.get_by_role("heading", name="Carte des quartiers prioritaires")).to_be_visible()
     assert_accessible(page)
     browser_login(world.users["admin"])
     page.goto("/territoires/import/")
-    assert page.get_by_label("Type de fichier").is_visible()
+    expect(page.get_by_label("Type de fichier")).to_be_visible()
     assert_accessible(page)
