@@ -334,7 +334,9 @@ def report_map(request):
     authorize(request.user, "view", None)
     # The counters table knows which quartiers have reports without scanning every report.
     qpvs = QPV.objects.filter(pk__in=ReportStat.objects.values("qpv_id")).order_by("nom")
-    selected = request.GET.get("qpv") or (qpvs[0].code if qpvs else "")
+    # By default, a quartier of the user's own territory: a Calais chef should not land on Dunkerque.
+    own = _contributable_qpvs(request.user).filter(pk__in=qpvs.values("pk")).values_list("code", flat=True).first()
+    selected = request.GET.get("qpv") or own or (qpvs[0].code if qpvs else "")
     return render(request, "gup/map.html", {"qpvs": qpvs, "selected": selected})
 
 
