@@ -127,4 +127,18 @@ CASES = [
         label="resources:digest — POST ajouter une brève",
     ),
     Case("resources:digest_feed", PUBLIC, args=lambda w: [make_digest(w).slug]),
+    Case("resources_api_documents", PUBLIC),
+    Case(
+        "resources_api_documents",
+        PUBLIC,
+        query="?q=quartiers&type=guide&territoire=commune:62193",
+        label="resources_api_documents — recherche et filtres",
+    ),
+    Case("resources_api_document", PUBLIC, args=_public, label="resources_api_document — document public"),
+    Case(
+        "resources_api_document",
+        expect(401, 200, 200, 200, 200, 200),
+        args=_members,
+        label="resources_api_document — document réservé (401 sans connexion)",
+    ),
 ]
