@@ -6,6 +6,7 @@ site's own links from `/` and check what a user would notice: no server error, n
 --fail-on-template-vars (the test client re-raises them).
 """
 
+import functools
 import io
 import os
 import re
@@ -15,6 +16,8 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
@@ -46,7 +49,7 @@ class PageParser(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.links, self.text = [], []
+        self.links, self.text, self.assets = [], [], []
         self.h1 = 0
         self.lang = None
         self.title = ""
@@ -63,6 +66,9 @@ class PageParser(HTMLParser):
             self.h1 += 1
         elif tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        asset = attrs.get("src") if tag in ("script", "img") else attrs.get("href") if tag == "link" else None
+        if asset:
+            self.assets.append(asset)
         self._form_field(tag, attrs)
         if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
             self.text.append(attrs["value"])
@@ -118,6 +124,15 @@ class PageParser(HTMLParser):
             self.text.append(data)
 
 
+@functools.cache
+def static_exists(url):
+    """A /static/ file the page loads is really there (a typo in {% static %} shows as a broken page)."""
+    path = urlsplit(url).path
+    if not path.startswith(settings.STATIC_URL):
+        return True
+    return finders.find(path.removeprefix(settings.STATIC_URL)) is not None
+
+
 def page_key(url):
     """Same page for the crawl: path plus its filters, without paging/sorting parameters."""
     parts = urlsplit(url)
@@ -155,8 +170,11 @@ def check_html(url, body, problems, posts):
         problems.append(f"{url}: {parser.h1} <h1> (un seul attendu)")
     if parser.lang != "fr":
         problems.append(f"{url}: <html lang={parser.lang!r}>")
-    if not parser.title.strip():
-        problems.append(f"{url}: pas de <title>")
+    if parser.title.strip() in ("", "Quartiers — Quartiers"):
+        problems.append(f"{url}: pas de <title> propre à la page ({parser.title.strip()!r})")
+    missing = [a for a in parser.assets if not static_exists(a)]
+    if missing:
+        problems.append(f"{url}: fichiers statiques introuvables {missing}")
     text = " ".join(parser.text)
     leaks = sorted({m.group(0) for m in LEAKS.finditer(text)})
     if leaks:
