@@ -8,3 +8,32 @@ class ResourcesConfig(AppConfig):
     def ready(self):
         # Register the job handlers in every process (web and worker), so `jobs.enqueue` knows them.
         from quartiers.resources import jobs  # noqa: F401
+        from quartiers.territories import hooks
+
+        hooks.register_qpv_links(qpv_links)
+
+
+QPV_LINKS = 5
+
+
+def qpv_links(qpv, user):
+    """The QPV fiche's resources: documents visible to `user` about the quartier or its communes (one query)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from quartiers.resources.models import Document
+
+    docs = list(
+        Document.objects.visible_to(user)
+        .about_qpv(qpv.code)
+        .order_by("-date", "-pk")
+        .values_list("pk", "title", "date")[: QPV_LINKS + 1]
+    )
+    links = [
+        (f"Ressource : {title} ({day:%d/%m/%Y})", reverse("resources:document", args=[pk]))
+        for pk, title, day in docs[:QPV_LINKS]
+    ]
+    if docs:
+        url = reverse("resources:index") + "?" + urlencode({"territoire": f"qpv:{qpv.code}"})
+        links.append(("Voir tous les documents du centre de ressources sur ce quartier", url))
+    return links

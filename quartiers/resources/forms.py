@@ -37,6 +37,19 @@ def resolve_territories(raw):
     return communes, epcis, qpvs
 
 
+def territory_label(key):
+    """« qpv:QN06253M » → « Fort Nieulay (QPV QN06253M) », or None when no such territory exists."""
+    level, _sep, code = (key or "").partition(":")
+    found = {
+        "commune": lambda: Commune.objects.filter(insee=code).values_list("nom", flat=True).first(),
+        "epci": lambda: EPCI.objects.filter(siren=code).values_list("nom", flat=True).first(),
+        "qpv": lambda: QPV.objects.filter(code=code).values_list("nom", flat=True).first(),
+    }.get(level, lambda: None)()
+    if not found:
+        return None
+    return {"commune": f"{found} (commune)", "epci": f"{found} (EPCI)", "qpv": f"{found} (QPV {code})"}[level]
+
+
 class DocumentForm(forms.ModelForm):
     territories = forms.CharField(
         label="Territoires",
@@ -135,7 +148,14 @@ class SearchForm(forms.Form):
     def __init__(self, *args, themes, territories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", "Tous les thèmes"), *((t.slug, t.name) for t in themes)]
-        self.fields["territoire"].choices = [("", "Tous les territoires"), *territories]
+        choices = [("", "Tous les territoires"), *territories]
+        wanted = self.data.get("territoire") if self.is_bound else None
+        if wanted and wanted not in dict(choices):
+            # A link from elsewhere (the QPV fiche) may name a territory without documents of its own.
+            label = territory_label(wanted)
+            if label:
+                choices.append((wanted, label))
+        self.fields["territoire"].choices = choices
 
     def clean(self):
         data = super().clean()

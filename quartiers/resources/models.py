@@ -63,7 +63,14 @@ class DocumentQuerySet(SearchQuerySetMixin, models.QuerySet):
         return self.filter(pk__in=Document.objects.filter(q).values("pk"))
 
     def for_territory(self, key):
+        """The documents of a territory key; for a QPV, those of the quartier or of one of its communes."""
+        if key and key.startswith("qpv:"):
+            return self.about_qpv(key.split(":", 1)[1])
         return self.in_scope([key]) if key else self
+
+    def about_qpv(self, code):
+        about = models.Q(qpvs__code=code) | models.Q(communes__qpvs__code=code)
+        return self.filter(pk__in=Document.objects.filter(about).values("pk"))
 
     def contributable_by(self, user):
         return self._for_roles(user, {"chef_de_projet", "partenaire"})

@@ -79,7 +79,8 @@ def test_list_query_count_does_not_grow(client, world, django_assert_num_queries
         for i in range(n):
             calais_document(world, title=f"Quartier prioritaire {i}", themes=["npnru"])
 
-    # count, page, then one prefetch each for themes, communes, EPCI and QPV (searching: the ids query gives the count, then page and excerpts)
+    # count, page, then one prefetch each for themes, communes, EPCI and QPV;
+    # searching: the ids query gives the count, then the page and its excerpts
     load(2)
     with django_assert_num_queries(6):
         client.get(reverse(LIST))
