@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from quartiers.accounts.models import Organisation
 from quartiers.core.permissions import CHEF, PARTNER, is_admin, organisation_ids, scope_keys
@@ -50,9 +51,44 @@ def territory_label(key):
     return {"commune": f"{found} (commune)", "epci": f"{found} (EPCI)", "qpv": f"{found} (QPV {code})"}[level]
 
 
+SCOPE_CHOICES_MAX = 400  # a département's scope would list ~900 communes: codes are typed instead
+
+
+def scope_territory_choices(user):
+    """Grouped choices (Communes / EPCI / QPV) of the territories a contributor may publish for.
+
+    From their EPCI, commune and QPV scope keys (a département or région scope is too large for a list:
+    its codes are typed). Three queries."""
+    keys = scope_keys(user, (CHEF, PARTNER)) if not is_admin(user) else set()
+    codes = {
+        level: {k.split(":", 1)[1] for k in keys if k.startswith(level + ":")} for level in ("epci", "commune", "qpv")
+    }
+    if not any(codes.values()):
+        return []
+    communes = Commune.objects.filter(models.Q(insee__in=codes["commune"]) | models.Q(epci_id__in=codes["epci"]))
+    epcis = EPCI.objects.filter(siren__in=codes["epci"])
+    qpvs = QPV.objects.filter(
+        models.Q(code__in=codes["qpv"])
+        | models.Q(epci_id__in=codes["epci"])
+        | models.Q(communes__insee__in=codes["commune"])
+    ).distinct()
+    groups = [
+        ("Communes", [(c.insee, f"{c.nom} ({c.insee})") for c in communes.order_by("nom")[:SCOPE_CHOICES_MAX]]),
+        ("EPCI", [(e.siren, e.nom) for e in epcis.order_by("nom")]),
+        ("Quartiers prioritaires", [(q.code, f"{q.nom} ({q.code})") for q in qpvs.order_by("nom")[:SCOPE_CHOICES_MAX]]),
+    ]
+    return [(label, options) for label, options in groups if options]
+
+
 class DocumentForm(forms.ModelForm):
+    territory_choices = forms.MultipleChoiceField(
+        label="Territoires de votre périmètre",
+        required=False,
+        help_text="Plusieurs choix possibles (Ctrl ou Maj + clic, ou barre d'espace au clavier).",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
     territories = forms.CharField(
-        label="Territoires",
+        label="Autres territoires (codes)",
         required=False,
         help_text="Codes INSEE des communes, SIREN des EPCI ou codes des QPV, séparés par des virgules "
         "(ex. : 62193, 200090751, QN06253M).",
@@ -93,14 +129,25 @@ class DocumentForm(forms.ModelForm):
         if not is_admin(user):
             orgs = orgs.filter(pk__in=organisation_ids(user, (CHEF, PARTNER)))
         self.fields["author_organisation"].queryset = orgs
+        choices = scope_territory_choices(user)
+        if choices:
+            self.fields["territory_choices"].choices = choices
+        else:
+            del self.fields["territory_choices"]  # nothing to pick from (admins, large scopes): codes only
         if self.instance.pk:
             codes = [c.insee for c in self.instance.communes.all()]
             codes += [e.siren for e in self.instance.epcis.all()]
             codes += [q.code for q in self.instance.qpvs.all()]
-            self.initial["territories"] = ", ".join(codes)
+            listed = {value for _group, options in choices for value, _label in options}
+            if choices:
+                self.initial["territory_choices"] = [c for c in codes if c in listed]
+            self.initial["territories"] = ", ".join(c for c in codes if c not in listed or not choices)
 
     def clean_territories(self):
-        communes, epcis, qpvs = resolve_territories(self.cleaned_data["territories"])
+        # Picked in the list and typed: validated together (after territory_choices, declared first).
+        picked = self.cleaned_data.get("territory_choices") or []
+        raw = ", ".join([*picked, self.cleaned_data["territories"]])
+        communes, epcis, qpvs = resolve_territories(raw)
         if not is_admin(self.user):
             allowed = scope_keys(self.user, (CHEF, PARTNER))
             outside = [str(t) for t in (*communes, *epcis, *qpvs) if not (t.territory_keys() & allowed)]
