@@ -27,6 +27,7 @@ from quartiers.resources import text as frtext
 HIGHLIGHT_START = "\ue000"  # private-use characters: cannot come from a document, escaped safely later
 HIGHLIGHT_END = "\ue001"
 PG_CONFIG = "quartiers_fr"
+PG_GIN_INDEX = "resources_document_search_gin"
 FTS_TABLE = "resources_document_fts"
 FTS_CONTENT = "resources_document_search"
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C

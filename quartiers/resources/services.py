@@ -91,7 +91,12 @@ def rebuild_index(using="default", batch=500):
         if connection.vendor == "postgresql":
             sql, params = _pg_vector_sql(using)
             cursor.execute(f"UPDATE resources_document SET search_vector = {sql}", params)
-            return cursor.rowcount
+            count = cursor.rowcount
+            # Merge the GIN pending list now (searches scan it linearly) and give the planner fresh
+            # statistics, so that it picks the GIN index for rare words and the id order for common ones.
+            cursor.execute(f"SELECT gin_clean_pending_list('{search.PG_GIN_INDEX}'::regclass)")
+            cursor.execute("ANALYZE resources_document")
+            return count
         cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('delete-all')")
         cursor.execute(f"DELETE FROM {search.FTS_CONTENT}")
         count = 0
