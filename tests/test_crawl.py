@@ -1,9 +1,12 @@
 """Crawl of the whole demo, as each demo account and an anonymous visitor would browse it.
 
 One test: load `quartiers demo` (reference data + every module's demo), then for each role follow the
-site's own links from `/` and check what a user would notice: no server error, no broken link, one <h1>,
-<html lang="fr">, a <title>, no English UI words. Unknown template variables fail through the suite's
---fail-on-template-vars (the test client re-raises them).
+site's own links from `/` (and send each GET filter form once) and check what a user would notice: no
+server error, no broken link, one <h1>, <html lang="fr">, a <title> of its own, no English UI words, no
+Python value (« None ») shown, no page over 1 MB, no missing static file; each POST form with a required
+field, sent empty, must answer without a server error; the 404 page must be the site's French one.
+Unknown template variables fail through the suite's --fail-on-template-vars (the client re-raises them).
+QUARTIERS_CRAWL_LOG=/tmp/crawl.txt keeps every URL visited (status, time, size).
 """
 
 import functools
