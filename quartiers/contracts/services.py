@@ -9,30 +9,17 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from quartiers.core import audit
+from quartiers.core import audit, filetypes
 
 from .models import Commitment, Evidence, FundedPost, Indicator, Measurement, StatusChange
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Accepted evidence, recognised by the first bytes of the file, not by its name.
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", "PDF"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
-    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
-    (b"PK\x03\x04", "application/zip", "document bureautique (DOCX, XLSX, ODT, ODS)"),
-]
-OFFICE_EXTENSIONS = (".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp")
 
 
 def _sniff(uploaded, name):
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    for magic, ctype, _label in SIGNATURES:
-        if head.startswith(magic):
-            if ctype == "application/zip" and not name.lower().endswith(OFFICE_EXTENSIONS):
-                return None
-            return ctype
-    return None
+    """The MIME type of an accepted evidence file, read from its content (never its name), or None."""
+    kind = filetypes.sniff(uploaded)
+    return kind.mime_type if kind and kind is not filetypes.OLD_OFFICE else None
 
 
 @transaction.atomic

@@ -4,8 +4,6 @@ Views validate their input, call one of these and redirect; a `NetworkError` car
 message to show, and nothing has been written when it is raised.
 """
 
-import io
-import zipfile
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quartiers.core import audit
+from quartiers.core import audit, filetypes
 from quartiers.network.models import (
     AgendaItem,
     AgendaLink,
@@ -211,48 +209,11 @@ def save_minutes(meeting, text, actor):
 
 # ---- Attachments ----
 
-OFFICE_ZIP_MARKERS = {
-    "word/document.xml": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
-    "xl/workbook.xml": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
-    "ppt/presentation.xml": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint"),
-}
-ODF_TYPES = {
-    "application/vnd.oasis.opendocument.text": "OpenDocument texte",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument tableur",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument présentation",
-}
 
-
-def detect_type(head, fileobj):
+def detect_type(fileobj):
     """The real type of an upload, read from its content (never from its name): (MIME type, label) or None."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf", "PDF"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "image PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "image JPEG"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "application/vnd.ms-office", "Office (ancien format)"
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_office_type(fileobj)
-    return None
-
-
-def _zip_office_type(fileobj):
-    try:
-        fileobj.seek(0)
-        with zipfile.ZipFile(io.BytesIO(fileobj.read())) as archive:
-            names = set(archive.namelist())
-            for marker, found in OFFICE_ZIP_MARKERS.items():
-                if marker in names:
-                    return found
-            if "mimetype" in names:
-                mime = archive.read("mimetype").decode("ascii", "replace").strip()
-                if mime in ODF_TYPES:
-                    return mime, ODF_TYPES[mime]
-    except zipfile.BadZipFile:
-        return None
-    return None
+    kind = filetypes.sniff(fileobj)
+    return (kind.mime_type, kind.kind) if kind else None
 
 
 def add_attachment(meeting, upload, title, actor):
@@ -263,9 +224,7 @@ def add_attachment(meeting, upload, title, actor):
             f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de "
             f"{MAX_ATTACHMENT_SIZE // 1024 // 1024} Mo."
         )
-    upload.seek(0)
-    head = upload.read(16)
-    found = detect_type(head, upload)
+    found = detect_type(upload)
     if found is None:
         raise NetworkError(
             "Type de fichier refusé : seuls les PDF, documents Office / OpenDocument et images sont acceptés."
