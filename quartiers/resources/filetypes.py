@@ -1,109 +1,14 @@
-"""What an uploaded file really is, read from its content (magic bytes, zip structure), never its name."""
-
-import zipfile
-from dataclasses import dataclass
+"""Attachments of the library: the shared content sniffer (quartiers.core.filetypes) with the library's size limit."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
-DEFAULT_MAX_SIZE = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class FileKind:
-    kind: str  # short label shown to users
-    mime_type: str
-    extension: str
-
-
-PDF = FileKind("PDF", "application/pdf", "pdf")
-PNG = FileKind("PNG", "image/png", "png")
-JPEG = FileKind("JPEG", "image/jpeg", "jpg")
-GIF = FileKind("GIF", "image/gif", "gif")
-WEBP = FileKind("WebP", "image/webp", "webp")
-OOXML = {
-    "word/": FileKind("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    "xl/": FileKind("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "ppt/": FileKind("PowerPoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
-}
-ODF = {
-    "application/vnd.oasis.opendocument.text": FileKind(
-        "OpenDocument texte", "application/vnd.oasis.opendocument.text", "odt"
-    ),
-    "application/vnd.oasis.opendocument.spreadsheet": FileKind(
-        "OpenDocument tableur", "application/vnd.oasis.opendocument.spreadsheet", "ods"
-    ),
-    "application/vnd.oasis.opendocument.presentation": FileKind(
-        "OpenDocument présentation", "application/vnd.oasis.opendocument.presentation", "odp"
-    ),
-}
-ACCEPTED = "PDF, Word, Excel, PowerPoint, OpenDocument (odt, ods, odp), images PNG, JPEG, GIF ou WebP"
+from quartiers.core.filetypes import ACCEPTED, DEFAULT_MAX_SIZE, PDF, safe_name, sniff  # noqa: F401
+from quartiers.core.filetypes import check_upload as _check_upload
 
 
 def max_size():
     return getattr(settings, "RESOURCES_MAX_ATTACHMENT_SIZE", DEFAULT_MAX_SIZE)
 
 
-def _zip_kind(fileobj):
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                return ODF.get(archive.read("mimetype").decode("ascii", "replace").strip())
-            if "[Content_Types].xml" in names:
-                for prefix, kind in OOXML.items():
-                    if any(name.startswith(prefix) for name in names):
-                        return kind
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
-        return None
-    return None
-
-
-def sniff(fileobj):
-    """The FileKind of an open binary file, or None if it is not an accepted format."""
-    fileobj.seek(0)
-    head = fileobj.read(16)
-    fileobj.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return GIF
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head.startswith(b"PK\x03\x04"):
-        kind = _zip_kind(fileobj)
-        fileobj.seek(0)
-        return kind
-    return None
-
-
 def check_upload(uploaded):
-    """Validate an UploadedFile: size first (cheap), then content. Returns its FileKind."""
-    limit = max_size()
-    if uploaded.size > limit:
-        raise ValidationError(
-            f"Le fichier « {uploaded.name} » pèse {filesizeformat(uploaded.size)} : "
-            f"la taille maximale est de {filesizeformat(limit)}."
-        )
-    if uploaded.size == 0:
-        raise ValidationError(f"Le fichier « {uploaded.name} » est vide.")
-    kind = sniff(uploaded)
-    if kind is None:
-        raise ValidationError(
-            f"Le contenu du fichier « {uploaded.name} » n'est pas d'un format accepté ({ACCEPTED}), "
-            "quelle que soit son extension."
-        )
-    return kind
-
-
-def safe_name(name, kind):
-    """The uploaded name with the extension of its real content (a PDF named .docx becomes .pdf)."""
-    stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    base = stem.rsplit(".", 1)[0] if "." in stem else stem
-    base = "".join(ch if ch.isalnum() or ch in " -_()" else "_" for ch in base).strip() or "fichier"
-    return f"{base[:150]}.{kind.extension}"
+    return _check_upload(uploaded, limit=max_size())
