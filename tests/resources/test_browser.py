@@ -1,5 +1,7 @@
 """Main path in a real browser: search → document → « Favoris + » (htmx) → « Mes favoris », with axe checks."""
 
+from playwright.sync_api import expect
+
 from quartiers.resources import services
 from tests.resources.helpers import calais_document, make_document
 from tests.world import build_world
@@ -24,7 +26,7 @@ def test_search_document_favourite(page, browser_login, assert_accessible, trans
     page.get_by_label("Rechercher", exact=True).fill("quartier prioritaire")
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="1 résultat, les plus pertinents d'abord").is_visible()
+    expect(page.get_by_role("heading", name="1 résultat, les plus pertinents d'abord")).to_be_visible()
     assert page.locator(".excerpt mark").first.inner_text().lower() == "quartiers"
     assert_accessible(page)
 
@@ -39,7 +41,9 @@ def test_search_document_favourite(page, browser_login, assert_accessible, trans
     assert_accessible(page)
 
     page.goto("/ressources/favoris/")
-    assert page.get_by_role("heading", name="Mes favoris").is_visible()
-    assert page.get_by_role("link", name="Point d'actualité politique de la ville — réseau du Littoral").is_visible()
+    expect(page.get_by_role("heading", name="Mes favoris")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Point d'actualité politique de la ville — réseau du Littoral")
+    ).to_be_visible()
     assert "Guide de la GUP" not in page.content()
     assert_accessible(page)
