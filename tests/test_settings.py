@@ -113,3 +113,10 @@ def test_production_sends_security_headers(tmp_path):
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"
     assert first["cookies"] == [True, True, True]
+
+
+def test_french_whatever_the_browser_asks(client, db):
+    response = client.get("/comptes/connexion/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr">' in response.content.decode()
+    response = client.post("/comptes/connexion/", {"username": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US")
+    assert "Ce champ est obligatoire." in response.content.decode()
