@@ -72,11 +72,11 @@ def load_demo(stdout):
             scope_code=code,
             defaults={"function": function, "active": True},
         )
-    print_accounts(stdout)
+    stdout.write(f"Comptes de démonstration : {len(ACCOUNTS)} (affichés en fin de chargement).")
 
 
 def print_accounts(stdout):
-    """The e-mail / password table of the demo accounts (`quartiers demo` may repeat it at the very end)."""
+    """The e-mail / password table of the demo accounts, printed by `quartiers demo` at the very end."""
     rows = [
         (f"{local}@{DOMAIN}", ROLE_LABELS[role], f"{Membership.Level(level).label} {code}")
         for local, _f, _l, _o, role, level, code, _fn in ACCOUNTS
