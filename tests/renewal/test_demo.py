@@ -1,7 +1,8 @@
 import io
 from datetime import date, timedelta
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from quartiers.renewal import demo, services
 from quartiers.renewal.models import FundingLine, Milestone, Operation, Project
@@ -68,3 +69,9 @@ def test_demo_command_takes_a_reference_day(world):
     assert project.operations.late(date(2030, 2, 1)).exists()
     assert Milestone.objects.filter(operation__project=project, planned_date__year=2030).exists()
     assert not Milestone.objects.filter(operation__project=project, actual_date__gt=date(2030, 2, 1)).exists()
+
+
+def test_demo_command_refuses_a_bad_reference_day(db):
+    with pytest.raises(CommandError, match="Date invalide « 05/12/2026 » : attendu AAAA-MM-JJ"):
+        call_command("demo", "--sans-reference", "--date", "05/12/2026", stdout=io.StringIO())
+    assert not Project.objects.exists()
