@@ -49,7 +49,9 @@ LEAKS = re.compile(r"\b(None|True|False|nan)\b|<QuerySet|object at 0x|\w+ object
 # Text inside these elements is code, machinery or data (the river « Save » in « Montaigut-sur-Save »), not UI wording.
 # Markup numbers are read by the browser or by JS: a decimal comma or a thousands separator breaks them.
 SVG_NUMBER_ATTRS = {"x", "y", "x1", "x2", "y1", "y2", "width", "height", "cx", "cy", "r", "rx", "ry", "dx", "dy"}
-SVG_LIST_ATTRS = {"d", "points", "viewbox", "transform"}  # numbers separated by spaces in our markup
+# Number lists: « x,y » pairs are SVG syntax, so a comma is fine between dot decimals (« 300.0,28.0 »); a pair
+# of localised floats (« 300,0,28,0 ») or commas with no decimal point at all (« 92,7 10,3 ») is not.
+SVG_LIST_ATTRS = {"d", "points", "viewbox", "transform"}
 SVG_TAGS = {"svg", "rect", "line", "circle", "ellipse", "path", "polyline", "polygon", "text", "g", "use", "image"}
 # 2 938 as Django's French format groups it: a no-break or narrow no-break space (a plain space separates lists).
 GROUPED = re.compile(r"\d[\u00a0\u202f]\d{3}(?!\d)")
@@ -63,7 +65,8 @@ def localised_attribute(tag, name, value):
     if tag in SVG_TAGS and name in SVG_NUMBER_ATTRS:
         bad = not re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(%|px|em|rem)?\s*", value)
     elif tag in SVG_TAGS and name in SVG_LIST_ATTRS:
-        bad = DECIMAL_COMMA.search(value) or GROUPED.search(value)
+        too_many = any(token.count(",") > 1 for token in value.split())
+        bad = GROUPED.search(value) or too_many or (DECIMAL_COMMA.search(value) and "." not in value)
     elif name.startswith("data-"):
         # « 1.86,50.95 » is a list of two numbers; « 1,86,50,95 » (no point at all) is two localised ones.
         bad = GROUPED.search(value) or (DECIMAL_COMMA.search(value) and "." not in value and "/" not in value)
@@ -382,6 +385,7 @@ def test_localised_markup_numbers_are_caught():
     bad = {
         "svg": '<svg width="640" height="22"><line x1="92,7" x2="92,7" y1="0" y2="22"/></svg>',
         "path": '<svg viewBox="0 0 10 10"><path d="M 1,5 2,5"/></svg>',
+        "pair": '<svg><polyline points="300,0,28,5 310,5,20,0"/></svg>',
         "data": '<div data-point="1,86,50,95"></div>',
         "grouped": '<div data-total="2\u202f938"></div>',
         "style": '<div style="width: 12,5%"></div>',
@@ -390,7 +394,8 @@ def test_localised_markup_numbers_are_caught():
     }
     good = (
         '<svg width="640" height="22" viewBox="0 0 640 22"><rect x="92.7" y="2" width="3" height="8"/>'
-        '<path d="M 1.5 5 L 2 5"/></svg><div data-point="1.86,50.95" data-tiles="/t/{z}/{x}/{y}.png"'
+        '<path d="M 1.5 5 L 2 5"/><polyline points="300.0,28.0 310.5,20.0"/></svg>'
+        '<div data-point="1.86,50.95" data-tiles="/t/{z}/{x}/{y}.png"'
         ' style="width: 12.5%; color: red"></div><script type="application/json">{"n": 2938, "s": "Calais, 62"}'
         '</script><progress max="100" value="12"></progress>'
     )
