@@ -10,6 +10,16 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test can leave the same counts and ids behind,
+    so a cache keyed on a data fingerprint would otherwise answer with the previous test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -96,10 +96,7 @@ def document_list(request):
     if error:
         return error
     docs = docs.defer("text", "extracted_text").prefetch_related("themes", "communes", "epcis", "qpvs")
-    response = api.paginate(request, docs, lambda d: serialize_document(d, request))
-    if getattr(docs, "search_truncated", False):
-        response["X-Resultats-Tronques"] = "1"  # only the most recent matches of a broad search are ranked
-    return response
+    return api.paginate(request, docs, lambda d: serialize_document(d, request))
 
 
 def document_detail(request, pk):

@@ -31,10 +31,8 @@ PG_GIN_INDEX = "resources_document_search_gin"
 FTS_TABLE = "resources_document_fts"
 FTS_CONTENT = "resources_document_search"
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
-# Ranking reads every candidate's index data (bm25 ~3 µs a row on SQLite, ts_rank ~1 µs plus the row on
-# PostgreSQL): a query matching more than SEARCH_WINDOW documents (after the other filters) is answered from
-# its SEARCH_WINDOW most recent matches, ranked by relevance; the page says so and invites to refine.
-SEARCH_WINDOW = 1000
+# Every match is ranked, in the database (bm25 / ts_rank ~1–3 µs a match): the top results shown are the
+# true top results of the whole library, and the count is exact — no window, whatever the breadth of a query.
 
 
 def vendor(using="default"):
@@ -59,13 +57,10 @@ def pg_prepare(value, using="default"):
 
 
 class SearchQuerySetMixin:
-    """`search()` filters and ranks; the excerpts of the rows actually fetched (a page) come from one
-    more query, so highlighting never runs on every match of a broad query. Call it last in a chain:
-    the window of a broad query is taken over the filters applied before it."""
+    """`search()` filters and ranks every match; the excerpts of the rows actually fetched (a page) come
+    from one more query, so highlighting never runs on every match of a broad query."""
 
     _search_query = None
-    _search_count = None
-    search_truncated = False
 
     def search(self, query):
         """Ranked matches of a web-style query (« "contrat de ville" OR npnru -2015 »); none if empty."""
@@ -80,36 +75,13 @@ class SearchQuerySetMixin:
             if not query:
                 return self.none()
             matched = self._match_sqlite(query)
-        # Walking matches by id needs no ranking function: cheap even for 20,000 of them. The same ids
-        # give the number of results, so the page needs no COUNT query.
-        newest_first = self._id_expression().desc()
-        ids = list(matched.order_by(newest_first).values_list("pk", flat=True)[: SEARCH_WINDOW + 1])
-        truncated = len(ids) > SEARCH_WINDOW
-        if truncated:
-            matched = matched.filter(
-                RawSQL(f"{self._id_expression().sql} > %s", [ids[-1]], output_field=models.BooleanField())
-            )
         qs = matched.annotate(rank=self._rank_sql(query)).order_by("-rank", "-date", "-pk")
         qs._search_query = query
-        qs.search_truncated = truncated
-        qs._search_count = min(len(ids), SEARCH_WINDOW)
         return qs
-
-    def count(self):
-        if self._search_count is not None and not self.query.is_sliced and not self.query.is_empty():
-            return self._search_count
-        return super().count()
-
-    def _filter_or_exclude(self, negate, args, kwargs):
-        clone = super()._filter_or_exclude(negate, args, kwargs)
-        clone._search_count = None  # a filter after search() changes the number of results
-        return clone
 
     def _clone(self):
         clone = super()._clone()
         clone._search_query = self._search_query
-        clone.search_truncated = self.search_truncated
-        clone._search_count = self._search_count
         return clone
 
     def _fetch_all(self):
@@ -119,13 +91,6 @@ class SearchQuerySetMixin:
             excerpts = self._excerpts([obj.pk for obj in self._result_cache])
             for obj in self._result_cache:
                 obj.search_excerpt = excerpts.get(obj.pk, "")
-
-    def _id_expression(self):
-        # On SQLite the FTS table's own rowid: FTS5 then walks its index in id order and applies the
-        # window itself, instead of joining every match to the documents table first.
-        if vendor(self.db) == "postgresql":
-            return RawSQL(f"{self.model._meta.db_table}.id", [], output_field=models.BigIntegerField())
-        return RawSQL(f'"{FTS_TABLE}".rowid', [], output_field=models.BigIntegerField())
 
     def _rank_sql(self, query):
         if vendor(self.db) == "postgresql":

@@ -1,8 +1,11 @@
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -12,10 +15,10 @@ from quartiers.core.permissions import LoginRequired, authorize, can, view_publi
 from quartiers.resources import services
 from quartiers.resources.forms import AttachmentForm, DigestItemForm, DocumentForm, SearchForm
 from quartiers.resources.models import Attachment, Digest, Document, Favourite, Theme
-from quartiers.resources.search import SEARCH_WINDOW
 from quartiers.territories.models import EPCI, QPV, Commune
 
 PAGE_SIZE = 20
+TERRITORY_CHOICES_TTL = 600  # seconds: bounds how long another process may show a renamed territory
 
 
 def _visible_document(request, pk):
@@ -41,6 +44,43 @@ def _favourite_ids(user, docs):
 
 
 def _territory_choices():
+    """The territory filter's choices, built once per data version: the query behind them joins every EPCI
+    to its communes (~80 ms on a region), the fingerprint is a handful of counts."""
+    key = f"resources:territory-choices:{_territories_fingerprint()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _build_territory_choices()
+        cache.set(key, choices, TERRITORY_CHOICES_TTL)
+    return choices
+
+
+def _territories_fingerprint():
+    # Links added or removed move a count or a max id; territories imported move a count. A territory
+    # renamed in place moves neither: the signal below clears this process, the TTL the others.
+    tables = [EPCI._meta.db_table, Commune._meta.db_table, QPV._meta.db_table]
+    links = [
+        Document._meta.get_field(name).remote_field.through._meta.db_table for name in ("epcis", "communes", "qpvs")
+    ]
+    parts = [f"(SELECT COUNT(*) FROM {t})" for t in tables]
+    parts += [f"(SELECT COUNT(*) FROM {t})" for t in links] + [f"(SELECT MAX(id) FROM {t})" for t in links]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        row = cursor.fetchone()
+    return f"{_choices_generation}-" + "-".join(str(v or 0) for v in row)
+
+
+_choices_generation = 0
+
+
+@receiver([post_save, post_delete], sender=EPCI)
+@receiver([post_save, post_delete], sender=Commune)
+@receiver([post_save, post_delete], sender=QPV)
+def _territory_saved(**kwargs):
+    global _choices_generation
+    _choices_generation += 1
+
+
+def _build_territory_choices():
     # Only territories that have documents: three small queries whatever the number of documents.
     epcis = EPCI.objects.filter(Q(documents__isnull=False) | Q(communes__documents__isnull=False)).distinct()
     choices = [(f"epci:{e.siren}", f"{e.nom} (EPCI)") for e in epcis]
@@ -89,8 +129,6 @@ def index(request):
         "favourite_ids": _favourite_ids(request.user, page.object_list),
         "query_string": query.urlencode(),
         "searching": bool(form.is_valid() and form.cleaned_data.get("q")),
-        "truncated": getattr(docs, "search_truncated", False),
-        "window": SEARCH_WINDOW,
         "can_contribute": can(request.user, "contribute", None),
     }
     return render(request, "resources/index.html", context)

@@ -31,8 +31,10 @@ def test_list_and_search_queries_do_not_grow_with_the_data(
     client.get(url)  # warm the session/user caches
     with django_assert_max_num_queries(13) as first:
         assert client.get(url).status_code == 200
+    expected = len(first.captured_queries)  # read now: the next request resets the query log
     _many(world, 30, start=2)
-    with django_assert_num_queries(len(first.captured_queries)):
+    client.get(url)  # the new links change the data version: the territory choices are rebuilt once
+    with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.context["page"].paginator.count == 32
     assert response.content.decode().count("Dans mes favoris") == 20
