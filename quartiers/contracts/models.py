@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 
 from quartiers.accounts.models import Organisation
 from quartiers.core.permissions import PolicyQuerySetMixin
@@ -217,9 +218,20 @@ class ContractDocument(models.Model):
 
 class CommitmentQuerySet(PolicyQuerySetMixin, models.QuerySet):
     def with_progress_data(self):
-        return self.select_related("organisation", "contract", "pillar", "objective", "measure").prefetch_related(
+        """Commitments with their indicators' whole history (pages that show every measured value)."""
+        return self._with_rows().prefetch_related(
             models.Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements"))
         )
+
+    def with_progress(self):
+        """What a commitment row shows, progress included, in three queries whatever the number of
+        commitments: each indicator comes with its latest measured value (a subquery), not its history."""
+        return self._with_rows().prefetch_related(
+            models.Prefetch("indicators", queryset=Indicator.objects.with_latest_value())
+        )
+
+    def _with_rows(self):
+        return self.select_related("organisation", "contract", "pillar", "objective", "measure")
 
 
 class Commitment(models.Model):
@@ -303,11 +315,17 @@ class Commitment(models.Model):
         open_statuses = (self.Status.PLANNED, self.Status.STARTED)
         return bool(self.due_on and self.status in open_statuses and self.due_on < timezone.localdate())
 
-    @property
+    @cached_property
     def progress(self):
         """Mean progress of the indicators that have a target, in percent (None when none can say)."""
         values = [i.progress for i in self.indicators.all() if i.progress is not None]
         return round(sum(values) / len(values)) if values else None
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_latest_value(self):
+        latest = Measurement.objects.filter(indicator=models.OuterRef("pk")).order_by("-measured_on", "-pk")
+        return self.annotate(latest_value=models.Subquery(latest.values("value")[:1]))
 
 
 class Indicator(models.Model):
@@ -317,6 +335,8 @@ class Indicator(models.Model):
     baseline = models.DecimalField("valeur de départ", max_digits=14, decimal_places=2, null=True, blank=True)
     target = models.DecimalField("cible", max_digits=14, decimal_places=2)
     summable = models.BooleanField("additionnable", default=True)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -337,14 +357,18 @@ class Indicator(models.Model):
     @property
     def progress(self):
         """Share of the way from the baseline to the target, 0–100 (capped)."""
-        latest = self.latest
-        if latest is None:
+        if hasattr(self, "latest_value"):  # annotated by with_latest_value(): no measurement to walk
+            value = self.latest_value
+        else:
+            latest = self.latest
+            value = latest.value if latest is not None else None
+        if value is None:
             return 0
         start = self.baseline or Decimal(0)
         span = self.target - start
         if span == 0:
-            return 100 if latest.value >= self.target else 0
-        share = (latest.value - start) / span * 100
+            return 100 if value >= self.target else 0
+        share = (value - start) / span * 100
         return int(max(Decimal(0), min(Decimal(100), share)))
 
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,8 @@ from .forms import (
     StatusForm,
 )
 from .models import Commitment, Contract, Evidence, Indicator, Objective
+
+COMMITMENTS_PER_PAGE = 50
 
 # Audit actions shown on the commitment page: the correction history (the deleted values stay there).
 CORRECTION_ACTIONS = ["valeur mesurée supprimée", "valeur mesurée corrigée", "pièce justificative retirée"]
@@ -127,15 +130,23 @@ def _structure(contract):
     return contract.pillars.prefetch_related(Prefetch("objectives", queryset=objectives, to_attr="strategic"))
 
 
-def _commitments_by_signatory(contract):
+def _commitments_by_signatory(contract, page_number=None):
+    """The contract's commitments grouped by signatory, a page at a time on the contract page (None: all,
+    for the PDF): the page costs the same whether the contract has 24 or 2,400 commitments."""
+    commitments = contract.commitments.with_progress().order_by("organisation__name", "organisation_id", "pk")
+    page = None
+    if page_number is not None:
+        page = Paginator(commitments, COMMITMENTS_PER_PAGE).get_page(page_number)
+        commitments = page.object_list
     groups = {}
-    for commitment in contract.commitments.with_progress_data():
+    for commitment in commitments:
         groups.setdefault(commitment.organisation, []).append(commitment)
-    return sorted(groups.items(), key=lambda item: item[0].name)
+    return list(groups.items()), page
 
 
 def detail(request, pk):
     contract = _contract(request, pk)
+    groups, commitments_page = _commitments_by_signatory(contract, request.GET.get("page") or 1)
     posts = services.posts_by_structure(contract.code) if contract.code else []
     return render(
         request,
@@ -147,7 +158,8 @@ def detail(request, pk):
             "amendments": contract.amendments.prefetch_related("signatories").annotate(n=Count("commitments")),
             "documents": contract.documents.all(),
             "qpvs": contract.qpvs.all(),
-            "groups": _commitments_by_signatory(contract),
+            "groups": groups,
+            "commitments_page": commitments_page,
             "posts": posts,
             "posts_totals": _posts_totals(posts),
             "can_change": can(request.user, "change", contract),
@@ -183,7 +195,7 @@ def commitment_matrix(request, pk):
 
 def commitments_export(request, pk):
     contract = _contract(request, pk)
-    rows = contract.commitments.with_progress_data()
+    rows = contract.commitments.with_progress()
     return export_response(
         rows, COMMITMENT_COLUMNS, f"engagements-{contract.code or contract.pk}", request.GET.get("format")
     )
@@ -200,7 +212,7 @@ def summary_pdf(request, pk):
             "pillars": _structure(contract),
             "signatories": contract.signatories.select_related("organisation"),
             "amendments": contract.amendments.all(),
-            "groups": _commitments_by_signatory(contract),
+            "groups": _commitments_by_signatory(contract)[0],
         },
         request=request,
     )

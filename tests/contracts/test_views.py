@@ -372,3 +372,41 @@ def test_qpv_fiche_links_to_followed_contract(world, login):
     page = login(world.users["lecteur"]).get(url).content.decode()
     assert reverse("contracts:detail", args=[contract.pk]) in page
     assert reverse("contracts:detail", args=[contract.pk]) not in login(None).get(url).content.decode()
+
+
+def _commitments(world, contract, count, start=0):
+    for i in range(start, start + count):
+        c = services.create_commitment(
+            None,
+            contract,
+            kind="signataire",
+            organisation=world.orgs["bailleur" if i % 2 else "agglo"],
+            title=f"Engagement {i:03d}",
+            indicator={"label": "x", "unit": "u", "baseline": 0, "target": 10},
+        )
+        indicator = c.indicators.get()
+        services.record_measurement(None, indicator, measured_on=dt.date(2025, 1, 1), value=2)
+        services.record_measurement(None, indicator, measured_on=dt.date(2025, 6, 1), value=i % 11)
+
+
+def test_contract_page_queries_stay_constant_from_24_to_240_commitments(world, login):
+    client = login(world.users["lecteur"])
+    contract = make_contract(world)
+    url = reverse("contracts:detail", args=[contract.pk])
+    _commitments(world, contract, 24)
+    few = _count(client, url)
+    _commitments(world, contract, 216, start=24)
+    assert _count(client, url) == few
+    page = client.get(url).content.decode()
+    assert "Engagements 1 à 50 sur 240" in page and page.count('href="/contrats/engagements/') == 50
+    last = client.get(url, {"page": 5}).content.decode()
+    assert "Engagements 201 à 240 sur 240" in last
+
+
+def test_progress_from_the_latest_value_annotation_matches_the_measurement_history(world):
+    contract = make_contract(world)
+    _commitments(world, contract, 12)
+    history = {c.pk: c.progress for c in contract.commitments.with_progress_data()}
+    annotated = {c.pk: c.progress for c in contract.commitments.with_progress()}
+    assert annotated == history
+    assert sorted(set(history.values())) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
