@@ -18,13 +18,12 @@ Everything runs inside one transaction rolled back at the end of the module.
 import csv
 import io
 import json
-import os
 import re
 import time
 from collections import Counter, deque
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -444,13 +443,21 @@ def refused_fields(form, parser):
     return refused
 
 
-def send(client, url, form, index, problems, seen_text):
+def confirmation(url, forms):
+    """The form of a preview (an import's dry run) that confirms it: same address, no upload, a flag or a button."""
+    for form in forms:
+        same = not form["action"] or urlsplit(form["action"]).path == urlsplit(url).path
+        kinds = {f["type"] for f in form["fields"] if f["name"] != "csrfmiddlewaretoken"}
+        if form["method"] == "post" and same and "file" not in kinds and kinds & {"hidden", "submit"}:
+            return form
+    return None
+
+
+def send(client, url, form, index, problems, seen_text, confirmed=False):
     """Sends the form; each field it refuses gets a plain value chosen from its error, then it is sent again."""
     plain, last = {}, None
     for _attempt in range(5):
         data = fill(form, plain, index, url)
-        if os.environ.get("INJ_DEBUG"):
-            print(url, {k: v for k, v in data.items() if k != "csrfmiddlewaretoken"}, plain)
         with TestCase.captureOnCommitCallbacks(execute=True):
             response = client.post(url, data)
         if response.status_code in (301, 302, 303):
@@ -465,8 +472,11 @@ def send(client, url, form, index, problems, seen_text):
         parser.feed(response.content.decode())
         errors = "; ".join(parser.errors)[:300]
         refused = refused_fields(form, parser)
-        if not refused and not errors:
-            return True, f"HTTP {response.status_code}"  # saved and shown at once (a new token, a report)
+        if not refused and not errors:  # saved and shown at once (a new token), or a preview to confirm
+            confirm = confirmation(url, parser.forms)
+            if confirm and not confirmed:
+                return send(client, url, confirm, index, problems, seen_text, confirmed=True)
+            return True, f"HTTP {response.status_code}"
         if not refused and MINIMAL not in plain:
             plain[MINIMAL] = errors  # an error between fields: the optional choices left empty, then again
             continue
@@ -555,11 +565,24 @@ def timed(client, url, timings):
     return response
 
 
+def download_key(url):
+    parts = urlsplit(url)
+    return parts.path, dict(parse_qsl(parts.query)).get("format")
+
+
 def read_back(client, urls, problems, seen_text, timings):
-    for url in urls:
+    """GET each address and check the answer; downloads a page offers only now (a batch result) are read too."""
+    queue, done = deque(urls), {download_key(url) for url in urls if is_download(url)}
+    while queue:
+        url = queue.popleft()
         response = timed(client, url, timings)
-        if response.status_code < 300 or response.status_code >= 400:  # errors too: they may echo the request
-            check_response(url, response, problems, seen_text)
+        if 300 <= response.status_code < 400:
+            continue
+        links, _forms = check_response(url, response, problems, seen_text)  # errors too: they may echo the request
+        for target in (internal(href, url) for href in links):
+            if target and is_download(target) and is_checked(target) and download_key(target) not in done:
+                done.add(download_key(target))
+                queue.append(target)
 
 
 def format_probes(downloads):
