@@ -591,6 +591,17 @@ def format_probes(downloads):
     return [f"{path}?{urlencode({'format': HTML_PAYLOADS[0]})}" for path in paths]
 
 
+def filter_probes(pages):
+    """Each filtered list once more, every parameter set to markup (a list that echoes its filters)."""
+    probes = {}
+    for url, _html in pages:
+        parts = urlsplit(url)
+        if parts.query:
+            values = {name: HTML_PAYLOADS[2] for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+            probes.setdefault(parts.path, f"{parts.path}?{urlencode(values)}")
+    return list(probes.values())
+
+
 def searches(get_forms):
     """Each search or filter form once, its text inputs carrying markup (reflected search terms)."""
     urls = []
@@ -645,7 +656,7 @@ def injected(django_db_setup, django_db_blocker):
             + sorted(shown - {url for url, _ in pages})
             + sorted(filter(is_checked, downloads))
         )
-        probes = searches(get_forms) + format_probes(downloads)
+        probes = searches(get_forms) + format_probes(downloads) + filter_probes(pages)
         read_back(admin, again + probes, report["problems"], report["text"], report["timings"])
         api_lists(admin, report["problems"], report["text"])
         report["pages"] = len(again)
