@@ -1,18 +1,22 @@
 """Abuse resistance: free text posted through every form never comes back as live markup or a formula.
 
-The demo is loaded once for the module. As the administrator (who sees every form), the site is walked from `/`
-and every POST form with a free-text field (text, textarea, URL; an upload gets a file whose name, or whose rows
-for an import, carry the payloads) is filled with `<script>`, `onerror=`, `"><svg onload=`, `javascript:` and
-`=cmd|…`, `+1+1`, `-2+3`, `@SUM(A1)` payloads and sent; a field the form refuses gets a plain value back and the
-form is sent again. Then the site is walked again, as the administrator and as the territory's own users, with
-every GET form (searches, filters) carrying a payload too, and every answer is checked:
+The demo is loaded once for the module. As the administrator (who is offered every form), then as the chef de
+projet of the demo's territory, the site is walked from `/` (one page per URL pattern) and every POST form with a
+free-text field (text, textarea, URL; an upload gets a file whose name, or whose rows for an import, carry the
+payloads) is filled with `<script>`, `onerror=`, `"><svg onload=`, `javascript:` and `=cmd|…`, `+1+1`, `-2+3`,
+`@SUM(A1)` payloads and sent; a field the form refuses gets a plain value chosen from its French error and the
+form is sent again; an import's preview is confirmed. Then every page is read again, with the pages the forms
+led to, every export and feed, every list endpoint of the API, each search form with markup in its text inputs,
+each filtered list with markup in its parameters and each export with an unknown `?format=` named with markup.
+Every answer is checked by its type:
 
-- HTML (pages, the forms sent back with their errors, the Atom feeds' HTML contents): parsed with html.parser,
-  no inline `<script>` of ours, no `on*=` attribute, no `javascript:` URL, no `<img src=x>`, no `<iframe>`;
-  every `<script type="application/json">` parses as JSON;
+- HTML (pages, forms sent back with their errors, error answers, the Atom feeds' HTML contents): parsed with
+  html.parser, no inline `<script>`, no `on*=` attribute, no `javascript:` URL, no `<img src=x>`, no `<iframe>`;
+  every `<script type="application/json">` still parses as JSON;
 - CSV and XLSX exports: no cell begins with = + - @ (or tab / CR) unless it is a number, no XLSX formula;
-- JSON and GeoJSON (the API, map data): served as JSON that parses; .ics: no line of our own smuggled in.
-Everything runs inside one transaction rolled back at the end of the module.
+- JSON and GeoJSON (the API, map data): served as JSON that parses; .ics: no property line smuggled in by a CR.
+Everything runs inside one transaction rolled back at the end of the module. A last test reads our page scripts:
+no HTML sink, and Leaflet (which puts a string tooltip or popup in innerHTML) is given text nodes.
 """
 
 import csv
