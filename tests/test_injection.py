@@ -458,6 +458,22 @@ def confirmation(url, forms):
     return None
 
 
+def next_step(client, location):
+    """The form of the page a POST led to that continues it: it posts to that page and has only choices."""
+    target = internal(location, "/")
+    if not target:
+        return None
+    response = client.get(target)
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    for form in FormParser.of(response.content.decode()):
+        same = not form["action"] or urlsplit(form["action"]).path == urlsplit(target).path
+        kinds = {f["type"] for f in form["fields"]}
+        if form["method"] == "post" and same and "select" in kinds and not kinds & {*FREE_TEXT, "file"}:
+            return form
+    return None
+
+
 def send(client, url, form, index, problems, seen_text, confirmed=False):
     """Sends the form; each field it refuses gets a plain value chosen from its error, then it is sent again."""
     plain, last = {}, None
@@ -466,6 +482,9 @@ def send(client, url, form, index, problems, seen_text, confirmed=False):
         with TestCase.captureOnCommitCallbacks(execute=True):
             response = client.post(url, data)
         if response.status_code in (301, 302, 303):
+            step = None if confirmed else next_step(client, response["Location"])
+            if step:  # a wizard: the columns of an uploaded file to map, then the work starts
+                return send(client, response["Location"], step, index, problems, seen_text, confirmed=True)
             return True, response["Location"]
         html = response.get("Content-Type", "").startswith("text/html")
         if response.status_code >= 400 and not (response.status_code == 400 and html):
@@ -522,7 +541,9 @@ def free_text_forms(pages):
 
 def is_download(url):
     path = urlsplit(url).path
-    return "format=" in url or path.endswith((".ics", ".atom", ".csv", ".xlsx", ".geojson", ".json", ".pdf"))
+    return "format=" in url or path.endswith(
+        (".ics", ".atom", ".csv", ".xlsx", ".geojson", ".json", ".pdf", "/resultat/")
+    )
 
 
 def is_checked(url):
