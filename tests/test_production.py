@@ -159,7 +159,17 @@ def site(tmp_path_factory):
     log_path = var_dir / "gunicorn.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "quartiers.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "120"],
+            [
+                str(BIN / "gunicorn"),
+                "quartiers.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+                "--no-control-socket",
+            ],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -167,10 +177,41 @@ def site(tmp_path_factory):
         )
     try:
         _wait_until_up(port, server, log_path)
-        yield {"port": port, "var_dir": var_dir, "timings": timings, "log": log_path}
+        yield {"port": port, "var_dir": var_dir, "timings": timings, "log": log_path, "env": env}
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_make_demo_commands_run_for_real(site):
+    """`make demo` runs `quartiers worker` and `quartiers serve`: both start on the demo database."""
+    env = {**site["env"], "DEBUG": "true", "SITE_URL": ""}
+    del env["SECRET_KEY"], env["ALLOWED_HOSTS"]
+    worker = subprocess.run(
+        [str(BIN / "quartiers"), "worker", "--batch"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    port = free_port()
+    log_path = site["var_dir"] / "serve.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [str(BIN / "quartiers"), "serve", f"127.0.0.1:{port}"], env=env, cwd=ROOT, stdout=log, stderr=log
+        )
+    try:
+        _wait_until_up(port, server, log_path)
+        client = HttpClient(port)
+        assert client.get("/").status_code == 200
+        assert client.get("/static/quartiers/quartiers.css").status_code == 200  # served from the sources
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_production_recipe_script_is_valid_and_refuses_unknown_options():
+    script = ROOT / "scripts" / "production"
+    assert subprocess.run(["bash", "-n", str(script)], capture_output=True, timeout=30).returncode == 0
+    result = subprocess.run(["bash", str(script), "--inconnu"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "Usage : scripts/production" in result.stderr
 
 
 def _wait_until_up(port, server, log_path):

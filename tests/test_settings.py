@@ -56,15 +56,14 @@ def _env(tmp_path, **extra):
 
 def _production(tmp_path, **extra):
     """The README's production variables (« Déploiement »)."""
-    return _env(
-        tmp_path,
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="quartiers.example.org",
-        SITE_URL="https://quartiers.example.org",
-        CSRF_TRUSTED_ORIGINS="https://quartiers.example.org",
-        **extra,
-    )
+    variables = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "quartiers.example.org",
+        "SITE_URL": "https://quartiers.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://quartiers.example.org",
+    }
+    return _env(tmp_path, **{**variables, **extra})
 
 
 def _run(args, env):
