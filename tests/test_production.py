@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -135,7 +136,7 @@ class HttpClient:
 def _run(args, env, log):
     started = time.monotonic()
     result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    log.append(f"{' '.join(map(str, args[:3]))} : {time.monotonic() - started:.0f} s")
+    log.append(f"{Path(args[0]).name} {args[1]} {time.monotonic() - started:.0f} s")
     assert result.returncode == 0, f"{args} a échoué :\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
 
@@ -250,7 +251,11 @@ def test_every_page_of_the_demo_answers_in_production_for_every_role(site, capsy
         crashes = [p for p in problems if "exception" in p]
         missing = [f"{url}: HTTP {s} (404 attendu)" for s, _m, url in client.statuses if url in MISSING and s != 404]
         failures += [f"[{name}] {p}" for p in errors + refused + crashes + missing]
-        report.append(f"{name}: {visited} pages, {len(client.statuses)} réponses")
+        posts = Counter(status for status, method, _url in client.statuses if method == "POST")
+        report.append(f"{name}: {visited} pages, {len(client.statuses)} réponses, formulaires vides {dict(posts)}")
+        # The CSRF token and the Referer go through the proxy: forms answer (200 with errors, or a redirect).
+        if posts and not (posts[200] or posts[302]):
+            failures.append(f"[{name}] aucun formulaire accepté : {dict(posts)} (CSRF ?)")
         assets |= client.assets
     with capsys.disabled():
         print(f"\nProduction ({', '.join(site['timings'])}), crawl {time.monotonic() - started:.0f} s :")
