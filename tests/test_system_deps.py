@@ -90,11 +90,13 @@ def test_install_can_be_refused(machine):
     assert result.apt_calls == []
 
 
-def test_demo_needs_no_browser(machine):
-    assert machine("demo", ["libharfbuzz-subset0", "fonts-dejavu-core"]).returncode == 0
+def test_demo_needs_the_pdf_libraries_but_no_browser(machine):
+    pdf = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"]
+    assert machine("demo", pdf).returncode == 0
     result = machine("demo", ["fonts-dejavu-core"])
     assert result.returncode == 1
-    assert "apt-get install -y libharfbuzz-subset0 fonts-dejavu-core" in result.stderr
+    assert f"apt-get install -y {' '.join(pdf)}" in result.stderr
+    assert "libpango-1.0-0 : mise en page des PDF (WeasyPrint)" in result.stderr
     assert "chromium" not in result.stderr
 
 
