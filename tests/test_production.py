@@ -3,6 +3,7 @@
 The module starts Quartiers the way the README's « Déploiement » section says — `DEBUG=false`, a real
 `SECRET_KEY`, `ALLOWED_HOSTS`, `SITE_URL`, `quartiers migrate`, `quartiers demo`, `quartiers collectstatic`
 (whitenoise's manifest storage, into a temporary STATIC_ROOT) and `gunicorn quartiers.wsgi` on a free port —
+over SQLite, or a PostgreSQL database of its own when the suite runs with DATABASE_URL=postgres://…,
 then crawls the demo over HTTP as each demo account and an anonymous visitor, with the crawl of
 tests/test_crawl.py, behind a pretend reverse proxy (it sends `X-Forwarded-Proto: https`).
 It checks what only production shows: no response ≥ 500 (pages and forms sent empty), no page refused (a
@@ -20,6 +21,7 @@ import time
 import tomllib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -46,7 +48,28 @@ def free_port():
     raise RuntimeError("aucun port libre entre 8100 et 8199")
 
 
-def production_env(var_dir, port):
+@contextmanager
+def production_database(var_dir):
+    """SQLite in the temporary folder; a PostgreSQL database of its own when the suite runs on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{var_dir / 'quartiers.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"quartiers_production_{os.getpid()}"
+    server = urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_env(var_dir, port, database_url):
     """The documented production variables (README « Configuration »), nothing from the test settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "QUARTIERS_", "PYTEST"))}
     env.update(
@@ -56,7 +79,7 @@ def production_env(var_dir, port):
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"https://127.0.0.1:{port}",
         CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{port}",
-        DATABASE_URL=f"sqlite:///{var_dir / 'quartiers.sqlite3'}",
+        DATABASE_URL=database_url,
         QUARTIERS_VAR_DIR=str(var_dir),
         MEDIA_ROOT=str(var_dir / "media"),
     )
@@ -145,8 +168,12 @@ def _run(args, env, log):
 def site(tmp_path_factory):
     """Quartiers in production mode on a free port of 8100-8199, with the demo loaded; stopped afterwards."""
     var_dir = tmp_path_factory.mktemp("production")
-    port = free_port()
-    env = production_env(var_dir, port)
+    with production_database(var_dir) as database_url:
+        yield from _serve(var_dir, production_env(var_dir, free_port(), database_url))
+
+
+def _serve(var_dir, env):
+    port = int(env["SITE_URL"].rsplit(":", 1)[1])
     timings = []
     quartiers = str(BIN / "quartiers")
     # collectstatic compresses every file: it runs while the database is being filled.
