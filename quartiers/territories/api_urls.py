@@ -90,8 +90,13 @@ urlpatterns = [
         "territoires/carte/",
         v.map_data,
         "territories_api_map",
-        "Données de la carte (GeoJSON) : contours très simplifiés et points ; contours détaillés avec bbox",
-        [api.param("generation", "2015 ou 2024"), api.param("bbox", "ouest,sud,est,nord (contours détaillés)")],
+        "Données de la carte par vue (GeoJSON) : points jusqu'au zoom 8, contours très simplifiés de la zone "
+        "jusqu'au zoom 12, contours détaillés au-delà ; ETag (304 si la vue n'a pas changé)",
+        [
+            api.param("generation", "2015 ou 2024"),
+            api.param("bbox", "ouest,sud,est,nord en degrés (la zone affichée)"),
+            api.param("zoom", "niveau de zoom de la carte (0 à 22 ; 13 par défaut avec bbox)", kind="integer"),
+        ],
         TAG,
     ),
 ]

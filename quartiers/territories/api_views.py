@@ -1,11 +1,11 @@
 """Read-only JSON / GeoJSON API of the territories (same permission policy as the pages)."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from quartiers.core import api
 from quartiers.core.permissions import can
-from quartiers.territories import views
+from quartiers.territories import mapdata
 from quartiers.territories.models import (
     EPCI,
     QPV,
@@ -193,8 +193,32 @@ def indicator_values(request):
 
 
 def map_data(request):
+    """The national map by view (bbox and zoom, see `mapdata`), with an ETag: 304 when the view is unchanged."""
     user, error = _user(request, QPV)
     if error:
         return error
-    request.user = user
-    return views.map_data_response(request)
+    try:
+        level, bbox, _zoom = mapdata.parse_view(request.GET.get("bbox"), request.GET.get("zoom"))
+    except mapdata.MapRequestError as exc:
+        return api.error(str(exc))
+    qs = QPV.objects.visible_to(user)
+    generation = request.GET.get("generation")
+    if generation in ("2015", "2024"):
+        qs = qs.filter(generation=int(generation))
+    else:
+        generation = ""
+    tag = mapdata.etag(level, bbox, generation)
+    if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        plain, compressed = mapdata.body(tag.strip('"'), qs, level, bbox)
+        # Compressed once and cached: a national view is ~260 kB of JSON, ~40 kB gzipped.
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response = HttpResponse(compressed, content_type="application/geo+json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(plain, content_type="application/geo+json")
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, max-age=300"  # reference data; the ETag revalidates it after
+    response["Vary"] = "Cookie, Authorization, Accept-Encoding"
+    return response

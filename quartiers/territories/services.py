@@ -102,21 +102,3 @@ def _best_match(q15, candidates):
     if scored:
         return max(scored, key=lambda x: x[0])[1], "noms proches (présomption)"
     return None
-
-
-def map_features(queryset, detail=False):
-    """GeoJSON features for the map: an outline where loaded, else a point (flagged when approximate)."""
-    fields = ["code", "nom", "generation", "lat", "lon", "point_approx", "npnru"]
-    fields.append("outline_simplified" if detail else "outline_overview")
-    features = []
-    for row in queryset.values(*fields):
-        outline = row.pop("outline_simplified" if detail else "outline_overview")
-        lat, lon = row.pop("lat"), row.pop("lon")
-        if outline:
-            geometry = outline
-        elif lat is not None and lon is not None:
-            geometry = {"type": "Point", "coordinates": [lon, lat]}
-        else:
-            continue
-        features.append({"type": "Feature", "geometry": geometry, "properties": row})
-    return features

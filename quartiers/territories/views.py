@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 
 from quartiers.core import audit, jobs
@@ -13,7 +12,7 @@ from quartiers.territories import hooks
 from quartiers.territories import jobs as territory_jobs  # noqa: F401  (registers "territories.import")
 from quartiers.territories.indicators import comparison, coverage, totals
 from quartiers.territories.models import EPCI, QPV, Commune, ContratDeVille, Departement, Label, Region
-from quartiers.territories.services import SORTS, compare_generations, filter_qpvs, map_features
+from quartiers.territories.services import SORTS, compare_generations, filter_qpvs
 
 PAGE_SIZE = 50
 LITTORAL = ["62193", "59183", "62160", "62758", "62765", "59295"]  # the coastal network of the 2019 meeting
@@ -230,29 +229,6 @@ def qpv_map(request):
         "tiles": settings.MAP_TILES_URL,
     }
     return render(request, "territories/map.html", context)
-
-
-def map_data_response(request):
-    """Shared by the API endpoint: low zoom → overview outlines and points; with bbox → detailed outlines."""
-    from django.http import JsonResponse
-
-    qs = QPV.objects.visible_to(request.user)
-    generation = request.GET.get("generation")
-    if generation in ("2015", "2024"):
-        qs = qs.filter(generation=int(generation))
-    bbox = request.GET.get("bbox")
-    detail = False
-    if bbox:
-        try:
-            west, south, east, north = (float(v) for v in bbox.split(","))
-        except ValueError:
-            return HttpResponseBadRequest("bbox attendu : ouest,sud,est,nord en degrés.")
-        qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east, outline_wkb__isnull=False)
-        detail = True
-    features = map_features(qs, detail=detail)
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features}, json_dumps_params={"separators": (",", ":")}
-    )
 
 
 def import_file(request):

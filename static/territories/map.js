@@ -1,5 +1,5 @@
-// National QPV map: overview outlines and points first (one small request), detailed outlines of the
-// visible area from zoom 13. Click → the QPV fiche.
+// National QPV map: points of the whole country at low zoom, then the outlines of the visible area
+// (very simplified up to zoom 12, detailed beyond), asked again as the map moves. Click → the QPV fiche.
 (function () {
   "use strict";
   var el = document.getElementById("carte");
@@ -11,8 +11,7 @@
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map); }
   map.attributionControl.addAttribution("QPV : ANCT ; contours 2015 d'Occitanie : ANCT via ToulouseDataViz — Licence Ouverte 2.0");
   var colours = { 2024: "#c0392b", 2015: "#1f3f7a" };
-  var overview = null;
-  var detail = L.layerGroup().addTo(map);
+  var layer = null;
   var requested = null;
 
   function style(feature) {
@@ -37,25 +36,30 @@
     if (select && select.value) { params.set("generation", select.value); }
     return source + "?" + params.toString();
   }
-  function loadOverview() {
-    fetch(query(), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-      if (overview) { map.removeLayer(overview); }
-      overview = L.geoJSON(data, { style: style, pointToLayer: point, onEachFeature: bind }).addTo(map);
-      refreshDetail();
+  // The server answers by view: points up to zoom 8 (the whole country), then the outlines of the area.
+  // The area is snapped to the server's grid (step 2^(9 - zoom) degrees) so a small pan asks the same URL
+  // again and the browser cache or the ETag (304) answers it.
+  function view() {
+    var z = map.getZoom();
+    if (z <= 8) { return { zoom: "8" }; }  // one national answer for every low zoom
+    var step = Math.pow(2, 9 - z), b = map.getBounds();
+    var box = [
+      Math.floor(b.getWest() / step) * step, Math.floor(b.getSouth() / step) * step,
+      Math.ceil(b.getEast() / step) * step, Math.ceil(b.getNorth() / step) * step
+    ];
+    return { zoom: String(z), bbox: box.map(function (v) { return v.toFixed(6); }).join(",") };
+  }
+  function refresh(force) {
+    var url = query(view());
+    if (url === requested && !force) { return; }
+    requested = url;
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      if (url !== requested) { return; }  // a later view was asked meanwhile
+      if (layer) { map.removeLayer(layer); }
+      layer = L.geoJSON(data, { style: style, pointToLayer: point, onEachFeature: bind }).addTo(map);
     });
   }
-  function refreshDetail() {
-    if (map.getZoom() < 13) { detail.clearLayers(); requested = null; return; }
-    var b = map.getBounds();
-    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(4); }).join(",");
-    if (bbox === requested) { return; }
-    requested = bbox;
-    fetch(query({ bbox: bbox }), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-      detail.clearLayers();
-      L.geoJSON(data, { style: style, onEachFeature: bind }).addTo(detail);
-    });
-  }
-  map.on("moveend", refreshDetail);
-  if (select) { select.addEventListener("change", loadOverview); }
-  loadOverview();
+  map.on("moveend", function () { refresh(false); });
+  if (select) { select.addEventListener("change", function () { refresh(true); }); }
+  refresh(true);
 })();
