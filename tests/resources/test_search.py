@@ -121,13 +121,18 @@ def test_empty_query_finds_nothing():
 
 
 def test_a_broad_query_is_ranked_over_every_match():
-    make_document("NPNRU NPNRU", summary="NPNRU", date=datetime.date(2015, 1, 1))  # the best match, the oldest
-    for i in range(30):
-        make_document(f"Compte rendu {i}", text="Un mot du NPNRU.", date=datetime.date(2024, 1, 1))
+    # 1,200 recent weak matches and the best match, the oldest: a window of the most recent 1,000 matches
+    # (the former design) would miss it and count 1,000.
+    make_document("NPNRU NPNRU", summary="NPNRU", date=datetime.date(2015, 1, 1))
+    Document.objects.bulk_create(
+        Document(title=f"Compte rendu {i}", text="Un mot du NPNRU.", date=datetime.date(2024, 1, 1))
+        for i in range(1200)
+    )
     make_document("Sans rapport")
+    services.rebuild_index()
     found = Document.objects.search("npnru")
     assert titles(found[:1]) == ["NPNRU NPNRU"]
-    assert found.count() == 31 and len(found) == 31
+    assert found.count() == 1201
 
 
 def test_count_of_a_search_is_exact_and_follows_later_filters():
