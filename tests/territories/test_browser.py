@@ -49,7 +49,10 @@ def test_qpv_list_filter_fiche_and_map(page, assert_accessible, browser_login, t
     page.wait_for_selector("#carte-qpv path")
     assert page.locator("svg.bars rect").count() == 2
     assert_accessible(page)
-    page.get_by_role("link", name="Carte", exact=True).click()
+    # The national view asks for the whole country's points once (zoom ≤ 8), not every outline.
+    with page.expect_response(lambda r: "/api/territoires/carte/" in r.url and "zoom=8" in r.url) as national:
+        page.get_by_role("link", name="Carte", exact=True).click()
+    assert national.value.status == 200 and national.value.json()["niveau"] == "points"
     page.wait_for_load_state()
     page.wait_for_selector(".leaflet-container")
     expect(page.get_by_role("heading", name="Carte des quartiers prioritaires")).to_be_visible()
