@@ -207,6 +207,7 @@ def map_data(request):
         qs = qs.filter(generation=int(generation))
     else:
         generation = ""
+    # QPVs are public reference data: one answer per view for every caller, so the cache key has no user.
     tag = mapdata.etag(level, bbox, generation)
     if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
