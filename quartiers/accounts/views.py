@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.accounts import services
 from quartiers.accounts.forms import (
@@ -121,6 +121,7 @@ def invite(request):
 # ---- Administration of accounts ----
 
 
+@require_safe
 def user_list(request):
     authorize(request.user, "manage")
     form = UserFilterForm(request.GET or None)
@@ -135,6 +136,7 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
+@require_safe
 def user_detail(request, pk):
     authorize(request.user, "manage")
     person = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
@@ -215,6 +217,7 @@ def _run(request, service, *args, success):
 # ---- Organisations ----
 
 
+@require_safe
 def organisation_list(request):
     authorize(request.user, "manage")
     return render(request, "accounts/organisation_list.html", {"organisations": organisations_with_counts()})
@@ -244,6 +247,7 @@ def organisation_edit(request, pk):
 # ---- Audit trail ----
 
 
+@require_safe
 def audit_list(request):
     authorize(request.user, "manage")
     form = AuditFilterForm(request.GET or None)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.core.permissions import authorize
 
@@ -37,6 +37,7 @@ def _tree(contract):
     )
 
 
+@require_safe
 def structure(request, pk, forms=None, error=None):
     """The strategic tree with its editing forms (one page, one form per action)."""
     contract = _editable_contract(request, pk)
@@ -213,6 +214,7 @@ def document_add(request, pk):
     )
 
 
+@require_safe
 def document_download(request, pk, document_pk):
     contract = _contract(request, pk)
     document = get_object_or_404(contract.documents.exclude(file=""), pk=document_pk)
