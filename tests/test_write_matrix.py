@@ -59,11 +59,11 @@ def _changed(before, after):
     return sorted(table for table in before if before[table] != after[table])
 
 
-def _send(client, case, world):
+def _request(case, world):
+    """The URL and body, built before the snapshot: building them may create the objects they name."""
     url = reverse(case.url_name, args=list(_resolve(case.args, world)))
     data = _resolve(case.data, world)
-    kwargs = {"content_type": case.content_type} if case.content_type else {}
-    return url, client.post(url, data if data is not None else {}, **kwargs)
+    return url, data if data is not None else {}
 
 
 def _as(client, user):
@@ -76,8 +76,10 @@ def _as(client, user):
 def _attempt(case, world, client):
     """Send the request in a savepoint rolled back afterwards; return (url, response, changed tables)."""
     with transaction.atomic():
+        url, data = _request(case, world)
+        kwargs = {"content_type": case.content_type} if case.content_type else {}
         before = snapshot()
-        url, response = _send(client, case, world)
+        response = client.post(url, data, **kwargs)
         after = snapshot()
         transaction.set_rollback(True)
     return url, response, _changed(before, after)

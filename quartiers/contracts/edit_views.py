@@ -38,7 +38,12 @@ def _tree(contract):
 
 
 @require_safe
-def structure(request, pk, forms=None, error=None):
+def structure(request, pk):
+    return _structure_page(request, pk)
+
+
+def _structure_page(request, pk, forms=None, error=None):
+    # Also shown again, with its errors, by the POST views below.
     """The strategic tree with its editing forms (one page, one form per action)."""
     contract = _editable_contract(request, pk)
     pillars = _tree(contract)
@@ -66,7 +71,7 @@ def pillar_add(request, pk):
         else:
             messages.success(request, "Élément ajouté à la structure.")
             return redirect("contracts:structure", pk)
-    return structure(request, pk, forms={"pillar": form})
+    return _structure_page(request, pk, forms={"pillar": form})
 
 
 @require_POST
@@ -81,7 +86,7 @@ def objective_add(request, pk):
         else:
             messages.success(request, "Objectif ajouté.")
             return redirect("contracts:structure", pk)
-    return structure(request, pk, forms={"objective": form})
+    return _structure_page(request, pk, forms={"objective": form})
 
 
 def _node(contract, kind, node_pk):
@@ -119,7 +124,7 @@ def node_move(request, pk, kind, node_pk):
     try:
         edits.move_node(request.user, contract, node, request.POST.get("direction", ""))
     except ValidationError as exc:
-        return structure(request, pk, error=" ".join(exc.messages))
+        return _structure_page(request, pk, error=" ".join(exc.messages))
     messages.success(request, f"« {node.title} » déplacé.")
     return redirect("contracts:structure", pk)
 

@@ -295,7 +295,12 @@ def _commitment(request, pk):
 
 
 @require_safe
-def commitment_detail(request, pk, forms=None):
+def commitment_detail(request, pk):
+    return _commitment_detail_page(request, pk)
+
+
+def _commitment_detail_page(request, pk, forms=None):
+    # Also shown again, with its errors, by the POST views below.
     commitment = _commitment(request, pk)
     forms = forms or {}
     indicators = [
@@ -342,7 +347,7 @@ def commitment_status(request, pk):
         else:
             messages.success(request, "Statut mis à jour.")
             return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={"status": form})
+    return _commitment_detail_page(request, pk, forms={"status": form})
 
 
 @require_POST
@@ -354,7 +359,7 @@ def measurement_add(request, pk, indicator_pk):
         services.record_measurement(request.user, indicator, **form.cleaned_data)
         messages.success(request, "Valeur mesurée enregistrée.")
         return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={indicator.pk: form})
+    return _commitment_detail_page(request, pk, forms={indicator.pk: form})
 
 
 @require_POST
@@ -365,7 +370,7 @@ def indicator_add(request, pk):
         services.add_indicator(request.user, commitment, **form.indicator_data())
         messages.success(request, "Indicateur ajouté.")
         return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={"indicator": form})
+    return _commitment_detail_page(request, pk, forms={"indicator": form})
 
 
 @require_POST
@@ -382,7 +387,7 @@ def evidence_add(request, pk):
         else:
             messages.success(request, "Pièce justificative ajoutée.")
             return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={"evidence": form})
+    return _commitment_detail_page(request, pk, forms={"evidence": form})
 
 
 @require_safe
