@@ -107,7 +107,7 @@ def test_write(case, world):
         assert not changed, f"{role} : POST {url} sans jeton CSRF a modifié {changed}"
         url, response, changed = _attempt(case, world, _as(client, user))
         assert response.status_code < 400, f"{role} : POST {url} autorisé → {response.status_code}"
-        assert changed, f"{role} : POST {url} autorisé n'a rien écrit (données de la requête invalides ?)"
+        assert changed or case.writes_outside_db, f"{role} : POST {url} autorisé n'a rien écrit (requête invalide ?)"
 
 
 def test_every_write_url_states_the_three_attacks():
