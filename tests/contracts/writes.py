@@ -9,7 +9,14 @@ from quartiers.accounts.models import Organisation
 from quartiers.contracts import services
 from quartiers.contracts.models import Contract, Pillar
 from tests.contracts.helpers import first_indicator, make_commitment, make_contract
-from tests.write_matrix import ELEVATION, OTHER_ORGANISATION, OTHER_TERRITORY, not_applicable, write
+from tests.write_matrix import (
+    ELEVATION,
+    OTHER_ORGANISATION,
+    OTHER_TERRITORY,
+    OWNER_WITHOUT_TERRITORY,
+    not_applicable,
+    write,
+)
 
 CHEFS_HERE = "chef admin"
 CHEFS_THERE = "autre_chef admin"
@@ -45,6 +52,20 @@ def dunkerque_commitment(w):
         kind="signataire",
         organisation=w.orgs["cud"],
         title="Ouvrir une maison de l'emploi",
+        pillar=contract.pillars.first(),
+    )
+
+
+def bailleur_dunkerque_commitment(w):
+    """The bailleur works in both territories: his Calais partner account must not change Dunkerque's."""
+    contract = dunkerque_contract(w)
+    return services.create_commitment(
+        None,
+        contract,
+        indicator=_indicator(),
+        kind="signataire",
+        organisation=w.orgs["bailleur"],
+        title="Réhabiliter la résidence Soubise",
         pillar=contract.pillars.first(),
     )
 
@@ -164,6 +185,17 @@ def _cases():
     for url, data, args in COMMITMENT_WRITES:
         for scenario, (factory, allowed) in COMMITMENTS.items():
             cases.append(write(url, scenario, allowed, args=args(factory), data=data))
+        cases.append(
+            write(
+                url,
+                OTHER_TERRITORY,
+                CHEFS_THERE,
+                args=args(bailleur_dunkerque_commitment),
+                data=data,
+                label=f"{url} [autre_territoire] (engagement du bailleur à Dunkerque)",
+                xfail=OWNER_WITHOUT_TERRITORY,
+            )
+        )
         cases += not_applicable(url, ELEVATION, reason=NO_RIGHTS_FIELD)
     for url, data, args in CONTRACT_WRITES:
         for scenario, (factory, allowed) in CONTRACTS.items():

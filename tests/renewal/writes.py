@@ -6,14 +6,20 @@ from decimal import Decimal
 from quartiers.accounts.models import Organisation
 from quartiers.renewal.models import Milestone, Operation, Project
 from tests.renewal.helpers import make_project
-from tests.write_matrix import ELEVATION, OTHER_ORGANISATION, OTHER_TERRITORY, not_applicable, write
+from tests.write_matrix import (
+    ELEVATION,
+    OTHER_ORGANISATION,
+    OTHER_TERRITORY,
+    OWNER_WITHOUT_TERRITORY,
+    not_applicable,
+    write,
+)
 
 CHEFS_HERE = "chef admin"
 CHEFS_THERE = "autre_chef admin"
 NO_RIGHTS_FIELD = "Le formulaire ne porte ni organisation, ni territoire, ni rôle : rien qui élève des droits."
 # A refused choice (a QPV he does not steer) shows the form again with the French error.
 FORM_REFUSAL = (200, 403, 404)
-OWNER_WITHOUT_TERRITORY = "règle « change » du propriétaire sans territoire (core.permissions) : branche roles"
 
 
 def _association(w):
