@@ -199,7 +199,7 @@ def run_table(
     if start == 0:
         writer.header(eligibility.output_headers(headers))
         writer.flush()
-    summary = summary or {"lignes": 0, "en_qpv": 0, "hors_qpv": 0, "non_determine": 0, "par_qpv": {}, "par_statut": {}}
+    summary = summary or eligibility.new_summary()
     names = names or {}
     pending = []
     done = start

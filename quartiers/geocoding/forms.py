@@ -1,6 +1,21 @@
 from django import forms
 
-from quartiers.geocoding.eligibility import MAPPING_KEYS
+from quartiers.geocoding.eligibility import DEFAULT_GENERATION, GENERATIONS, MAPPING_KEYS
+
+GENERATION_LABELS = {2024: "QPV 2024 (géographie en vigueur)", 2015: "QPV 2015 (contrats 2015-2023)"}
+
+
+def generation_field(loaded=None):
+    """The geography asked for: 2024 by default, 2015 still offered; unloaded ones say so."""
+    choices = []
+    for gen in GENERATIONS:
+        label = GENERATION_LABELS[gen]
+        if loaded is not None and gen not in loaded:
+            label += " — contours non chargés : résultat indéterminé"
+        choices.append((gen, label))
+    return forms.TypedChoiceField(
+        label="Géographie prioritaire", choices=choices, coerce=int, required=False, initial=DEFAULT_GENERATION
+    )
 
 
 class AddressForm(forms.Form):
@@ -11,6 +26,7 @@ class AddressForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     code_postal = forms.CharField(label="Code postal (facultatif)", max_length=10, required=False)
+    generation = generation_field()
 
 
 class PointForm(forms.Form):
@@ -29,6 +45,7 @@ class PointForm(forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "43,5732"}),
     )
+    generation = generation_field()
 
 
 class UploadForm(forms.Form):
@@ -62,12 +79,10 @@ class MappingForm(forms.Form):
         choices = [("", "— aucune —")] + [(h, h) for h in headers]
         for key in MAPPING_KEYS:
             self.fields[key] = forms.ChoiceField(label=MAPPING_LABELS[key], choices=choices, required=False)
-        self.fields["generation"] = forms.TypedChoiceField(
-            label="Géographie prioritaire",
-            choices=[(g, f"QPV {g}") for g in generations],
-            coerce=int,
-            required=bool(generations),
-            help_text="Les géographies dont les contours sont chargés.",
+        self.fields["generation"] = generation_field(loaded=set(generations))
+        self.fields["generation"].help_text = (
+            "Une adresse dont le département n'a pas ses contours chargés pour cette géographie est dite "
+            "« indéterminée », jamais « hors QPV »."
         )
 
     def clean(self):
