@@ -175,17 +175,24 @@ def batch_mapping(request, token):
     meta = eligibility_batch.load_upload(token, request.user)
     if meta.get("job"):
         return redirect("geocoding:batch_detail", meta["job"])
+    header_error = ""
+    if request.method == "POST" and "ligne_entetes" in request.POST:
+        header_error = _choose_header_line(request, token, meta)
+        if not header_error:
+            return redirect("geocoding:batch_mapping", token)
     generations = sorted(spatial.get_index().loaded, reverse=True)
     initial = eligibility.detect_columns(meta["headers"])
     initial["generation"] = eligibility.DEFAULT_GENERATION
-    form = MappingForm(request.POST or None, headers=meta["headers"], generations=generations, initial=initial)
+    bound = request.POST if request.method == "POST" and "ligne_entetes" not in request.POST else None
+    form = MappingForm(bound, headers=meta["headers"], generations=generations, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = eligibility_batch.start(token, meta, form.mapping(), form.cleaned_data.get("generation"), request.user)
         return redirect("geocoding:batch_detail", job.pk)
     try:
         rows = eligibility_batch.preview(token, meta)
+        lines = eligibility_batch.first_lines(token, meta)
     except TabularError as exc:
-        rows, form_error = [], str(exc)
+        rows, lines, form_error = [], [], str(exc)
     else:
         form_error = ""
     context = {
@@ -193,10 +200,25 @@ def batch_mapping(request, token):
         "form": form,
         "preview": rows,
         "preview_error": form_error,
+        "first_lines": lines,
+        "header_error": header_error,
         "generations": generations,
         "token": token,
     }
     return render(request, "geocoding/batch_mapping.html", context)
+
+
+def _choose_header_line(request, token, meta):
+    """POST « ligne_entetes »: read the headers on that line. Returns a French error, or ""."""
+    try:
+        line = int(request.POST.get("ligne_entetes", ""))
+    except ValueError:
+        return "Indiquez le numéro de la ligne des en-têtes (un nombre)."
+    try:
+        eligibility_batch.set_header_line(token, meta, line)
+    except TabularError as exc:
+        return str(exc)
+    return ""
 
 
 def batch_detail(request, pk):

@@ -69,6 +69,9 @@ class Command(BaseCommand):
             parser.add_argument(flag, dest=key, default=None, help=f"Nom de la colonne « {key} »")
         parser.add_argument("--generation", type=int, default=None, help="Géographie : 2024 (par défaut) ou 2015")
         parser.add_argument("--separateur", default=None, help="Séparateur du CSV d'entrée (détecté sinon)")
+        parser.add_argument(
+            "--ligne-entetes", type=int, default=None, help="Numéro de la ligne des en-têtes (détectée sinon)"
+        )
         parser.add_argument("--sans-progression", action="store_true", help="Pas de barre de progression")
 
     def handle(self, *args, **options):
@@ -77,9 +80,13 @@ class Command(BaseCommand):
         if not source.exists():
             raise CommandError(f"Fichier introuvable : {source}")
         try:
-            table = StreamTable(source, delimiter=options["separateur"])
+            table = StreamTable(source, delimiter=options["separateur"], header_line=options["ligne_entetes"])
         except TabularError as exc:
             raise CommandError(str(exc)) from None
+        if table.header_line > 1:
+            self.stderr.write(f"En-têtes lus à la ligne {table.header_line} (lignes de titre au-dessus ignorées).")
+        if table.nul_bytes:
+            self.stderr.write(f"Octets nuls (NUL) supprimés du fichier : {table.nul_bytes}.")
         mapping = self._mapping(table.headers, options)
         generation = self._generation(options["generation"])
         partial = target.with_name(target.name + ".part")
