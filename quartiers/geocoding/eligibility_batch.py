@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import Http404
 
-from quartiers.core import jobs
+from quartiers.core import filetypes, jobs
 from quartiers.core.models import Job
 from quartiers.core.permissions import is_admin
 from quartiers.core.tabular import TabularError
@@ -31,7 +31,7 @@ RESULT_NAME = "resultat.csv"
 
 
 def max_upload_bytes():
-    return int(getattr(settings, "GEOCODING_MAX_UPLOAD_MB", 50)) * 1024 * 1024
+    return filetypes.max_size("tableau")
 
 
 def root():
@@ -59,7 +59,7 @@ def save_upload(uploaded, owner):
     token = str(uuid.uuid4())
     folder = root() / token
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".xlsx" if uploaded.name.lower().endswith((".xlsx", ".xlsm")) else ".csv"
+    suffix = ".xlsx" if filetypes.sniff(uploaded) is filetypes.XLSX else ".csv"  # the content decides
     source = folder / f"source{suffix}"
     try:
         with open(source, "wb") as fh:

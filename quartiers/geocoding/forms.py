@@ -1,5 +1,6 @@
 from django import forms
 
+from quartiers.core import filetypes
 from quartiers.geocoding.eligibility import DEFAULT_GENERATION, GENERATIONS, MAPPING_KEYS
 
 GENERATION_LABELS = {2024: "QPV 2024 (géographie en vigueur)", 2015: "QPV 2015 (contrats 2015-2023)"}
@@ -56,8 +57,12 @@ class UploadForm(forms.Form):
 
     def clean_fichier(self):
         f = self.cleaned_data["fichier"]
-        if not f.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm", ".tsv")):
-            raise forms.ValidationError("Format non reconnu : déposez un fichier .csv ou .xlsx.")
+        from quartiers.geocoding.eligibility_batch import too_big_message
+
+        if f.size > filetypes.max_size("tableau"):
+            raise forms.ValidationError(too_big_message(f.size))  # says how to process it on the server
+        # The one upload rule: size, archive safety, and the type read from the content, not the name.
+        self.kind = filetypes.check_upload(f, purpose="tableau")
         return f
 
 
