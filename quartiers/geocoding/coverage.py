@@ -14,6 +14,7 @@ The département of an address that could not be geocoded is read from what the 
 
 import json
 import re
+import time
 import unicodedata
 from functools import lru_cache
 
@@ -22,7 +23,12 @@ from django.conf import settings
 POSTCODE_RE = re.compile(r"(?<![\d])(\d{2}) ?(\d{3})(?![\d])")
 # INSEE « type de nom en clair » of the département → the French « de » before its name.
 LIAISON = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
-_names_cache = {"key": None, "postcodes": {}, "names": {}}
+_names_cache = {"key": None, "postcodes": {}, "names": {}, "checked": 0.0}
+
+
+def reset():
+    """Forget the commune tables (tests: each has its own database)."""
+    _names_cache.update(key=None, postcodes={}, names={}, checked=0.0)
 
 
 def fold(text):
@@ -79,6 +85,11 @@ def _commune_maps():
 
     from quartiers.territories.models import Commune
 
+    # A batch asks once per row: check the commune table at most every few seconds, like the spatial index.
+    interval = getattr(settings, "GEOCODING_INDEX_CHECK_SECONDS", 5)
+    if _names_cache["key"] is not None and time.monotonic() - _names_cache["checked"] < interval:
+        return _names_cache["postcodes"], _names_cache["names"]
+    _names_cache["checked"] = time.monotonic()
     agg = Commune.objects.aggregate(n=Count("pk"), last=Max("pk"))
     key = (agg["n"], agg["last"])
     if _names_cache["key"] != key:

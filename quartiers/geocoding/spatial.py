@@ -483,8 +483,11 @@ def invalidate(**kwargs):
 def reset():
     """Forget the index (tests)."""
     global _index, _stale, _checked_at, _communes
+    from quartiers.geocoding import coverage
+
     with _lock:
         _index, _stale, _checked_at, _communes = None, True, 0.0, None
+    coverage.reset()
 
 
 def get_index():
