@@ -175,6 +175,8 @@ def batch_mapping(request, token):
     meta = eligibility_batch.load_upload(token, request.user)
     if meta.get("job"):
         return redirect("geocoding:batch_detail", meta["job"])
+    # Uploads stored before the header row and NUL bytes were recorded read as a plain file.
+    meta = {"header_line": 1, "title_lines": [], "nul_bytes": 0, **meta}
     header_error = ""
     if request.method == "POST" and "ligne_entetes" in request.POST:
         header_error = _choose_header_line(request, token, meta)
@@ -226,6 +228,8 @@ def batch_detail(request, pk):
     eligibility_batch.purge_expired()
     job = eligibility_batch.job_for(request.user, pk)
     summary = (job.result or {}).get("summary") or {}
+    if summary:
+        summary = {**eligibility.new_summary(), **summary}  # results written before the newer counters
     per_qpv = sorted(
         ((code, summary.get("noms_qpv", {}).get(code, ""), n) for code, n in summary.get("par_qpv", {}).items()),
         key=lambda item: (-item[2], item[0]),
