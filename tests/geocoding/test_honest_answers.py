@@ -187,7 +187,7 @@ def test_import_ban_accepts_a_bare_departement_code(db, settings):
 
     settings.BAN_DOWNLOAD_URL = TEST_BAN.resolve().as_uri()  # no {dep}: every département gets this file
     out = io.StringIO()
-    call_command("import_ban", "62", stdout=out)
+    call_command("import-ban", "62", stdout=out)
     invalidate()
     assert "62" in eligibility.get_geocoder().departements
     invalidate()
