@@ -478,7 +478,9 @@ def attachment_download(request, pk):
 @require_safe
 def meeting_ics(request, pk):
     meeting = _meeting(request, pk)
-    response = HttpResponse(ics.calendar([meeting], meeting.network.name), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        ics.calendar([meeting], meeting.network.name, request), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="rencontre-{meeting.pk}.ics"'
     return response
 
@@ -496,7 +498,7 @@ def network_feed(request, token):
         )
     network = member.network
     meetings = network.meetings.order_by("starts_at")
-    response = HttpResponse(ics.calendar(meetings, network.name), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ics.calendar(meetings, network.name, request), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{network.slug}.ics"'
     return response
 
