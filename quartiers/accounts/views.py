@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,6 +117,27 @@ def invite(request):
             messages.success(request, f"Invitation envoyée à {user.email}.")
             return redirect("accounts:invite")
     return render(request, "accounts/invite.html", {"form": form, "days": INVITATION_DAYS})
+
+
+def membership_accept(request, token):
+    """A proposed membership, shown to the person it is proposed to (signed in), who accepts it."""
+    authorize(request.user, "view")
+    pending = services.pending_from_token(token)
+    if pending is not None and pending.user_id != request.user.pk:
+        raise PermissionDenied
+    if pending is not None and request.method == "POST":
+        try:
+            services.accept_membership(request.user, pending)
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Rattachement accepté : {pending.get_role_display()} pour {pending.organisation}."
+            )
+            return redirect("accounts:my_account")
+    territory = attach_territory_names([pending])[0].territory_name if pending else None
+    context = {"pending": pending, "territory": territory, "days": INVITATION_DAYS}
+    return render(request, "accounts/membership_accept.html", context)
 
 
 # ---- Administration of accounts ----
