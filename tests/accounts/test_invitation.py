@@ -234,3 +234,35 @@ def test_mail_server_down_keeps_the_invitation(world, settings, django_capture_o
         )
     assert user.memberships.exists() and AuditEvent.objects.filter(action="invitation envoyée").exists()
     assert "invitation e-mail to panne@exemple.test failed" in caplog.text
+
+
+def test_invite_form_offers_names_among_what_the_inviter_may_grant(world, login):
+    form = login(world.users["chef"]).get(reverse("accounts:invite")).context["form"]
+    assert "scope_code" not in form.fields and "Code du territoire" not in str(form)
+    territories = dict(form.fields["territory"].choices)
+    assert territories["EPCI"] == [("epci:200090751", "CA Grand Calais Terres et Mers")]
+    assert territories["Communes"] == [("commune:62193", "Calais (62)")]
+    assert "Départements" not in territories and "Régions" not in territories
+    organisations = {str(o) for o in form.fields["organisation"].queryset}
+    assert organisations == {"Bailleur social (test)", "CA Grand Calais Terres et Mers (test)"}
+    assert [key for key, _ in form.fields["role"].choices] == ["chef_de_projet", "partenaire", "lecteur"]
+    # The administrator grants everything, the State's and the resource centre's roles included.
+    form = login(world.users["admin"]).get(reverse("accounts:invite")).context["form"]
+    assert {"delegue_prefet", "animateur", "administrateur"} <= {key for key, _ in form.fields["role"].choices}
+    assert "Préfecture du Pas-de-Calais (test)" in {str(o) for o in form.fields["organisation"].queryset}
+    territories = dict(form.fields["territory"].choices)
+    assert ("departement:62", "Pas-de-Calais (62)") in territories["Départements"]
+    assert ("commune:59183", "Dunkerque (59)") in territories["Communes"]
+
+
+def test_invite_form_lists_territories_with_a_constant_number_of_queries(world, login, django_assert_max_num_queries):
+    from quartiers.territories.models import Commune
+
+    for n in range(30):
+        Commune.objects.create(
+            insee=f"62{900 + n}", nom=f"Commune {n}", departement=world.pas_de_calais, epci=world.grand_calais
+        )
+    client = login(world.users["chef"])
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("accounts:invite")).content.decode()
+    assert "Commune 29 (62)" in page
