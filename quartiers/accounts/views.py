@@ -1,5 +1,7 @@
 """Account pages. Views validate, call a service, redirect; the policy decides who may come in."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quartiers.accounts import services
@@ -293,10 +296,23 @@ def my_account(request, profile_form=None, token_form=None, new_key=None, status
         "profile_form": profile_form or ProfileForm(instance=user),
         "token_form": token_form or TokenForm(),
         "memberships": attach_territory_names(user.memberships.filter(active=True).select_related("organisation")),
+        "proposals": _proposals(request, user),
         "tokens": ApiToken.objects.filter(user=user).order_by("-created_at"),
         "new_key": new_key,
     }
     return render(request, "accounts/my_account.html", context, status=status)
+
+
+def _proposals(request, user):
+    # Proposals older than the link's lifetime can no longer be accepted: not listed.
+    since = timezone.now() - timedelta(days=INVITATION_DAYS)
+    waiting = (
+        user.pending_memberships.waiting().filter(created_at__gte=since).select_related("organisation", "invited_by")
+    )
+    proposals = attach_territory_names(waiting)
+    for proposal in proposals:
+        proposal.link = services.pending_link(proposal, _base_url(request))
+    return proposals
 
 
 @require_POST

@@ -145,6 +145,8 @@ def test_inviting_an_existing_account_only_proposes_the_membership(world, login,
     assert "Ce rattachement lui est déjà proposé" in response.content.decode()
 
     link = _link(mail.outbox[0])
+    # « Mon compte » lists the proposal with its link (in case the e-mail is lost).
+    assert link in login(reader).get(reverse("accounts:my_account")).content.decode()
     # Someone else holding the link cannot accept it for him.
     client = login(world.users["chef"])
     assert client.post(link).status_code == 403
