@@ -7,7 +7,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 
 from quartiers.core import audit, jobs
-from quartiers.core.exports import export_response, geojson_response
+from quartiers.core.exports import export_response, geojson_response, unknown_format
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.territories import hooks
 from quartiers.territories import jobs as territory_jobs  # noqa: F401  (registers "territories.import")
@@ -88,7 +88,7 @@ def export_qpvs(qs, fmt):
             props = {label: _export_value(q, accessor) for label, accessor in EXPORT_COLUMNS}
             features.append((geometry, props))
         return geojson_response(features, "qpv")
-    return HttpResponseBadRequest(f"Format d'export inconnu : {fmt} (formats : csv, xlsx, geojson).")
+    return unknown_format(fmt, ("csv", "xlsx", "geojson"))
 
 
 def _export_value(obj, accessor):
