@@ -21,17 +21,11 @@ write URL fails the suite until it has its cases.
 from dataclasses import dataclass
 from typing import Any
 
-from tests.world import ROLES
-
 NOMINAL = "nominal"
 OTHER_TERRITORY = "autre_territoire"
 OTHER_ORGANISATION = "autre_organisation"
 ELEVATION = "elevation"
 ATTACKS = (OTHER_TERRITORY, OTHER_ORGANISATION, ELEVATION)
-# Expected failures that another branch fixes. The network ones resolve themselves once the animator role
-# exists; the others are removed by hand when their fix lands (strict: an unexpected pass fails the suite).
-NETWORK_ROLES_PENDING = "" if "animateur" in ROLES else "rôles animateur/délégué : branche roles"
-OWNER_WITHOUT_TERRITORY = "règle « change » du propriétaire sans territoire (core.permissions) : branche roles"
 
 
 @dataclass

@@ -1,17 +1,16 @@
 """Write cases of accounts (tests/write_matrix.py): invitations, memberships, tokens, organisations.
 
-The invitation rules (issue 12 §1, first point) are rewritten on the `roles` branch: the cases that fail
-on today's code are marked with INVITATION_PENDING until it lands.
+The invitation rules (issue 12 §1, first point): an inviter grants only what he may, never to himself.
 """
 
 from quartiers.core.api import create_token
 from quartiers.core.models import ApiToken
+from tests.accounts.matrix import _proposed_to_chef
 from tests.factories import PASSWORD, UserFactory
 from tests.write_matrix import ELEVATION, NOMINAL, OTHER_ORGANISATION, OTHER_TERRITORY, not_applicable, write
 
-LOGGED_IN = "lecteur partenaire autre_chef chef admin"
+LOGGED_IN = "lecteur partenaire delegue animateur autre_chef chef admin"
 EVERYONE = "anonyme " + LOGGED_IN
-INVITATION_PENDING = "escalade par invitation (issue 12 §1) : branche roles"
 OWN_ACCOUNT = "N'agit que sur le compte du demandeur, sans champ d'organisation, de territoire ni de rôle."
 ADMIN_ONLY = "Réservé aux administrateurs quel que soit l'objet : le cas (a) le prouve pour chaque rôle."
 TOKEN_LINK = "Le seul droit est le jeton signé reçu par e-mail (un jeton faux est refusé : tests/accounts)."
@@ -22,8 +21,7 @@ def _invitation(org_key, role, level, code, email="nouvelle.personne@exemple.tes
         "email": email(w) if callable(email) else email,
         "organisation": w.orgs[org_key].pk,
         "role": role,
-        "scope_level": level,
-        "scope_code": code,
+        "territory": f"{level}:{code}",
     }
 
 
@@ -63,6 +61,20 @@ WRITES = [
         "accounts:password_reset_confirm", OTHER_TERRITORY, OTHER_ORGANISATION, ELEVATION, reason=TOKEN_LINK
     ),
     *not_applicable("accounts:invitation_accept", OTHER_TERRITORY, OTHER_ORGANISATION, ELEVATION, reason=TOKEN_LINK),
+    # A membership proposed to the chef (an existing account): only he may accept it, by its signed link.
+    write(
+        "accounts:membership_accept",
+        OTHER_ORGANISATION,
+        "chef",
+        args=_proposed_to_chef,
+        label="accounts:membership_accept [autre_organisation] (rattachement proposé à un autre)",
+    ),
+    *not_applicable(
+        "accounts:membership_accept",
+        OTHER_TERRITORY,
+        ELEVATION,
+        reason="Le lien signé nomme le rattachement proposé : ni territoire ni rôle dans la requête.",
+    ),
     # Own account: profile, password, API tokens.
     write(
         "accounts:my_account", NOMINAL, LOGGED_IN, data={"first_name": "Camille", "last_name": "Martin", "phone": ""}
@@ -102,7 +114,6 @@ WRITES = [
         data=_invitation("bailleur", "partenaire", "epci", "245900428", email=lambda w: w.users["autre_chef"].email),
         refused=(200, 403, 404),
         label="accounts:invite [autre_organisation] (le chef de Dunkerque s'ajoute au bailleur de Calais)",
-        xfail=INVITATION_PENDING,
     ),
     write(
         "accounts:invite",

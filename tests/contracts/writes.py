@@ -13,7 +13,6 @@ from tests.write_matrix import (
     ELEVATION,
     OTHER_ORGANISATION,
     OTHER_TERRITORY,
-    OWNER_WITHOUT_TERRITORY,
     not_applicable,
     write,
 )
@@ -193,7 +192,6 @@ def _cases():
                 args=args(bailleur_dunkerque_commitment),
                 data=data,
                 label=f"{url} [autre_territoire] (engagement du bailleur à Dunkerque)",
-                xfail=OWNER_WITHOUT_TERRITORY,
             )
         )
         cases += not_applicable(url, ELEVATION, reason=NO_RIGHTS_FIELD)

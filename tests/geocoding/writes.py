@@ -16,7 +16,7 @@ WRITES = [
     write(
         "geocoding:batch",
         NOMINAL,
-        "lecteur partenaire autre_chef chef admin",
+        "lecteur partenaire delegue animateur autre_chef chef admin",
         data=_upload,
         writes_outside_db="le fichier attend l'association de ses colonnes sur disque, sans ligne en base",
     ),

@@ -151,7 +151,7 @@ WRITES = [
     write(
         "gup:report_follow",
         OTHER_TERRITORY,
-        "lecteur partenaire autre_chef chef admin",
+        "lecteur partenaire delegue animateur autre_chef chef admin",
         args=_pk(lambda w: dunkerque_report(w, author=UserFactory())),
         label="gup:report_follow [autre_territoire] (suivre est ouvert à tout compte : lecture seule)",
     ),

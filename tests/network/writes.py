@@ -3,9 +3,10 @@
 Animating a network (meetings, invitations, attendance, minutes, attachments, axes' status and groups, the
 directory, the vote mode) belongs to its animator — the resource centre's animator for the Littoral network
 of the tests, animated by IREV — and the administrators; members register, propose, support and vote.
-Today every chef de projet of the territory animates it: those cases are expected failures until the
-`roles` branch lands (NETWORK_ROLES_PENDING). The Dunkerque network is animated by the CU de Dunkerque
-itself, so its chef de projet (autre_chef) animates it under both rules.
+A chef de projet of the territory does not animate it (he did before issue 12). The Dunkerque
+network is animated by the CU de Dunkerque, which has no animateur membership in the world: only the
+administrators animate it (its chef steers the meetings his organisation organises), and the IREV
+animateur of Calais is refused there.
 """
 
 from datetime import timedelta
@@ -18,7 +19,6 @@ from quartiers.network.models import Meeting, Network, NetworkMember, PriorityAx
 from tests.network.helpers import make_network
 from tests.write_matrix import (
     ELEVATION,
-    NETWORK_ROLES_PENDING,
     OTHER_ORGANISATION,
     OTHER_TERRITORY,
     not_applicable,
@@ -28,7 +28,19 @@ from tests.write_matrix import (
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DK_SLUG = "reseau-test-dunkerque"
 ANIMATORS_HERE = "animateur admin"
-ANIMATORS_THERE = "autre_chef admin"
+ANIMATORS_THERE = "admin"
+# A meeting's organiser organisation steers that meeting: the CU de Dunkerque organises its own.
+ORGANISERS_THERE = "autre_chef admin"
+MEETING_LEVEL = {
+    "network:meeting_edit",
+    "network:agenda_add",
+    "network:meeting_invite",
+    "network:attendance",
+    "network:minutes",
+    "network:attachment_add",
+    "network:registration_add",
+    "network:registration_cancel",
+}
 OWN_PARTICIPATION = "N'écrit que la participation du demandeur lui-même : ni organisation, ni territoire, ni rôle."
 
 
@@ -153,7 +165,7 @@ def _animation_cases():
             write(
                 url,
                 OTHER_TERRITORY,
-                ANIMATORS_THERE,
+                ORGANISERS_THERE if url in MEETING_LEVEL else ANIMATORS_THERE,
                 args=args("dunkerque"),
                 data=data("dunkerque"),
                 writes_outside_db=outside,
@@ -168,7 +180,6 @@ def _animation_cases():
                 data=data("calais"),
                 writes_outside_db=outside,
                 label=f"{url} [autre_organisation] (réseau animé par le centre de ressources)",
-                xfail=NETWORK_ROLES_PENDING,
             )
         )
         if url != "network:member_add":
@@ -210,13 +221,12 @@ WRITES = [
         args=lambda w: [make_network(w).slug],
         data=lambda w: {"full_name": "Autre chef", "account_email": w.users["autre_chef"].email, "is_animator": "on"},
         label="network:member_add [elevation] (un membre nomme un animateur du réseau)",
-        xfail=NETWORK_ROLES_PENDING,
     ),
     # Members' own participation, tried on the Dunkerque network by the Calais members.
     *_own_participation("network:meeting_register", _pk(meeting_of("dunkerque")), "autre_chef"),
     *_own_participation("network:meeting_unregister", _registered_dk_meeting, "autre_chef"),
     *_own_participation(
-        "network:axis_create", _slug("dunkerque"), ANIMATORS_THERE, data={"title": "Partager les diagnostics"}
+        "network:axis_create", _slug("dunkerque"), "autre_chef admin", data={"title": "Partager les diagnostics"}
     ),
     *_own_participation("network:axis_support", _pk(axis_of("dunkerque")), "autre_chef"),
     *_own_participation("network:axis_ranking", _dk_ranking, "autre_chef", data=_dk_ballot),

@@ -10,7 +10,6 @@ from tests.write_matrix import (
     ELEVATION,
     OTHER_ORGANISATION,
     OTHER_TERRITORY,
-    OWNER_WITHOUT_TERRITORY,
     not_applicable,
     write,
 )
@@ -136,7 +135,6 @@ def _cases():
                 args=args(dunkerque_operation_of_bailleur),
                 data=data(dunkerque_operation_of_bailleur),
                 label=f"{url} [autre_territoire] (opération du bailleur à Dunkerque)",
-                xfail=OWNER_WITHOUT_TERRITORY,
             )
         )
         cases += not_applicable(

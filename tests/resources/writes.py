@@ -116,7 +116,7 @@ WRITES = [
     write(
         "resources:favourite_toggle",
         OTHER_TERRITORY,
-        "lecteur partenaire autre_chef chef admin",
+        "lecteur partenaire delegue animateur autre_chef chef admin",
         args=_pk(dunkerque_document),
         label="resources:favourite_toggle [autre_territoire] (un favori n'écrit que la liste du demandeur)",
     ),
@@ -126,11 +126,11 @@ WRITES = [
         ELEVATION,
         reason="Un favori n'écrit que la liste personnelle du demandeur, sur un document qu'il voit.",
     ),
-    # News digests are the resource centre's publication: its animator and the administrators.
+    # News digests: the administrators publish them (the animateur role does not reach resources yet).
     write(
         "resources:digest",
         OTHER_ORGANISATION,
-        "animateur admin",
+        "admin",
         args=lambda w: [make_digest(w).slug],
         data={"date": "2019-02-01", "title": "Nouvelle brève", "text": "Texte"},
     ),
