@@ -651,7 +651,7 @@ def axis_ranking(request, slug):
             "me": me,
             "error": error,
             "ranking_open": network.vote_mode == Network.VoteMode.RANKING,
-            "ranking": network.axes.ranked(Network.VoteMode.RANKING).select_related("meeting"),
+            "ranking": network.axes.ranked(network.vote_mode).select_related("meeting"),
             "voter_count": services.voter_count(network),
             "can_manage": can(request.user, "change", network),
             "modes": Network.VoteMode.choices,
