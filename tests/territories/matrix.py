@@ -6,6 +6,8 @@ CASES = [
     Case("territories:qpv_list", PUBLIC),
     Case("territories:qpv_list", PUBLIC, query="?format=csv&departement=62", label="export CSV"),
     Case("territories:map", PUBLIC),
+    Case("territories:basemap_departements", PUBLIC),
+    Case("territories:basemap_communes", PUBLIC, query="?bbox=1.80,50.90,1.95,51.00"),
     Case("territories:import", ADMIN_ONLY),
     Case("territories:qpv_detail", PUBLIC, args=lambda w: [w.qpv.code]),
     Case("territories:commune_detail", PUBLIC, args=lambda w: [w.calais.insee]),
