@@ -9,6 +9,7 @@ CASES = [
     Case("territories:basemap_departements", PUBLIC),
     Case("territories:basemap_communes", PUBLIC, query="?bbox=1.80,50.90,1.95,51.00"),
     Case("territories:import", ADMIN_ONLY),
+    Case("territories:picker", PUBLIC, args=["commune"], query="?q=Cal"),
     Case("territories:qpv_detail", PUBLIC, args=lambda w: [w.qpv.code]),
     Case("territories:commune_detail", PUBLIC, args=lambda w: [w.calais.insee]),
     Case("territories:epci_detail", PUBLIC, args=lambda w: [w.grand_calais.siren]),
