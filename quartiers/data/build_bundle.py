@@ -34,6 +34,20 @@ def _round(geom, digits):
     return {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}
 
 
+def _without_slivers(geom, min_hole=0.002, min_part=0.00001):
+    """Drop the pinholes left between slightly overlapping simplified communes (holes under ~15 km²; a real
+    enclave such as the Enclave des Papes is far larger) and specks of a few hundred square metres."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    parts = geom.geoms if hasattr(geom, "geoms") else [geom]
+    kept = [
+        Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area >= min_hole])
+        for p in parts
+        if isinstance(p, Polygon) and p.area >= min_part
+    ]
+    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
+
+
 def build_departement_outlines(features, path, tolerance=0.01, digits=3):
     """Département outlines for the basemap of the national map: the union of their communes' IGN outlines
     (snapped to a 100 m grid: the simplified communes overlap slightly), simplified to about 1 km, coordinates
@@ -44,7 +58,7 @@ def build_departement_outlines(features, path, tolerance=0.01, digits=3):
     for feat in features:
         by_dep.setdefault(feat["properties"]["dep"], []).append(shape(feat["geometry"]))
     codes = sorted(by_dep)
-    unions = [shapely.union_all(shapely.make_valid(by_dep[c]), grid_size=0.001) for c in codes]
+    unions = [_without_slivers(shapely.union_all(shapely.make_valid(by_dep[c]), grid_size=0.001)) for c in codes]
     simplified = [geom.simplify(tolerance, preserve_topology=True) for geom in unions]
     names = {d["code"]: d["nom"] for d in json.loads((HERE / "admin/departements.json").read_text())}
     out = {

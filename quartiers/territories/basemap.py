@@ -2,7 +2,7 @@
 country, commune outlines of the visible area once zoomed in.
 
 - Départements: `data/admin/departements_contours_2024.geojson.gz` (IGN ADMIN EXPRESS 2024, communes merged per
-  département and simplified to ~1 km, see `data/build_bundle.py`): 101 outlines, ~237 kB of JSON, ~70 kB gzipped.
+  département and simplified to ~1 km, see `data/build_bundle.py`): 101 outlines, ~201 kB of JSON, ~61 kB gzipped.
   Served as the gzipped file itself when the browser accepts gzip, with an ETag and a one-day cache.
 - Communes: the `outline_simplified` loaded by `quartiers import-territoires`, only for a bounding box no larger
   than a zoomed-in view (the map asks from zoom 10), coordinates rounded to ~10 m.

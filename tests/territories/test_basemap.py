@@ -21,13 +21,13 @@ def test_departement_outlines_cover_france_and_stay_small(client, db):
     from shapely.geometry import Point, shape
 
     assert shape(by_code["62"]["geometry"]).buffer(0.02).contains(Point(1.86, 50.95))
-    assert len(response.content) < 300_000  # ~237 kB of JSON
+    assert len(response.content) < 250_000  # ~201 kB of JSON
     assert "max-age=86400" in response["Cache-Control"]
 
 
 def test_departement_outlines_are_sent_gzipped_and_revalidated(client, db):
     response = client.get(URL_DEP, HTTP_ACCEPT_ENCODING="gzip, deflate")
-    assert response["Content-Encoding"] == "gzip" and len(response.content) < 100_000  # ~70 kB on the wire
+    assert response["Content-Encoding"] == "gzip" and len(response.content) < 80_000  # ~61 kB on the wire
     assert len(json.loads(gzip.decompress(response.content))["features"]) == 101
     again = client.get(URL_DEP, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
