@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from quartiers.core import wording
 from quartiers.core.exports import FORMATS, export_response
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.network import ics, importers, services
@@ -336,7 +337,7 @@ def meeting_invite(request, pk):
         except NetworkError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{created} invitation(s) envoyée(s).")
+            messages.success(request, f"{wording.count(created, 'invitation envoyée', 'invitations envoyées')}.")
             return redirect(meeting)
     invited = meeting.invitations.select_related("member")
     return render(

@@ -47,3 +47,11 @@ def test_header_and_greeting_use_the_display_name(db, client):
     html = client.get("/").content.decode()
     assert "Bonjour Camille Durand" in html
     assert '<span class="visually-hidden">Mon compte : </span>Camille Durand</a>' in html
+
+
+def test_counts_in_python_messages():
+    from quartiers.core import wording
+
+    assert wording.count(0, "invitation envoyée", "invitations envoyées") == "0 invitation envoyée"
+    assert wording.count(1, "invitation envoyée") == "1 invitation envoyée"
+    assert wording.count(3, "invitation envoyée") == "3 invitations envoyées"

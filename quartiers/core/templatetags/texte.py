@@ -7,6 +7,7 @@ singular is used for 0 and 1 (« 0 résultat », « 1 résultat », « 2 résult
 from django import template
 
 from quartiers.core import markdown as md
+from quartiers.core.wording import is_plural
 
 register = template.Library()
 
@@ -31,7 +32,7 @@ def pluriel(value, arg="s"):
     n = _count(value)
     if n is None:
         return ""
-    return plural if abs(n) >= 2 else singular
+    return plural if is_plural(n) else singular
 
 
 @register.filter(is_safe=False)
@@ -42,7 +43,7 @@ def nombre(value, noun):
     if n is None:
         return ""
     shown = int(n) if float(n).is_integer() else n
-    return f"{shown} {(plural or singular + 's') if abs(n) >= 2 else singular}"
+    return f"{shown} {(plural or singular + 's') if is_plural(n) else singular}"
 
 
 @register.filter
