@@ -55,3 +55,15 @@ def test_counts_in_python_messages():
     assert wording.count(0, "invitation envoyée", "invitations envoyées") == "0 invitation envoyée"
     assert wording.count(1, "invitation envoyée") == "1 invitation envoyée"
     assert wording.count(3, "invitation envoyée") == "3 invitations envoyées"
+
+
+def test_pluriel_reads_numeric_strings_and_decimals():
+    from decimal import Decimal
+
+    template = Template("{{ n }} logement{{ n|pluriel }}")
+    assert [template.render(Context({"n": n})) for n in ("1", Decimal("1.5"), Decimal("2"), "abc")] == [
+        "1 logement",
+        "1,5 logement",  # French: singular below 2
+        "2 logements",
+        "abc logements",
+    ]

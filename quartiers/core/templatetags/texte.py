@@ -13,15 +13,16 @@ register = template.Library()
 
 
 def _count(value):
+    """A number from a number, a numeric string or a collection (its length), as Django's `pluralize` reads it."""
     if isinstance(value, int | float):
         return value
     try:
-        return len(value)
-    except TypeError:
-        pass
-    try:
         return float(value)
     except (TypeError, ValueError):
+        pass
+    try:
+        return len(value)
+    except TypeError:
         return None
 
 
