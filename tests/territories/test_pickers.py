@@ -69,3 +69,12 @@ def test_contract_form_asks_for_names(world, login):
     assert (
         client.post(url, {"generation": "2015-2023", "territory": "CA Grand Calais Terres et Mers"}).status_code == 302
     )
+
+
+def test_resource_territories_typed_by_name(world):
+    from quartiers.resources.forms import resolve_territories
+
+    communes, epcis, qpvs = resolve_territories("Calais (62), CA Grand Calais Terres et Mers; Beau Marais, 59183")
+    assert (communes, epcis, qpvs) == ([world.calais, world.dunkerque], [world.grand_calais], [world.qpv_beau_marais])
+    with pytest.raises(Exception, match="Atlantide"):
+        resolve_territories("Atlantide, 62193")
