@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from quartiers.core import wording
-from quartiers.core.exports import FORMATS, export_response
+from quartiers.core.exports import FORMATS, export_response, unknown_format
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.network import ics, importers, services
 from quartiers.network.forms import (
@@ -367,7 +367,7 @@ def attendance(request, pk):
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in FORMATS:
-            return HttpResponse(f"Format d'export inconnu : {fmt} (formats : csv, xlsx).", status=400)
+            return unknown_format(fmt, FORMATS)
         return export_response(registrations, ATTENDANCE_COLUMNS, f"emargement-rencontre-{meeting.pk}", fmt)
     if request.method == "POST":
         values = {}
@@ -472,7 +472,9 @@ def attachment_download(request, pk):
 
 def meeting_ics(request, pk):
     meeting = _meeting(request, pk)
-    response = HttpResponse(ics.calendar([meeting], meeting.network.name), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        ics.calendar([meeting], meeting.network.name, request), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="rencontre-{meeting.pk}.ics"'
     return response
 
@@ -489,7 +491,7 @@ def network_feed(request, token):
         )
     network = member.network
     meetings = network.meetings.order_by("starts_at")
-    response = HttpResponse(ics.calendar(meetings, network.name), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ics.calendar(meetings, network.name, request), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{network.slug}.ics"'
     return response
 
