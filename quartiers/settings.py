@@ -73,6 +73,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quartiers.core.context_processors.navigation",
             ],
+            # French plurals (« 0 résultat ») and safe Markdown in every template, without a {% load %}.
+            "builtins": ["quartiers.core.templatetags.texte"],
         },
     }
 ]

@@ -79,7 +79,12 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "email"]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The one name shown for a person everywhere: « Prénom Nom », else the e-mail address."""
+        return " ".join(part for part in (self.first_name.strip(), self.last_name.strip()) if part) or self.email
 
 
 class Organisation(models.Model):

@@ -131,6 +131,7 @@ def report_list(request):
             "page": page,
             "query": query.urlencode(),
             "f": {k: request.GET.get(k, "") for k in ("statut", "categorie", "qpv", "a_traiter")},
+            "qpv_choices": stats.filter_choices()["qpvs"],
             "statuses": Status.choices,
             "categories": CATEGORY_CHOICES,
             "today": timezone.localdate(),
@@ -238,7 +239,7 @@ def report_detail(request, pk):
             "transitions": [(v, services.TRANSITION_LABELS[v]) for v in services.allowed_transitions(report)]
             if can_change
             else [],
-            "managers": Organisation.objects.order_by("name") if can_change else [],
+            "managers": services.candidate_managers(report) if can_change else [],
             "following": Follower.objects.filter(report=report, user=request.user).exists(),
             "nearby": services.nearby_open(report.category, report.lon, report.lat, exclude=report.pk),
             "guidance": CATEGORIES[report.category][1],
@@ -252,9 +253,10 @@ def report_transition(request, pk):
     authorize(request.user, "view", None)
     report = _report_or_404(request, pk)
     authorize(request.user, "change", report)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, managers=services.candidate_managers(report))
     if not form.is_valid():
-        messages.error(request, "Action incomplète.")
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or "Action incomplète.")
         return redirect(report)
     try:
         services.transition(
@@ -375,7 +377,8 @@ def dashboard(request):
             "figures": figures,
             "query": query,
             "categories": CATEGORY_CHOICES,
-            "f": {k: request.GET.get(k, "") for k in ("categorie", "qpv", "epci", "annee")},
+            "choices": stats.filter_choices(),
+            "f": {k: request.GET.get(k, "") for k in ("categorie", "qpv", "epci", "commune", "annee")},
         },
     )
 

@@ -116,7 +116,7 @@ def company_edit(request, pk):
     authorize(request.user, "change", company)
     initial = {
         "siret": company.organisation.siret,
-        "commune": company.commune_id or "",
+        "commune": company.commune or "",
         "sector": company.sector,
         "headcount": company.headcount,
         "joined_on": company.joined_on,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
+from quartiers.core import wording
 from quartiers.core.exports import FORMATS, export_response, unknown_format
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.network import ics, importers, services
@@ -341,7 +342,7 @@ def meeting_invite(request, pk):
         except NetworkError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{created} invitation(s) envoyée(s).")
+            messages.success(request, f"{wording.count(created, 'invitation envoyée', 'invitations envoyées')}.")
             return redirect(meeting)
     invited = meeting.invitations.select_related("member")
     return render(
@@ -662,7 +663,7 @@ def axis_ranking(request, slug):
             "me": me,
             "error": error,
             "ranking_open": network.vote_mode == Network.VoteMode.RANKING,
-            "ranking": network.axes.ranked(Network.VoteMode.RANKING).select_related("meeting"),
+            "ranking": network.axes.ranked(network.vote_mode).select_related("meeting"),
             "voter_count": services.voter_count(network),
             "can_manage": can(request.user, "change", network),
             "modes": Network.VoteMode.choices,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
@@ -294,3 +294,17 @@ def _enqueue_import(user, data):
         job = jobs.enqueue("territories.import", owner=user, label=f"Import de {upload.name}", params=params)
         audit.record(user, "import d'un fichier de référence (territoires)", job, {"fichier": upload.name})
     return job
+
+
+@require_safe
+def picker(request, kind):
+    """Suggestions (<option>s of a <datalist>) for a commune, EPCI or contrat typed by name; htmx sends the
+    field's own name as the parameter, so the first value is the text."""
+    from quartiers.territories import pickers
+
+    if kind not in pickers.RESOLVERS:
+        raise Http404
+    authorize(request.user, "view", Commune)
+    text = request.GET.get("q") or next(iter(request.GET.values()), "")
+    labels = pickers.suggestions(kind, text, request.user)
+    return render(request, "territories/_picker_options.html", {"labels": labels})
