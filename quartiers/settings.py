@@ -133,6 +133,9 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Quartiers <noreply@quartiers.localhost>")
 
+# A running job whose worker stopped beating for this long is resumed (or failed) by another worker.
+JOBS_STALE_SECONDS = envint("JOBS_STALE_SECONDS", 120)
+
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
