@@ -1,0 +1,87 @@
+"""API fuzzing: schemathesis generates requests from /api/openapi.json (the registry of quartiers/core/api.py).
+
+Every operation of the document gets valid and invalid parameter values, sent with a real token of the test
+world's users (an administrator, a chef de projet, and no token at all) over a world holding objects of
+every app (so small ids hit real objects). The API must never answer with a server error, and every
+successful answer is JSON. Bounded and derandomized so that `make test` stays short and a failure replays the same way.
+"""
+
+import json
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+
+from quartiers.core import api
+from tests.conftest import matrix_modules
+from tests.world import build_world
+
+EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 4}
+
+
+def _document(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _query(query):
+    # Negative cases may carry any JSON value: send what a client would put in a URL.
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (query or {}).items()}
+
+
+def _populated_world():
+    world = build_world()
+    for module in matrix_modules():
+        for case in module.CASES:
+            for value in (case.args, case.data):
+                if callable(value):
+                    value(world)
+    return world
+
+
+def _operations(client):
+    schema = schemathesis.openapi.from_dict(_document(client))
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_lists_every_api_route(client):
+    operations = {op.label for op in _operations(client)}
+    assert len(operations) == len(api.REGISTRY) >= 20
+    assert "GET /api/gup/signalements/{pk}/" in operations
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["admin", "chef", "anonyme"])
+def test_fuzzing_the_api_finds_no_server_error(client, role):
+    world = _populated_world()
+    user = world.users[role]
+    headers = {"Authorization": f"Token {api.create_token(user, 'fuzz')}"} if user else {}
+    errors = []
+    for operation in _operations(client):
+        for mode, count in EXAMPLES.items():
+
+            @settings(
+                max_examples=count,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(operation.as_strategy(generation_mode=mode))
+            def send(case):
+                response = client.get(case.formatted_path, _query(case.query), headers=headers)
+                if response.status_code >= 500:
+                    errors.append(f"{response.status_code} GET {case.formatted_path} {case.query}")
+                elif response.status_code < 300:
+                    assert response["Content-Type"].startswith("application/json"), case.formatted_path
+
+            try:
+                send()
+            except Unsatisfiable:
+                # No invalid value exists for this operation's parameters (free strings only): nothing to break.
+                assert mode == GenerationMode.NEGATIVE, operation.label
+    assert not errors, "Erreurs serveur :\n" + "\n".join(errors[:20])
