@@ -10,7 +10,10 @@
 3. Floor phase: every user requests the floor. Mixed phase: every user, with its own account and session,
    reads the QPV list, a QPV fiche, a contract page, a resource search, the GUP map JSON and the network page,
    and writes: a GUP report, a registration to a meeting (then its cancellation), a commitment measurement.
-4. Prints per page: requests, throughput, p50/p95, errors, and throughput and p95 as a ratio to the floor;
+4. One-page phases: every user requests one read page only, for each page in turn (--seule seconds): the
+   page's own throughput and p95, comparable with the floor's (in the mixed phase every page waits in the same
+   queue, so there the latencies are alike).
+5. Prints per page: requests, throughput, p50/p95, errors, and throughput and p95 as a ratio to the floor;
    then checks 0 errors and no lost write (rows added = write requests that succeeded). Exit code 1 otherwise.
 
 Plain Python threads and http.client (no extra dependency): each virtual user waits for its answer before
@@ -48,6 +51,9 @@ def parse_args(argv):
     parser.add_argument("--utilisateurs", type=int, default=50, help="utilisateurs simultanés (défaut 50)")
     parser.add_argument("--duree", type=float, default=120, help="durée de la phase mixte en secondes (défaut 120)")
     parser.add_argument("--plancher", type=float, default=30, help="durée de la mesure du plancher (défaut 30)")
+    parser.add_argument(
+        "--seule", type=float, default=10, help="puis chaque page de lecture seule, en secondes (défaut 10 ; 0 : non)"
+    )
     parser.add_argument("--port", type=int, default=8201)
     parser.add_argument("--workers", type=int, default=2, help="workers gunicorn (défaut 2)")
     parser.add_argument("--demo", type=Path, default=DEMO_DIR, help="dossier de la base de démo à copier")
@@ -171,10 +177,10 @@ class VirtualUser(threading.Thread):
     days = itertools.count()  # measurement dates: one per write, never twice (one value per indicator and date)
     days_lock = threading.Lock()
 
-    def __init__(self, index, session, plan, port, recorder, stop, floor_only):
+    def __init__(self, index, session, plan, port, recorder, stop, only):
         super().__init__(daemon=True)
         self.index, self.session, self.plan, self.port = index, session, plan, port
-        self.recorder, self.stop, self.floor_only = recorder, stop, floor_only
+        self.recorder, self.stop, self.only = recorder, stop, only  # only: (page, path) for a one-page phase
         self.random = random.Random(index)
         self.registered = False
         self.writes = itertools.cycle(["report", "registration", "measurement"])
@@ -183,8 +189,8 @@ class VirtualUser(threading.Thread):
 
     def run(self):
         while not self.stop.is_set():
-            if self.floor_only:
-                timed(self.recorder, "Plancher", self.port, "GET", self.plan["floor"], self.session)
+            if self.only:
+                timed(self.recorder, self.only[0], self.port, "GET", self.only[1], self.session)
             elif self.random.randrange(100) < READ_WEIGHT:
                 page, path = self.random.choice(list(self.plan["reads"].items()))
                 timed(self.recorder, page, self.port, "GET", path, self.session)
@@ -211,9 +217,9 @@ class VirtualUser(threading.Thread):
             rec.wrote("measurement", ok)
 
 
-def phase(plan, port, users, seconds, floor_only):
+def phase(plan, port, users, seconds, only=None):
     recorder, stop = Recorder(), threading.Event()
-    threads = [VirtualUser(i, plan["sessions"][i], plan, port, recorder, stop, floor_only) for i in range(users)]
+    threads = [VirtualUser(i, plan["sessions"][i], plan, port, recorder, stop, only) for i in range(users)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -224,20 +230,16 @@ def phase(plan, port, users, seconds, floor_only):
     return recorder, time.perf_counter() - start
 
 
-def alone(latencies, users):
-    return users / (sum(latencies) / len(latencies)) if latencies else float("nan")
-
-
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def report(floor, floor_time, mixed, mixed_time, users):
+def report(floor, floor_time, mixed, mixed_time, solos):
     floor_rps = len(floor.latencies["Plancher"]) / floor_time
     floor_p95 = percentile(floor.latencies["Plancher"], 0.95)
     header = f"{'page':34} {'req.':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'err.':>5}"
-    header += f" {'débit/plancher':>15} {'p95/plancher':>13} {'seule/plancher':>15}"
+    header += f" {'débit/plancher':>15} {'p95/plancher':>13} {'seule : débit':>14} {'seule : p95':>12}"
     print(header)
     print("-" * len(header))
     rows = [("Plancher", floor.latencies["Plancher"], floor.errors["Plancher"], floor_time)]
@@ -245,17 +247,19 @@ def report(floor, floor_time, mixed, mixed_time, users):
     for page, latencies, errors, seconds in rows:
         rps = len(latencies) / seconds
         p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
-        solo = alone(latencies, users)
+        solo = solos.get(page)
+        solo_text = (
+            f"{solo[0] / floor_rps * 100:13.1f}% {solo[1] / floor_p95:11.1f}×" if solo else f"{'—':>14} {'—':>12}"
+        )
         print(
             f"{page:34} {len(latencies):6d} {rps:7.1f} {p50 * 1000:8.0f} {p95 * 1000:8.0f} {len(errors):5d} "
-            f"{rps / floor_rps * 100:14.1f}% {p95 / floor_p95:12.1f}× {solo / floor_rps * 100:14.1f}%"
+            f"{rps / floor_rps * 100:14.1f}% {p95 / floor_p95:12.1f}× {solo_text}"
         )
     total = sum(len(v) for v in mixed.latencies.values())
     print(f"Phase mixte : {total} requêtes en {mixed_time:.0f} s, {total / mixed_time:.1f} req/s au total.")
     print(
-        "(débit/plancher : le débit de la page dans la phase mixte rapporté au débit du plancher ; p95/plancher : son"
-        " p95 rapporté à celui du plancher ; seule/plancher : le débit qu'elle aurait seule avec la même latence,"
-        " utilisateurs / latence moyenne (loi de Little), rapporté au plancher.)"
+        "(débit/plancher et p95/plancher : la page dans la phase mixte, rapportée au plancher ; « seule » : la page"
+        " demandée seule par tous les utilisateurs pendant --seule secondes, débit et p95 rapportés au plancher.)"
     )
 
 
@@ -276,15 +280,21 @@ def main(argv=None):
         server = start_gunicorn(env, args.port, args.workers, folder)
         try:
             print(f"Plancher ({args.plancher:.0f} s)…", flush=True)
-            floor, floor_time = phase(plan, args.port, args.utilisateurs, args.plancher, floor_only=True)
+            floor, floor_time = phase(plan, args.port, args.utilisateurs, args.plancher, ("Plancher", plan["floor"]))
             print(f"Phase mixte ({args.duree:.0f} s)…", flush=True)
-            mixed, mixed_time = phase(plan, args.port, args.utilisateurs, args.duree, floor_only=False)
+            mixed, mixed_time = phase(plan, args.port, args.utilisateurs, args.duree)
+            solos = {}
+            for page, path in plan["reads"].items() if args.seule > 0 else ():
+                print(f"{page} seule ({args.seule:.0f} s)…", flush=True)
+                rec, seconds = phase(plan, args.port, args.utilisateurs, args.seule, (page, path))
+                solos[page] = (len(rec.latencies[page]) / seconds, percentile(rec.latencies[page], 0.95))
+                mixed.errors[f"{page} (seule)"] = rec.errors[page]
         finally:
             server.terminate()
             server.wait(timeout=30)
         after = django_json(env, "count")
         print()
-        report(floor, floor_time, mixed, mixed_time, args.utilisateurs)
+        report(floor, floor_time, mixed, mixed_time, solos)
         return check(plan["counts"], after, mixed, floor, folder)
 
 

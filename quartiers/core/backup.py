@@ -127,8 +127,9 @@ def backup(path, using="default"):
         tmp = Path(tmp)
         (tmp / "tables").mkdir()
         # One repeatable-read snapshot on PostgreSQL (one transaction on SQLite): the tables agree.
+        snapshot = connections[using].vendor == "postgresql" and not connections[using].in_atomic_block
         with transaction.atomic(using=using):
-            if connections[using].vendor == "postgresql":
+            if snapshot:  # only as the transaction's first statement
                 with connections[using].cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             for model in backed_up_models():
