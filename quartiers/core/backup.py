@@ -44,8 +44,9 @@ from django.utils import timezone
 FORMAT = "quartiers-sauvegarde"
 FORMAT_VERSION = 1
 BATCH = 500
-# Rows `migrate` itself creates: a freshly migrated database holding only these counts as empty.
-CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
+# Rows `migrate` itself creates (Django's, and the data migrations' reference rows): a freshly migrated
+# database holding only these counts as empty. A new data migration filling a table adds it here.
+CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission", "network.theme"}
 
 restored = Signal()  # sent with `using` inside the restore transaction, after every row is in
 
