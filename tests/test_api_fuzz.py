@@ -85,3 +85,19 @@ def test_fuzzing_the_api_finds_no_server_error(client, role):
                 # No invalid value exists for this operation's parameters (free strings only): nothing to break.
                 assert mode == GenerationMode.NEGATIVE, operation.label
     assert not errors, "Erreurs serveur :\n" + "\n".join(errors[:20])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, json_answer",
+    [
+        ("/api/contrats/?departement=%00", True),
+        ("/api/territoires/qpv/QN%00/", True),
+        ("/territoires/?q=a%00b", False),
+    ],
+)
+def test_a_nul_character_in_the_url_is_a_400_not_a_database_error(client, url, json_answer):
+    """Found by the fuzzer on PostgreSQL (text cannot hold NUL): a 500 on every endpoint that filters."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "caractère nul" in (response.json()["erreur"] if json_answer else response.content.decode())
