@@ -3,7 +3,9 @@
 One test: load `quartiers demo` (reference data + every module's demo), then for each role follow the
 site's own links from `/` (and send each GET filter form once) and check what a user would notice: no
 server error, no broken link, one <h1>, <html lang="fr">, a <title> of its own, no English UI words, no
-Python value (« None ») shown, no page over 1 MB, no missing static file; each POST form with a required
+Python value (« None ») shown, no page over 1 MB, no missing static file,
+no localised number in markup (an SVG coordinate, a data-* number, a style width or a JSON island written
+« 92,7 » or « 2 938 » is unreadable by the browser: the NPNRU Gantt was blank); each POST form with a required
 field, sent empty, must answer without a server error; the 404 page must be the site's French one.
 Unknown template variables fail through the suite's --fail-on-template-vars (the client re-raises them).
 QUARTIERS_CRAWL_LOG=/tmp/crawl.txt keeps every URL visited (status, time, size).
@@ -11,6 +13,7 @@ QUARTIERS_CRAWL_LOG=/tmp/crawl.txt keeps every URL visited (status, time, size).
 
 import functools
 import io
+import json
 import os
 import re
 import time
@@ -44,6 +47,49 @@ ENGLISH = re.compile(
 # Python values shown as they are: an empty field printed « None », an object without __str__.
 LEAKS = re.compile(r"\b(None|True|False|nan)\b|<QuerySet|object at 0x|\w+ object \(\d+\)")
 # Text inside these elements is code, machinery or data (the river « Save » in « Montaigut-sur-Save »), not UI wording.
+# Markup numbers are read by the browser or by JS: a decimal comma or a thousands separator breaks them.
+SVG_NUMBER_ATTRS = {"x", "y", "x1", "x2", "y1", "y2", "width", "height", "cx", "cy", "r", "rx", "ry", "dx", "dy"}
+# Number lists: « x,y » pairs are SVG syntax, so a comma is fine between dot decimals (« 300.0,28.0 »); a pair
+# of localised floats (« 300,0,28,0 ») or commas with no decimal point at all (« 92,7 10,3 ») is not.
+SVG_LIST_ATTRS = {"d", "points", "viewbox", "transform"}
+SVG_TAGS = {"svg", "rect", "line", "circle", "ellipse", "path", "polyline", "polygon", "text", "g", "use", "image"}
+# 2 938 as Django's French format groups it: a no-break or narrow no-break space (a plain space separates lists).
+GROUPED = re.compile(r"\d[\u00a0\u202f]\d{3}(?!\d)")
+DECIMAL_COMMA = re.compile(r"\d,\d")
+STYLE_SIZE = re.compile(r"(?:^|;)\s*(?:(?:min-|max-)?(?:width|height)|left|right|top|bottom)\s*:\s*([^;]*)", re.I)
+LOCALISED = re.compile(r"^-?\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?$|^-?\d+,\d+$")
+
+
+def localised_attribute(tag, name, value):
+    """Why an attribute's number would not be read by the browser, or None when it is fine."""
+    if tag in SVG_TAGS and name in SVG_NUMBER_ATTRS:
+        bad = not re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(%|px|em|rem)?\s*", value)
+    elif tag in SVG_TAGS and name in SVG_LIST_ATTRS:
+        too_many = any(token.count(",") > 1 for token in value.split())
+        bad = GROUPED.search(value) or too_many or (DECIMAL_COMMA.search(value) and "." not in value)
+    elif name.startswith("data-"):
+        # « 1.86,50.95 » is a list of two numbers; « 1,86,50,95 » (no point at all) is two localised ones.
+        bad = GROUPED.search(value) or (DECIMAL_COMMA.search(value) and "." not in value and "/" not in value)
+    elif name == "style":
+        bad = any(DECIMAL_COMMA.search(v) or GROUPED.search(v) for v in STYLE_SIZE.findall(value))
+    elif tag in ("progress", "meter") and name in ("value", "max", "min", "low", "high", "optimum"):
+        bad = not re.fullmatch(r"-?\d+(\.\d+)?", value.strip())
+    else:
+        bad = False
+    return f"<{tag} {name}={value!r}>" if bad else None
+
+
+def localised_json(value, where="$"):
+    """Strings of a JSON island that hold a localised number (a Python-side format leaking into data)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in localised_json(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in localised_json(v, f"{where}[{i}]")]
+    if isinstance(value, str) and LOCALISED.match(value.strip()):
+        return [f"{where}={value!r}"]
+    return []
+
+
 HIDDEN_TAGS = {"script", "style", "code", "pre", "template", "kbd", "samp", "svg", "option"}
 
 
@@ -60,9 +106,17 @@ class PageParser(HTMLParser):
         self.forms = []  # GET forms (filters, searches) as (action, fields)
         self._form = self._select = self._post_action = None
         self.required_posts = set()  # POST forms with a required field: sent empty, they must refuse cleanly
+        self.localised = []  # numbers in markup written the French way (« x1="92,7" »)
+        self._json = None  # the text of the <script type="application/json"> being read
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        for name, value in attrs.items():
+            problem = value and localised_attribute(tag, name, value)
+            if problem:
+                self.localised.append(problem)
+        if tag == "script" and attrs.get("type") == "application/json":
+            self._json = []
         if tag == "html":
             self.lang = attrs.get("lang")
         elif tag == "h1":
@@ -110,6 +164,9 @@ class PageParser(HTMLParser):
             fields[attrs["name"]] = attrs.get("value") or sample.get(kind, "Calais")
 
     def handle_endtag(self, tag):
+        if tag == "script" and self._json is not None:
+            self._check_json("".join(self._json))
+            self._json = None
         if tag == "form":
             self._form = self._post_action = None
         elif tag == "select":
@@ -118,7 +175,17 @@ class PageParser(HTMLParser):
             while self._stack and self._stack.pop() != tag:
                 pass
 
+    def _check_json(self, text):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            self.localised.append(f"JSON illisible dans <script type=application/json> : {exc}")
+            return
+        self.localised += [f"JSON {p}" for p in localised_json(data)]
+
     def handle_data(self, data):
+        if self._json is not None:
+            self._json.append(data)
         if not self._stack:
             return
         if self._stack[-1] == "title" and "head" in self._stack:
@@ -175,6 +242,8 @@ def check_html(url, body, problems, posts):
         problems.append(f"{url}: <html lang={parser.lang!r}>")
     if parser.title.strip() in ("", "Quartiers — Quartiers"):
         problems.append(f"{url}: pas de <title> propre à la page ({parser.title.strip()!r})")
+    if parser.localised:
+        problems.append(f"{url}: nombres localisés dans le balisage {sorted(set(parser.localised))[:5]}")
     missing = [a for a in parser.assets if not static_exists(a)]
     if missing:
         problems.append(f"{url}: fichiers statiques introuvables {missing}")
@@ -309,3 +378,31 @@ def test_demo_crawl_for_every_role(client, capsys):
         print(f"\nCrawl de la démo (chargée en {loaded:.0f} s, total {time.monotonic() - started:.0f} s) :")
         print("\n".join(f"  {line}" for line in report))
     assert not failures, f"{len(failures)} problème(s) :\n" + "\n".join(failures)
+
+
+def test_localised_markup_numbers_are_caught():
+    """The crawl's markup check on pages written as today's bugs wrote them, and on their right forms."""
+    bad = {
+        "svg": '<svg width="640" height="22"><line x1="92,7" x2="92,7" y1="0" y2="22"/></svg>',
+        "path": '<svg viewBox="0 0 10 10"><path d="M 1,5 2,5"/></svg>',
+        "pair": '<svg><polyline points="300,0,28,5 310,5,20,0"/></svg>',
+        "data": '<div data-point="1,86,50,95"></div>',
+        "grouped": '<div data-total="2\u202f938"></div>',
+        "style": '<div style="width: 12,5%"></div>',
+        "json": '<script type="application/json">{"taux": "12,5"}</script>',
+        "progress": '<progress max="100" value="12,5"></progress>',
+    }
+    good = (
+        '<svg width="640" height="22" viewBox="0 0 640 22"><rect x="92.7" y="2" width="3" height="8"/>'
+        '<path d="M 1.5 5 L 2 5"/><polyline points="300.0,28.0 310.5,20.0"/></svg>'
+        '<div data-point="1.86,50.95" data-tiles="/t/{z}/{x}/{y}.png"'
+        ' style="width: 12.5%; color: red"></div><script type="application/json">{"n": 2938, "s": "Calais, 62"}'
+        '</script><progress max="100" value="12"></progress>'
+    )
+    for name, markup in bad.items():
+        parser = PageParser()
+        parser.feed(markup)
+        assert parser.localised, name
+    parser = PageParser()
+    parser.feed(good)
+    assert parser.localised == []

@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import timezone
+
 from quartiers.accounts.models import Organisation
 from quartiers.territories.models import Commune, ContratDeVille
 
@@ -73,7 +75,8 @@ def org(key):
     return organisation
 
 
-def load_demo(stdout):
+def load_demo(stdout, today=None):
+    today = today or timezone.localdate()
     orgs = {key: org(key) for key in ORGS}
     contracts = {}
     for code in LITTORAL + [hazebrouck_code(stdout)]:
@@ -88,7 +91,7 @@ def load_demo(stdout):
     if calais is None:
         stdout.write("Contrats de ville : CN06207M absent, démonstration de Calais ignorée.")
         return
-    build_calais_2024(calais, orgs)
+    build_calais_2024(calais, orgs, today)
     build_calais_2015(calais, orgs)
     stdout.write(
         f"Contrats de ville : {len(contracts)} contrat(s) du réseau Littoral, "
@@ -149,6 +152,9 @@ def commit(contract, organisation, title, *, indicator, values=(), status="prevu
     """Create a demo commitment once (natural key: contract, organisation, title)."""
     existing = Commitment.objects.filter(contract=contract, organisation=organisation, title=title).first()
     if existing:
+        if "due_on" in fields and existing.due_on != fields["due_on"]:  # deadlines follow the day of loading
+            Commitment.objects.filter(pk=existing.pk).update(due_on=fields["due_on"])
+            existing.due_on = fields["due_on"]
         return existing
     label, unit, baseline, target, *rest = indicator
     commitment = services.create_commitment(
@@ -182,7 +188,16 @@ def _default_path(status):
     }[status]
 
 
-def build_calais_2024(contract, orgs):
+def year_end(today, years=0):
+    """The 31 December of this year (or a later one): demo deadlines judged against the day of loading."""
+    return dt.date(today.year + years, 12, 31)
+
+
+def days_from(today, days):
+    return today + dt.timedelta(days=days)
+
+
+def build_calais_2024(contract, orgs, today):
     from quartiers.mobilisation.models import Measure
 
     contract.local_pilot, contract.state_pilot = orgs["epci"], orgs["etat"]
@@ -210,7 +225,7 @@ def build_calais_2024(contract, orgs):
         "Mobiliser les crédits de droit commun de l'emploi pour les résidents des QPV",
         kind="signataire",
         pillar=eco,
-        due_on=y(2026, 12, 31),
+        due_on=days_from(today, 390),
         status="engage",
         indicator=("Contrats aidés prescrits à des résidents des QPV", "contrats", 0, 120),
         values=[(y(2024, 12, 31), 35), (y(2025, 12, 31), 71)],
@@ -221,7 +236,7 @@ def build_calais_2024(contract, orgs):
         "Renforcer la prévention spécialisée dans les quartiers",
         kind="signataire",
         pillar=social,
-        due_on=y(2027, 12, 31),
+        due_on=days_from(today, 760),
         status="engage",
         indicator=("Éducateurs de prévention présents", "ETP", 4, 6),
         values=[(y(2024, 12, 31), 5)],
@@ -232,7 +247,7 @@ def build_calais_2024(contract, orgs):
         "Ouvrir un accueil de loisirs supplémentaire au Beau Marais",
         kind="signataire",
         pillar=social,
-        due_on=y(2025, 9, 1),
+        due_on=days_from(today, -95),
         status="realise",
         indicator=("Places d'accueil ouvertes", "places", 0, 40),
         values=[(y(2025, 9, 1), 40)],
@@ -243,7 +258,7 @@ def build_calais_2024(contract, orgs):
         "Recruter des habitants des QPV pour l'entretien du patrimoine",
         kind="signataire",
         pillar=urban,
-        due_on=y(2026, 6, 30),
+        due_on=days_from(today, -160),  # past and still « engagé »: late
         status="engage",
         indicator=("Recrutements de résidents des QPV", "personnes", 0, 12),
         values=[(y(2024, 12, 31), 3), (y(2025, 6, 30), 5), (y(2025, 12, 31), 8)],
@@ -254,7 +269,7 @@ def build_calais_2024(contract, orgs):
         "Financer la médiation de nuit par l'abattement de TFPB",
         kind="signataire",
         pillar=urban,
-        due_on=y(2025, 12, 31),
+        due_on=days_from(today, -340),
         status="abandonne",
         indicator=("Médiateurs financés", "postes", 0, 2),
         values=[(y(2024, 12, 31), 0)],
@@ -345,7 +360,7 @@ def build_calais_2024(contract, orgs):
             status=status,
             indicator=ind,
             values=values,
-            due_on=y(2027, 12, 31),
+            due_on=year_end(today, 1),
         )
     measures = {m.code: m for m in Measure.objects.all()}
     rollouts = [
@@ -395,7 +410,7 @@ def build_calais_2024(contract, orgs):
             measure=measure,
             pillar=eco if code in ("emplois-francs", "paqte") else social,
             status=status,
-            due_on=y(2026, 12, 31),
+            due_on=year_end(today),
             values=values,
             indicator=(measure.indicator_label, measure.indicator_unit, 0, target, measure.summable),
         )

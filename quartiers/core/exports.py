@@ -107,10 +107,17 @@ def export_response(objects, columns, basename, fmt="csv"):
         content = xlsx_bytes(objects, columns, title=basename)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        return HttpResponseBadRequest(f"Format d'export inconnu : {fmt} (formats : csv, xlsx).")
+        return unknown_format(fmt, FORMATS)
     response = HttpResponse(content, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="{basename}.{fmt}"'
     return response
+
+
+def unknown_format(fmt, formats):
+    """400 for `?format=` we do not make, as plain text: the name comes from the URL, and HTML would run it."""
+    return HttpResponseBadRequest(
+        f"Format d'export inconnu : {fmt} (formats : {', '.join(formats)}).", content_type="text/plain; charset=utf-8"
+    )
 
 
 def geojson_response(features, basename):

@@ -3,11 +3,13 @@
 The places are real (communes and QPV 2024 of the reference data); the organisations' areas, the
 reports, their positions and the TFPB amounts are demonstration data. The QPV 2024 outlines are not
 shipped, so report points are placed around the commune's centre: demo positions, not real ones.
+Dates are relative to the day the demo is loaded (the walk 40 days before, reports over the two years
+before, the TFPB of last year and this year); loading again moves them, so open reports keep plausible ages.
 """
 
 import math
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -120,7 +122,10 @@ def _person(role, org_name=None, scope="200090751"):
     return m.user if m else None
 
 
-def load_demo(stdout):
+def load_demo(stdout, today=None):
+    now = timezone.now()
+    if today is not None:
+        now = timezone.make_aware(datetime.combine(today, timezone.localtime(now).time()))
     qpv = QPV.objects.filter(code=BEAU_MARAIS).prefetch_related("communes").first()
     if qpv is None or not qpv.communes.exists():
         stdout.write(f"GUP : QPV {BEAU_MARAIS} (Beau Marais) absent : démonstration GUP ignorée.")
@@ -131,9 +136,9 @@ def load_demo(stdout):
         stdout.write("GUP : pas de position connue pour Calais (contours non chargés) : démonstration ignorée.")
         return
     orgs = _calais_managers(calais, qpv, centre)
-    walk = _walk(stdout, qpv, calais, centre, orgs)
-    _tfpb(qpv, calais, orgs, walk)
-    created = _littoral(stdout)
+    walk = _walk(stdout, qpv, calais, centre, orgs, now)
+    _tfpb(qpv, calais, orgs, walk, timezone.localdate(now).year)
+    created = _littoral(stdout, now)
     services.rebuild_stats()
     stdout.write(
         f"GUP : diagnostic en marchant du Beau Marais ({walk.reports.count()} signalements), "
@@ -183,8 +188,7 @@ def _calais_managers(calais, qpv, centre):
     return orgs
 
 
-def _walk(stdout, qpv, calais, centre, orgs):
-    now = timezone.now()
+def _walk(stdout, qpv, calais, centre, orgs, now):
     walk_day = (now - timedelta(days=40)).date()
     route = [
         [round(centre[0] + dx, 6), round(centre[1] + dy, 6)]
@@ -202,6 +206,10 @@ def _walk(stdout, qpv, calais, centre, orgs):
             "Positions des constats : démonstration.",
         },
     )
+    if walk.date != walk_day:  # loaded again another day: the walk and its reports move with it
+        _shift(walk.reports.all(), timedelta(days=(walk_day - walk.date).days))
+        Walk.objects.filter(pk=walk.pk).update(date=walk_day)
+        walk.date = walk_day
     if walk.reports.exists():
         return walk
     rng = random.Random(2019)
@@ -223,11 +231,26 @@ def _walk(stdout, qpv, calais, centre, orgs):
             now=started + timedelta(minutes=4 * i),
             notify=False,  # demo data: nobody to tell
         )
-        _play(report, i, rng, orgs, partner, reporter, started)
+        _play(report, i, rng, orgs, partner, reporter, started, walk_day.year)
     return walk
 
 
-def _play(report, i, rng, orgs, partner, chef, started):
+def _shift(reports, shift):
+    """Move reports and their history by `shift`, deadlines recomputed (a few hundred rows, two queries each)."""
+    rows = list(reports.only("category", "created_at", "status_changed_at", "resolved_at", "deadline"))
+    for r in rows:
+        r.created_at += shift
+        r.status_changed_at = r.status_changed_at and r.status_changed_at + shift
+        r.resolved_at = r.resolved_at and r.resolved_at + shift
+        r.deadline = Report.deadline_for(r.category, r.created_at)
+    Report.objects.bulk_update(rows, ["created_at", "status_changed_at", "resolved_at", "deadline"], batch_size=500)
+    changes = list(StatusChange.objects.filter(report__in=reports.values("pk")).only("created_at"))
+    for change in changes:
+        change.created_at += shift
+    StatusChange.objects.bulk_update(changes, ["created_at"], batch_size=500)
+
+
+def _play(report, i, rng, orgs, partner, chef, started, year):
     """Move walk reports along the workflow so every status shows up."""
     day = timedelta(days=1)
     actor = partner if report.manager == orgs["bailleur"] else chef
@@ -241,7 +264,7 @@ def _play(report, i, rng, orgs, partner, chef, started):
             actor,
             report,
             "rejeter",
-            motif="Déjà programmé dans le plan de travaux 2026 : voir l'action TFPB.",
+            motif=f"Déjà programmé dans le plan de travaux {year} : voir l'action TFPB.",
             now=t,
             notify=False,
         )
@@ -264,13 +287,15 @@ def _play(report, i, rng, orgs, partner, chef, started):
         services.transition(actor, report, "resoudre", now=t + day * rng.randint(1, 10), notify=False)
 
 
-def _tfpb(qpv, calais, orgs, walk):
+def _tfpb(qpv, calais, orgs, walk, this_year):
+    last_year = this_year - 1  # last year's programme is done with its bilan, this year's is under way
     plans = {
-        2025: (
+        last_year: (
             148_000,
-            "Bilan 2025 (démonstration) : présence renforcée le samedi, halls repeints, deux réunions de locataires.",
+            f"Bilan {last_year} (démonstration) : présence renforcée le samedi, halls repeints, deux réunions de "
+            "locataires.",
         ),
-        2026: (152_000, ""),
+        this_year: (152_000, ""),
     }
     actions = [
         (TfpbAxis.PRESENCE, "Gardien supplémentaire le samedi", 38_000),
@@ -297,10 +322,10 @@ def _tfpb(qpv, calais, orgs, walk):
                 axis=axis,
                 title=title,
                 planned_amount=planned,
-                spent_amount=round(planned * 0.93) if year == 2025 else None,
-                done=year == 2025,
+                spent_amount=round(planned * 0.93) if year == last_year else None,
+                done=year == last_year,
             )
-            if year == 2026 and axis in (TfpbAxis.SUR_ENTRETIEN, TfpbAxis.PETITS_TRAVAUX):
+            if year == this_year and axis in (TfpbAxis.SUR_ENTRETIEN, TfpbAxis.PETITS_TRAVAUX):
                 action.reports.set(walk.reports.filter(category="parties_communes", manager=orgs["bailleur"]))
             if axis == TfpbAxis.CONCERTATION:
                 action.walks.add(walk)
@@ -321,9 +346,18 @@ CATEGORY_MANAGER = {
 }
 
 
+YOUNGEST = 3600  # seconds: the age of the latest demo report when the demo is loaded
+
+
 @transaction.atomic
-def _littoral(stdout, total=500):
-    if Report.objects.filter(reference__startswith=DEMO_PREFIX).exists():
+def _littoral(stdout, now, total=500):
+    existing = Report.objects.filter(reference__startswith=DEMO_PREFIX)
+    if existing.exists():
+        # The youngest demo report was made YOUNGEST seconds before loading: moving it back keeps every age.
+        youngest = existing.order_by("-created_at").values_list("created_at", flat=True)[0]
+        shift = now - timedelta(seconds=YOUNGEST) - youngest
+        if abs(shift) > timedelta(hours=12):
+            _shift(existing, shift)
         return 0
     places = []
     for insee, name in LITTORAL.items():
@@ -350,13 +384,13 @@ def _littoral(stdout, total=500):
     if not places:
         return 0
     rng = random.Random(25012019)
-    now = timezone.now()
     reports, history = [], []
     for i in range(total):
         commune, qpv, centre, managers, coordinator = places[i % len(places)]
         category = rng.choice(list(CATEGORIES))
         manager = managers.get(CATEGORY_MANAGER[category] or "") or coordinator
         age = rng.randint(0, 730 * 86400)
+        age = YOUNGEST if i == 0 else max(age, YOUNGEST)  # the anchor _littoral moves on re-run
         created = now - timedelta(seconds=age)
         draw = rng.random()
         if age > 45 * 86400:

@@ -7,8 +7,10 @@ so). Runs after contracts/demo.py (INSTALLED_APPS order).
 
 import datetime as dt
 
+from django.utils import timezone
+
 from quartiers.accounts.models import Organisation
-from quartiers.contracts.demo import commit, org
+from quartiers.contracts.demo import commit, org, year_end
 from quartiers.contracts.models import Contract
 from quartiers.territories.models import Commune
 
@@ -92,7 +94,8 @@ def load_reference(stdout):
     stdout.write(f"Mobilisation nationale : {Measure.objects.count()} mesures au catalogue ({created} nouvelle(s)).")
 
 
-def load_demo(stdout):
+def load_demo(stdout, today=None):
+    today = today or timezone.localdate()
     contracts = {
         c.reference.code: c for c in Contract.objects.filter(reference__isnull=False).select_related("reference")
     }
@@ -123,7 +126,7 @@ def load_demo(stdout):
             indicator=indicator,
             values=values,
             status=status,
-            due_on=y(2026, 12, 31),
+            due_on=year_end(today),  # judged against the day the demo is loaded
         )
     state = org("etat")
     measures = {m.code: m for m in Measure.objects.all()}
@@ -141,7 +144,7 @@ def load_demo(stdout):
                 kind="deploiement",
                 measure=measure,
                 status=status,
-                due_on=y(2026, 12, 31),
+                due_on=year_end(today),  # judged against the day the demo is loaded
                 values=[(y(2025, 12, 31), value)],
                 indicator=(measure.indicator_label, measure.indicator_unit, 0, target, measure.summable),
             )

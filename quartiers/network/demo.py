@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from quartiers.accounts.models import Organisation, User
 from quartiers.network.models import (
@@ -105,7 +106,8 @@ AXES = [
 ]
 
 
-def load_demo(stdout):
+def load_demo(stdout, today=None):
+    today = today or timezone.localdate()
     irev, _ = Organisation.objects.get_or_create(name=IREV, defaults={"kind": Organisation.Kind.CENTRE_RESSOURCES})
     network, _ = Network.objects.update_or_create(
         slug=SLUG,
@@ -122,7 +124,7 @@ def load_demo(stdout):
     members = _members(network, communes, irev)
     first = _meeting_2019(network, irev, communes, members)
     _axes(network, first, members)
-    second = _upcoming_meeting(network, irev, communes, members, stdout)
+    second = _upcoming_meeting(network, irev, communes, members, stdout, today)
     stdout.write(
         f"Réseau : « {network.name} », {len(members)} membres, rencontres du "
         f"{timezone.localtime(first.starts_at):%d/%m/%Y} et du {timezone.localtime(second.starts_at):%d/%m/%Y}."
@@ -266,12 +268,13 @@ def _axes(network, meeting, members):
             )
 
 
-def _upcoming_meeting(network, irev, communes, members, stdout):
-    # Always in the future, whatever the day the demo is loaded: the next 22 January at least 30 days ahead.
-    today = timezone.localdate()
-    day = date(today.year, 1, 22)
-    while day < today + timedelta(days=30):
-        day = date(day.year + 1, 1, 22)
+UPCOMING_TITLE = "Rencontre d'étape du réseau du Littoral"
+
+
+def _upcoming_meeting(network, irev, communes, members, stdout, today):
+    # Always ahead of the day the demo is loaded: the first Thursday five weeks on, registrations open.
+    day = today + timedelta(weeks=5)
+    day += timedelta(days=(3 - day.weekday()) % 7)
     codes = [c.insee for c in communes]
     qpvs = list(QPV.objects.filter(generation=2024, communes__insee__in=codes).distinct())
     contrats = list(
@@ -285,15 +288,10 @@ def _upcoming_meeting(network, irev, communes, members, stdout):
         stdout.write(
             "Réseau : aucun contrat de ville des communes du réseau n'est chargé ; l'ordre du jour n'en cite pas."
         )
-    meeting = (
-        Meeting.objects.filter(
-            network=network, title__startswith="Rencontre de début d'année", starts_at__gte=timezone.now()
-        )
-        .order_by("starts_at")
-        .first()
-    )
+    # Found again by its title whatever its date, and moved: loading the demo again refreshes it.
+    meeting = Meeting.objects.filter(network=network, title__startswith=UPCOMING_TITLE).order_by("-starts_at").first()
     fields = {
-        "title": f"Rencontre de début d'année {day.year} du réseau du Littoral",
+        "title": f"{UPCOMING_TITLE} — {date_format(day, 'F Y')}",
         "starts_at": _at(day, 9, 30),
         "ends_at": _at(day, 12, 30),
         "place": "Dunkerque (lieu à confirmer)",
@@ -305,6 +303,8 @@ def _upcoming_meeting(network, irev, communes, members, stdout):
     }
     if meeting is None:
         meeting = Meeting.objects.create(network=network, **fields)
+    else:
+        Meeting.objects.filter(pk=meeting.pk).update(**fields)
     _agenda(
         meeting,
         [

@@ -18,6 +18,7 @@ def escape(text):
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")  # a lone CR ends the line for many readers: it would start a property of its own
         .replace("\n", "\\n")
     )
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from quartiers.core.exports import FORMATS, export_response
+from quartiers.core.exports import FORMATS, export_response, unknown_format
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.network import ics, importers, services
 from quartiers.network.forms import (
@@ -366,7 +366,7 @@ def attendance(request, pk):
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in FORMATS:
-            return HttpResponse(f"Format d'export inconnu : {fmt} (formats : csv, xlsx).", status=400)
+            return unknown_format(fmt, FORMATS)
         return export_response(registrations, ATTENDANCE_COLUMNS, f"emargement-rencontre-{meeting.pk}", fmt)
     if request.method == "POST":
         values = {}

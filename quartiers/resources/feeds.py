@@ -7,11 +7,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 
 from quartiers.core.permissions import authorize
 from quartiers.resources.models import Digest, Document
 
 FEED_SIZE = 30
+
+
+def as_html(text):
+    """Atom's <summary type="html"> is read as HTML by feed readers: the typed text, escaped, in paragraphs."""
+    return linebreaks(text or "", autoescape=True)
 
 
 def _aware(day):
@@ -39,7 +45,7 @@ class DocumentFeed(Feed):
         return f"{item.get_type_display()} — {item.title}"
 
     def item_description(self, item):
-        return item.summary
+        return as_html(item.summary)
 
     def item_pubdate(self, item):
         return _aware(item.date)
@@ -80,7 +86,7 @@ class DigestFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.text
+        return as_html(item.text)
 
     def item_link(self, item):
         return item.get_absolute_url()

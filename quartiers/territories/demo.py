@@ -12,7 +12,7 @@ from django.db import transaction
 from quartiers.territories import importers
 from quartiers.territories.models import QPV, IndicatorDefinition, IndicatorValue, Label, ReferenceLoad
 
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"  # 3: commune values of pop_com and pop_com_qp
 KEY = "territories.bundle"
 # Vintages stated by the source of the Occitanie indicators (INSEE population 2015, Filosofi income 2017);
 # the other columns carry no vintage in the source and are shown as « millésime non précisé ».
@@ -75,27 +75,34 @@ def load_bundle():
     return reports
 
 
+# Columns of the Occitanie file that describe the QPV's commune, not the QPV (same census, 2015): for a
+# single-commune QPV they are that commune's values — `pop_com` is also the commune value of `pop_mun`.
+COMMUNE_COLUMNS = {"pop_com": ("pop_mun", "pop_com"), "pop_com_qp": ("pop_com_qp",)}
+
+
 def add_commune_population():
-    """`pop_com` is the population of the QPV's commune, same census: the commune value of `pop_mun`."""
-    pop_mun = IndicatorDefinition.objects.filter(code="pop_mun").first()
-    if pop_mun is None:
-        return
+    """Commune values read from the file itself: the commune's population and its population in QPV."""
+    definitions = {d.code: d for d in IndicatorDefinition.objects.filter(code__in=["pop_mun", "pop_com", "pop_com_qp"])}
     single = {
         q.code: q.communes.all()[0].insee
         for q in QPV.objects.filter(generation=2015).prefetch_related("communes")
         if len(q.communes.all()) == 1
     }
-    values = IndicatorValue.objects.filter(indicator__code="pop_com", level="qpv", code__in=single)
-    rows = {
-        single[v.code]: IndicatorValue(
-            indicator=pop_mun, level="commune", code=single[v.code], valeur=v.valeur, annee=v.annee
-        )
-        for v in values
-        if v.valeur is not None
-    }  # several QPVs of one commune carry the same commune population
-    rows = list(rows.values())
+    values = IndicatorValue.objects.filter(indicator__code__in=COMMUNE_COLUMNS, level="qpv", code__in=single)
+    rows = {}
+    for v in values.select_related("indicator"):
+        if v.valeur is None:
+            continue
+        for target in COMMUNE_COLUMNS[v.indicator.code]:
+            if target in definitions:  # several QPVs of one commune carry the same commune figures
+                rows[(target, single[v.code])] = IndicatorValue(
+                    indicator=definitions[target], level="commune", code=single[v.code], valeur=v.valeur, annee=v.annee
+                )
     IndicatorValue.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["indicator", "level", "code"], update_fields=["valeur", "annee"]
+        list(rows.values()),
+        update_conflicts=True,
+        unique_fields=["indicator", "level", "code"],
+        update_fields=["valeur", "annee"],
     )
 
 

@@ -7,11 +7,11 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 
 from quartiers.core import audit, jobs
-from quartiers.core.exports import export_response, geojson_response
+from quartiers.core.exports import export_response, geojson_response, unknown_format
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.territories import hooks
 from quartiers.territories import jobs as territory_jobs  # noqa: F401  (registers "territories.import")
-from quartiers.territories.indicators import comparison, totals
+from quartiers.territories.indicators import comparison, coverage, totals
 from quartiers.territories.models import EPCI, QPV, Commune, ContratDeVille, Departement, Label, Region
 from quartiers.territories.services import SORTS, compare_generations, filter_qpvs, map_features
 
@@ -88,7 +88,7 @@ def export_qpvs(qs, fmt):
             props = {label: _export_value(q, accessor) for label, accessor in EXPORT_COLUMNS}
             features.append((geometry, props))
         return geojson_response(features, "qpv")
-    return HttpResponseBadRequest(f"Format d'export inconnu : {fmt} (formats : csv, xlsx, geojson).")
+    return unknown_format(fmt, ("csv", "xlsx", "geojson"))
 
 
 def _export_value(obj, accessor):
@@ -103,12 +103,14 @@ def qpv_detail(request, code):
     )
     authorize(request.user, "view", qpv)
     communes = list(qpv.communes.only("insee", "nom", "population", "outline_simplified", "epci_id"))
+    rows = comparison(qpv, communes, qpv.epci)
     context = {
         "qpv": qpv,
         "communes": communes,
         "contrats": list(qpv.contrats.all()),
         "labels": list(Label.objects.filter(communes__in=[c.insee for c in communes]).distinct()),
-        "rows": comparison(qpv, communes, qpv.epci_id),
+        "rows": rows,
+        "coverage": coverage(rows, communes),
         "map_data": _fiche_map(qpv, communes),
         "module_links": hooks.links_for(qpv, request.user),
         "tiles": settings.MAP_TILES_URL,

@@ -5,11 +5,12 @@
   if (!holder || !source || typeof L === "undefined") return;
   var data = JSON.parse(source.textContent);
   var point = [data.point[1], data.point[0]];
+  // Leaflet puts a string tooltip in innerHTML: a text node keeps a name with markup inert.
   var layers = data.qpv.map(function (feature) {
     var inside = feature.properties.dedans;
     return L.geoJSON(feature, {
       style: { color: inside ? "#0b5a8a" : "#8a4b00", weight: 2, fillOpacity: inside ? 0.25 : 0.1, dashArray: inside ? null : "4 4" }
-    }).bindTooltip(feature.properties.code + " " + feature.properties.nom + " (" + feature.properties.generation + ")");
+    }).bindTooltip(document.createTextNode(feature.properties.code + " " + feature.properties.nom + " (" + feature.properties.generation + ")"));
   });
   var bounds = L.latLngBounds([point, point]);
   layers.forEach(function (layer) { bounds.extend(layer.getBounds()); });

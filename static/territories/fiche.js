@@ -13,9 +13,10 @@
     qpv: { color: "#c0392b", weight: 2, fillColor: "#c0392b", fillOpacity: 0.35 },
     qpv2015: { color: "#1f3f7a", weight: 2, fillColor: "#1f3f7a", fillOpacity: 0.2, dashArray: "3" }
   };
+  // Leaflet puts a string tooltip in innerHTML: a text node keeps a name with markup inert.
   var layer = L.geoJSON(data, {
     style: function (f) { return styles[f.properties.role] || styles.commune; },
-    onEachFeature: function (f, l) { if (f.properties.nom) { l.bindTooltip(f.properties.nom); } }
+    onEachFeature: function (f, l) { if (f.properties.nom) { l.bindTooltip(document.createTextNode(f.properties.nom)); } }
   }).addTo(map);
   var focus = null;
   var wanted = data.focus || "qpv";

@@ -26,9 +26,10 @@
       fillOpacity: feature.properties.point_approx ? 0 : 0.8
     });
   }
+  // Leaflet puts a string tooltip in innerHTML: a text node keeps a name with markup inert.
   function bind(feature, layer) {
     var p = feature.properties;
-    layer.bindTooltip(p.code + " " + p.nom + (p.point_approx ? " (contour non chargé)" : ""));
+    layer.bindTooltip(document.createTextNode(p.code + " " + p.nom + (p.point_approx ? " (contour non chargé)" : "")));
     layer.on("click", function () { window.location.href = fiche.replace("CODE", encodeURIComponent(p.code)); });
   }
   function query(extra) {

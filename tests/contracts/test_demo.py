@@ -43,3 +43,26 @@ def test_demo_without_reference_contract_does_not_crash(db):
     report = _run()
     assert "CN06207M absent" in report
     assert not Commitment.objects.exists()
+
+
+def test_demo_deadlines_follow_the_day_it_is_loaded(db):
+    """The 2024 contract's deadlines are judged against today (ahead, late, done); the PERR 2019 keeps its own."""
+    import datetime as dt
+
+    build_geography()
+    today = dt.date.today()
+    _run()
+    calais = Contract.objects.get(reference__code="CN06207M")
+    current = Commitment.objects.filter(contract=calais)
+    late = [c for c in current if c.is_late]
+    ahead = current.filter(due_on__gt=today, status__in=["prevu", "engage"])
+    assert late and ahead.exists() and current.filter(status="realise").exists()
+    assert all(today - c.due_on < dt.timedelta(days=365) for c in late)
+    assert Commitment.objects.filter(amendment__kind="perr_2019", due_on=dt.date(2022, 12, 31)).exists()
+    due = dict(current.values_list("pk", "due_on"))
+    later = today + dt.timedelta(days=400)
+    out = StringIO()
+    contracts_demo.load_demo(out, today=later)
+    mobilisation_demo.load_demo(out, today=later)
+    moved = dict(Commitment.objects.filter(contract=calais).values_list("pk", "due_on"))
+    assert moved.keys() == due.keys() and all(moved[pk] > due[pk] for pk in due)

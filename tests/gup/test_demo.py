@@ -36,3 +36,34 @@ def test_demo_sends_no_mail(db, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         demo.load_demo(io.StringIO())
     assert mailoutbox == []
+
+
+def test_demo_dates_follow_the_day_it_is_loaded(db):
+    """Open reports keep plausible ages and the TFPB years follow today, whatever day the demo is (re)loaded."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    w = build_world()
+    w.calais.lon, w.calais.lat = 1.8587, 50.9513
+    w.calais.save()
+    today = dt.date.today()
+    demo.load_demo(io.StringIO())
+    reports = Report.objects.filter(reference__startswith=demo.DEMO_PREFIX)
+    assert not reports.filter(created_at__gt=timezone.now()).exists()
+    assert reports.filter(created_at__date__gte=today - dt.timedelta(days=30)).exists()  # fresh ones
+    open_ = reports.filter(status__in=[Status.NOUVEAU, Status.TRANSMIS, Status.PRIS_EN_CHARGE])
+    assert open_.exists() and not open_.filter(created_at__date__lt=today - dt.timedelta(days=800)).exists()
+    years = set(TfpbAgreement.objects.filter(qpv=w.qpv_beau_marais).values_list("year", flat=True))
+    assert years == {today.year - 1, today.year}
+    walk = Walk.objects.get(title=demo.WALK_TITLE)
+    assert walk.date == today - dt.timedelta(days=40)
+    ages = dict(reports.values_list("pk", "created_at"))
+    later = today + dt.timedelta(days=200)
+    demo.load_demo(io.StringIO(), today=later)
+    moved = dict(reports.values_list("pk", "created_at"))
+    assert moved.keys() == ages.keys()
+    assert all(dt.timedelta(days=199) < moved[pk] - ages[pk] < dt.timedelta(days=201) for pk in ages)
+    assert Walk.objects.get(pk=walk.pk).date == later - dt.timedelta(days=40)
+    assert walk.reports.filter(created_at__date__gte=later - dt.timedelta(days=40)).count() == walk.reports.count()
+    assert TfpbAgreement.objects.filter(qpv=w.qpv_beau_marais, year=later.year).exists()

@@ -1,4 +1,5 @@
 import io
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -35,3 +36,20 @@ def test_demo_tells_the_seed_story_and_is_idempotent(world):
     before = _counts()
     demo.load_demo(io.StringIO())
     assert _counts() == before
+
+
+def test_upcoming_meeting_is_placed_relative_to_the_day_the_demo_is_loaded(world):
+    today = date.today()
+    demo.load_demo(io.StringIO())
+    network = Network.objects.get(slug="littoral")
+    upcoming = network.meetings.upcoming().get()
+    day = timezone.localtime(upcoming.starts_at).date()
+    assert today + timedelta(weeks=5) <= day < today + timedelta(weeks=6)  # announced, not a year ahead
+    before = _counts()
+    demo.load_demo(io.StringIO(), today=date(2031, 5, 12))
+    assert _counts() == before  # the same meeting, moved
+    moved = network.meetings.get(pk=upcoming.pk)
+    assert timezone.localtime(moved.starts_at).date() == date(2031, 6, 19)  # a Thursday five weeks on
+    assert moved.title.endswith("juin 2031")
+    first = network.meetings.get(starts_at__year=2019)
+    assert timezone.localtime(first.starts_at).strftime("%d/%m/%Y") == "25/01/2019"  # the seed keeps its date

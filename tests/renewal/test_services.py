@@ -108,4 +108,4 @@ def test_demo_is_idempotent(world, capsys):
     project = Project.objects.get(name=demo.PROJECT_NAME)
     assert 35 <= project.operations.count() <= 45
     assert set(project.operations.values_list("status", flat=True)) == set(Operation.Status.values)
-    assert "déjà présent" in out.getvalue()
+    assert "mis à jour" in out.getvalue() and Project.objects.filter(name=demo.PROJECT_NAME).count() == 1

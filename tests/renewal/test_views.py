@@ -1,9 +1,12 @@
+import re
+from datetime import date
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
 
-from quartiers.renewal.models import Operation, Project, RehousingSnapshot
+from quartiers.renewal.models import Milestone, Operation, Project, RehousingSnapshot
 from tests.renewal.helpers import make_project
 
 
@@ -189,6 +192,30 @@ def test_gantt_page_draws_bars(world, login):
     project = make_project(world)
     page = login(world.users["lecteur"]).get(reverse("renewal:project_gantt", args=[project.pk])).content.decode()
     assert "<rect" in page and "retard" in page
+
+
+@pytest.mark.django_db
+def test_gantt_svg_coordinates_are_floats_the_browser_can_read(world, login):
+    """Under the French locale a float renders « 92,7 »: the browser drops such a rect and the chart is blank."""
+    project = make_project(world)
+    requalification = project.operations.get(family="requalification")
+    Milestone.objects.create(operation=requalification, label="Études", planned_date=date(2021, 5, 17))
+    Milestone.objects.create(operation=requalification, label="Chantier", planned_date=date(2023, 9, 3))
+    page = login(world.users["lecteur"]).get(reverse("renewal:project_gantt", args=[project.pk])).content.decode()
+    svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
+    assert len(svgs) == project.operations.count()
+    bars = 0
+    for svg in svgs:
+        root = ElementTree.fromstring(svg)  # well-formed XML, as a browser's SVG parser wants it
+        width = float(root.get("width"))
+        for rect in root.iter("rect"):
+            x, w = float(rect.get("x")), float(rect.get("width"))  # « 92,7 » raises ValueError
+            assert 0 <= x <= width and 0 < w and x + w <= width + 3
+            bars += 1
+        for line in root.iter("line"):
+            assert 0 <= float(line.get("x1")) == float(line.get("x2")) <= width
+    assert bars >= 2
+    assert any("." in rect for rect in re.findall(r'<rect x="([^"]+)"', page))  # a fractional coordinate was drawn
 
 
 @pytest.mark.django_db

@@ -33,6 +33,13 @@ def test_load_reference_tells_the_littoral_story_and_is_idempotent(db, client):
     assert occitanie.filter(npnru=True).exists()
     assert IndicatorValue.objects.filter(level="qpv", indicator__code="tp60").count() > 90
     assert IndicatorValue.objects.filter(level="commune", indicator__code="pop_mun").exists()
+    # The file's commune columns are the commune's values (same census): compared on the fiche, said once for the rest.
+    fiche = client.get("/territoires/qpv/QP009001/")
+    commune_values = [r.indicator.code for r in fiche.context["rows"] if r.cells[1].value is not None]
+    assert commune_values == ["pop_mun", "pop_com_qp", "pop_com"]
+    assert fiche.context["coverage"].levels == ["QPV", "Commune", "EPCI"]  # EPCI: its legal population
+    page = fiche.content.decode()
+    assert page.count("ne publie aucune valeur à cette échelle") == 1 and ">—<" not in page
     assert Label.objects.filter(kind="cite_educative", communes__insee="62193").exists()
     # The national map's first load (page, its static files, the first data request) stays under 1.5 MB.
     html = client.get("/territoires/carte/").content

@@ -124,6 +124,33 @@ def test_fiche_map_and_indicator_rules(client, geo):
     assert "secret statistique" in content
 
 
+def test_fiche_says_once_why_comparison_levels_are_empty(client, geo):
+    """41 indicators known only at the QPV level made 40 rows of « — »: now one note, and no empty column."""
+    qpv = geo.qpv
+    geo.grand_calais.population = 100_000
+    geo.grand_calais.save()
+    pop = IndicatorDefinition.objects.create(code="pop_mun", libelle="Population (test)", unite="nombre", annee=2015,
+                                             additionnable=True, source="Source de test")  # fmt: skip
+    IndicatorValue.objects.create(indicator=pop, level="qpv", code=qpv.code, valeur=Decimal(3000))
+    IndicatorValue.objects.create(indicator=pop, level="commune", code="62193", valeur=Decimal(60000))
+    for i in range(1, 6):
+        other = IndicatorDefinition.objects.create(code=f"ind{i}", libelle=f"Indicateur {i} (test)", unite="%",
+                                                   annee=2017, ordre=i)  # fmt: skip
+        IndicatorValue.objects.create(indicator=other, level="qpv", code=qpv.code, valeur=Decimal("12.5"))
+    response = client.get(reverse("territories:qpv_detail", args=[qpv.code]))
+    content = response.content.decode()
+    table = content[content.index('<table class="indicators">') : content.index("</table>")]
+    assert "—" not in table.replace("— population légale", "")
+    assert response.context["coverage"].levels == ["QPV", "Commune", "EPCI"]
+    headers = table[table.index("<thead>") : table.index("</thead>")]
+    assert "Département" not in headers and "France" not in headers
+    assert content.count("Pas de colonne Département et France") == 1
+    assert "Commune (1 sur 6) et EPCI (1 sur 6)" in content and "quartiers import-indicateurs FICHIER" in content
+    epci_cell = {r.indicator.code: r for r in response.context["rows"]}["pop_mun"].cells[2]
+    assert epci_cell.value.valeur == 100_000 and not epci_cell.comparable and not epci_cell.width
+    assert "population légale du référentiel des EPCI, millésime non précisé" in table
+
+
 def test_commune_page_totals_only_summable_and_compares_generations(client, geo):
     old = QPV.objects.create(code="QPTEST01", nom="Fort Nieulay", generation=2015, departement=geo.pas_de_calais)
     gone = QPV.objects.create(code="QPTEST02", nom="Quartier de test disparu", generation=2015,

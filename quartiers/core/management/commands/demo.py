@@ -1,9 +1,19 @@
+import datetime
+import inspect
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
+
+
+def _day(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from None
 
 
 class Command(BaseCommand):
@@ -11,6 +21,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--sans-reference", action="store_true", help="Ne recharge pas les données de référence.")
+        parser.add_argument(
+            "--date",
+            type=_day,
+            help="Jour de référence de la démonstration (AAAA-MM-JJ, par défaut aujourd'hui) : échéances, "
+            "calendriers et prochaines rencontres sont placés par rapport à lui.",
+        )
 
     def handle(self, *args, **options):
         # Each app may have a `demo` module with `load_reference(stdout)` and/or `load_demo(stdout)`;
@@ -23,10 +39,14 @@ class Command(BaseCommand):
             for module in modules:
                 if hasattr(module, "load_reference"):
                     module.load_reference(self.stdout)
+        # What is judged against today (schedules, deadlines, coming meetings) is placed relative to this
+        # day, so a demo loaded any day shows a plausible mix of on-time, late and done.
+        today = options.get("date") or timezone.localdate()
         for module in modules:
             if hasattr(module, "load_demo"):
+                takes_today = "today" in inspect.signature(module.load_demo).parameters
                 with transaction.atomic():
-                    module.load_demo(self.stdout)
+                    module.load_demo(self.stdout, **({"today": today} if takes_today else {}))
         from quartiers.accounts.demo import print_accounts
 
         print_accounts(self.stdout)  # the demo logins last, where the reader looks
