@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 QUARTIERS = Path(sys.executable).parent / "quartiers"
 STALE_SECONDS = 3  # the workers of this test recover a silent job after 3 s (production: 120 s)
 BATCH_ROWS = 150_000
-IMPORT_QPVS = 3000
+IMPORT_QPVS = 8000
 
 
 # ---- run inside the subprocesses (after django.setup()) ----
@@ -230,7 +230,12 @@ def test_killed_territories_import_fails_clearly_and_writes_nothing(instance):
     job_id = setup["job"]
     worker = instance.start_worker()
     instance.wait_for(job_id, lambda j: j["status"] == "en_cours", 120, "import commencé")
-    time.sleep(1.0)  # well into parsing and writing the file's QPVs, inside the import's transaction
+    # Kill it while it writes: its uncommitted pages spill into SQLite's write-ahead log, which grows.
+    wal = instance.db.with_name(instance.db.name + "-wal")
+    baseline = wal.stat().st_size if wal.exists() else 0
+    deadline = time.monotonic() + 120
+    while (wal.stat().st_size if wal.exists() else 0) < baseline + 512 * 1024 and time.monotonic() < deadline:
+        time.sleep(0.005)
     _kill(worker)
     at_kill = instance.job(job_id)
     assert at_kill["status"] == "en_cours", f"import fini avant l'arrêt forcé, agrandir le fichier : {at_kill}"
