@@ -2,7 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install migrate lint format serve worker clean
+.PHONY: demo test install migrate lint format serve worker clean system-deps-test system-deps-demo
 
 $(BIN)/quartiers: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,13 +15,21 @@ install: $(BIN)/quartiers
 migrate: install
 	$(BIN)/quartiers migrate --noinput
 
-demo: migrate
+# Debian packages besides Python (Chromium, WeasyPrint's libraries, fonts): installed when root or
+# password-less sudo, otherwise a French message with the exact apt-get line, before anything runs.
+system-deps-test:
+	PY=$(PY) scripts/system-deps test
+
+system-deps-demo:
+	PY=$(PY) scripts/system-deps demo
+
+demo: system-deps-demo migrate
 	$(BIN)/quartiers demo
 	$(BIN)/quartiers worker & echo $$! > var/worker.pid; \
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/quartiers serve 127.0.0.1:8000
 
-test: install
+test: system-deps-test install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/quartiers makemigrations --check --dry-run

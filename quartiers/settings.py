@@ -17,7 +17,12 @@ if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEV_SECRET):
     raise ConfigError("SECRET_KEY doit être défini (au moins 50 caractères aléatoires) quand DEBUG=False.")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# Public address of the deployment, for links written without a request (e-mails sent by the worker);
+# pages and calendar files use the address the request came to (quartiers.core.links). In development it
+# is the address `make demo` serves; in production `check --deploy` asks for it (quartiers.W001).
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ConfigError(f"SITE_URL={SITE_URL!r} doit commencer par https:// (ex. https://quartiers.exemple.fr).")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

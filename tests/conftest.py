@@ -45,7 +45,7 @@ def run_jobs(django_capture_on_commit_callbacks):
 @pytest.fixture(scope="session")
 def _browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium manque : apt-get install -y chromium (voir .ci/run).")
+        pytest.fail("Chromium manque : apt-get install -y chromium (make test l'installe : scripts/system-deps).")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -53,8 +54,16 @@ def _env(tmp_path, **extra):
     return env
 
 
-def _production(tmp_path):
-    return _env(tmp_path, DEBUG="false", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="quartiers.example.org")
+def _production(tmp_path, **extra):
+    """The README's production variables (« Déploiement »)."""
+    variables = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "quartiers.example.org",
+        "SITE_URL": "https://quartiers.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://quartiers.example.org",
+    }
+    return _env(tmp_path, **{**variables, **extra})
 
 
 def _run(args, env):
@@ -78,6 +87,29 @@ def test_production_profile_passes_check_deploy(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_check_deploy_asks_for_site_url(tmp_path):
+    env = _production(tmp_path)
+    del env["SITE_URL"]
+    result = _run(["-m", "django", "check", "--deploy"], env)
+    assert "quartiers.W001" in result.stderr + result.stdout
+    assert "SITE_URL n'est pas défini" in result.stderr + result.stdout
+
+
+def test_site_url_without_scheme_stops_the_settings(tmp_path):
+    result = _run(["-c", "import quartiers.settings"], _production(tmp_path, SITE_URL="quartiers.example.org"))
+    assert result.returncode != 0
+    assert "SITE_URL='quartiers.example.org' doit commencer par https://" in result.stderr
+
+
+def test_readme_lists_every_production_variable():
+    """The « Configuration » table names every variable the production settings read."""
+    readme = (ROOT / "README.md").read_text()
+    settings_source = (ROOT / "quartiers" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:str|bool|int|list)\("([A-Z_]+)"', settings_source)) - {"QUARTIERS_STRICT_TEMPLATES"}
+    documented = set(re.findall(r"`([A-Z][A-Z_]+)`", readme))
+    assert read <= documented, f"variables absentes du README : {sorted(read - documented)}"
 
 
 # Pages need collected static files in production (manifest storage): the health URL suffices for headers.

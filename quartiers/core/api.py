@@ -33,9 +33,19 @@ def param(name, description, required=False, kind="string"):
     return {"name": name, "in": "query", "required": required, "description": description, "schema": {"type": kind}}
 
 
-def route(pattern, view, name, summary, params=(), tag="API", method="get"):
+def route(pattern, view, name, summary, params=(), tag="API", method="get", description="", response=None):
+    """`response`: optional JSON Schema of the 200 body; `description`: optional longer text."""
     REGISTRY.append(
-        {"pattern": pattern, "name": name, "method": method, "summary": summary, "params": list(params), "tag": tag}
+        {
+            "pattern": pattern,
+            "name": name,
+            "method": method,
+            "summary": summary,
+            "params": list(params),
+            "tag": tag,
+            "description": description,
+            "response": response,
+        }
     )
     return django_path(pattern, view, name=name)
 
@@ -103,13 +113,17 @@ def openapi_document(prefix="/api/"):
             {"name": name, "in": "path", "required": True, "schema": dict(CONVERTER_SCHEMAS[converter or "str"])}
             for converter, name in _PATH_PARAM.findall(entry["pattern"])
         ]
+        ok = {"description": "Succès"}
+        if entry.get("response"):
+            ok["content"] = {"application/json": {"schema": entry["response"]}}
         paths.setdefault(url, {})[entry["method"]] = {
             "operationId": entry["name"],
             "summary": entry["summary"],
+            **({"description": entry["description"]} if entry.get("description") else {}),
             "tags": [entry["tag"]],
             "parameters": path_params + entry["params"],
             "responses": {
-                "200": {"description": "Succès"},
+                "200": ok,
                 "400": {"description": "Requête invalide"},
                 "403": {"description": "Accès refusé"},
                 "404": {"description": "Introuvable"},

@@ -61,12 +61,16 @@ def lookup(request):
     problem = ""
     if form.is_bound and form.is_valid():
         try:
-            answer = eligibility.check_address(form.cleaned_data["q"], postcode=form.cleaned_data["code_postal"])
+            answer = eligibility.check_address(
+                form.cleaned_data["q"],
+                postcode=form.cleaned_data["code_postal"],
+                generation=form.cleaned_data.get("generation"),
+            )
         except eligibility.GeocoderUnavailable as exc:
             problem = str(exc)
     context = {
         "form": form,
-        "point_form": PointForm(),
+        "point_form": PointForm(auto_id="id_point_%s"),
         "answer": answer,
         "map_data": _map_data(answer),
         "problem": problem,
@@ -94,10 +98,12 @@ def complete(request):
 @view_public
 def point(request):
     authorize(request.user, "view", QPV)
-    form = PointForm(request.GET or None)
+    form = PointForm(request.GET or None, auto_id="id_point_%s")
     answer = None
     if form.is_bound and form.is_valid():
-        answer = eligibility.check_point(form.cleaned_data["lon"], form.cleaned_data["lat"])
+        answer = eligibility.check_point(
+            form.cleaned_data["lon"], form.cleaned_data["lat"], generation=form.cleaned_data.get("generation")
+        )
     context = {
         "form": AddressForm(),
         "point_form": form,
@@ -169,18 +175,26 @@ def batch_mapping(request, token):
     meta = eligibility_batch.load_upload(token, request.user)
     if meta.get("job"):
         return redirect("geocoding:batch_detail", meta["job"])
+    # Uploads stored before the header row and NUL bytes were recorded read as a plain file.
+    meta = {"header_line": 1, "title_lines": [], "nul_bytes": 0, **meta}
+    header_error = ""
+    if request.method == "POST" and "ligne_entetes" in request.POST:
+        header_error = _choose_header_line(request, token, meta)
+        if not header_error:
+            return redirect("geocoding:batch_mapping", token)
     generations = sorted(spatial.get_index().loaded, reverse=True)
     initial = eligibility.detect_columns(meta["headers"])
-    if generations:
-        initial["generation"] = generations[0]
-    form = MappingForm(request.POST or None, headers=meta["headers"], generations=generations, initial=initial)
+    initial["generation"] = eligibility.DEFAULT_GENERATION
+    bound = request.POST if request.method == "POST" and "ligne_entetes" not in request.POST else None
+    form = MappingForm(bound, headers=meta["headers"], generations=generations, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = eligibility_batch.start(token, meta, form.mapping(), form.cleaned_data.get("generation"), request.user)
         return redirect("geocoding:batch_detail", job.pk)
     try:
         rows = eligibility_batch.preview(token, meta)
+        lines = eligibility_batch.first_lines(token, meta)
     except TabularError as exc:
-        rows, form_error = [], str(exc)
+        rows, lines, form_error = [], [], str(exc)
     else:
         form_error = ""
     context = {
@@ -188,10 +202,25 @@ def batch_mapping(request, token):
         "form": form,
         "preview": rows,
         "preview_error": form_error,
+        "first_lines": lines,
+        "header_error": header_error,
         "generations": generations,
         "token": token,
     }
     return render(request, "geocoding/batch_mapping.html", context)
+
+
+def _choose_header_line(request, token, meta):
+    """POST « ligne_entetes »: read the headers on that line. Returns a French error, or ""."""
+    try:
+        line = int(request.POST.get("ligne_entetes", ""))
+    except ValueError:
+        return "Indiquez le numéro de la ligne des en-têtes (un nombre)."
+    try:
+        eligibility_batch.set_header_line(token, meta, line)
+    except TabularError as exc:
+        return str(exc)
+    return ""
 
 
 def batch_detail(request, pk):
@@ -199,6 +228,8 @@ def batch_detail(request, pk):
     eligibility_batch.purge_expired()
     job = eligibility_batch.job_for(request.user, pk)
     summary = (job.result or {}).get("summary") or {}
+    if summary:
+        summary = {**eligibility.new_summary(), **summary}  # results written before the newer counters
     per_qpv = sorted(
         ((code, summary.get("noms_qpv", {}).get(code, ""), n) for code, n in summary.get("par_qpv", {}).items()),
         key=lambda item: (-item[2], item[0]),
@@ -207,6 +238,7 @@ def batch_detail(request, pk):
         (statut, eligibility.STATUTS.get(statut, statut), n)
         for statut, n in sorted(summary.get("par_statut", {}).items(), key=lambda item: -item[1])
     ]
+    gaps = _gaps(summary)
     lines = summary.get("lignes") or 0
     share = f"{100 * summary.get('en_qpv', 0) / lines:.1f} %".replace(".", ",") if lines else ""
     context = {
@@ -215,11 +247,27 @@ def batch_detail(request, pk):
         "share_in_qpv": share,
         "per_qpv": per_qpv,
         "per_statut": per_statut,
+        "gaps": gaps,
         "available": eligibility_batch.result_path(job) is not None,
         "downloaded": bool((job.result or {}).get("telecharge")),
         "json_url": reverse("core:job_detail", args=[job.pk]) + "?format=json",
     }
     return render(request, "geocoding/batch_detail.html", context)
+
+
+def _gaps(summary):
+    """What the batch could not know, per département, with the command that fixes it."""
+    from quartiers.geocoding import coverage
+
+    out = []
+    for dep, n in sorted((summary.get("sans_ban") or {}).items()):
+        sentence = coverage.ban_sentence(dep) if dep else "aucune base d'adresses n'est importée"
+        out.append({"n": n, "kind": "adresse introuvable", "sentence": sentence})
+    for dep, n in sorted((summary.get("sans_contours") or {}).items()):
+        where = f"du département {coverage.departement_name(dep)[0]}" if dep else "de ce secteur"
+        sentence = f"les contours des QPV {where} ne sont pas chargés : « {eligibility.IMPORT_QPV} »"
+        out.append({"n": n, "kind": "indéterminé", "sentence": sentence})
+    return out
 
 
 def batch_download(request, pk):

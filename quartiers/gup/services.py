@@ -18,7 +18,7 @@ from shapely import wkb
 from shapely.geometry import Point, shape
 
 from quartiers.accounts.models import Organisation, User
-from quartiers.core import audit
+from quartiers.core import audit, links
 from quartiers.gup.models import (
     CATEGORIES,
     CLOSED_STATUSES,
@@ -453,7 +453,7 @@ def _send_after_commit(subject, body, emails):
 
 
 def _report_url(report):
-    return settings.SITE_URL.rstrip("/") + report.get_absolute_url()
+    return links.absolute_url(report.get_absolute_url())
 
 
 def _notify_followers(report, actor, subject, detail=""):

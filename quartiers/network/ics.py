@@ -5,8 +5,9 @@ Written by hand (a few properties), with the escaping and the 75-octet line fold
 
 from datetime import UTC
 
-from django.conf import settings
 from django.utils import timezone
+
+from quartiers.core import links
 
 PRODID = "-//Quartiers//Reseau des chefs de projet//FR"
 
@@ -42,10 +43,10 @@ def _stamp(value):
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def event_lines(meeting):
+def event_lines(meeting, request=None):
     location = ", ".join(part for part in (meeting.place, meeting.address) if part)
     description = meeting.description or ""
-    url = f"{settings.SITE_URL}{meeting.get_absolute_url()}"
+    url = links.absolute_url(meeting.get_absolute_url(), request)
     return [
         "BEGIN:VEVENT",
         f"UID:{meeting.uid}@quartiers",
@@ -61,7 +62,7 @@ def event_lines(meeting):
     ]
 
 
-def calendar(meetings, name):
+def calendar(meetings, name, request=None):
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -71,6 +72,6 @@ def calendar(meetings, name):
         f"X-WR-CALNAME:{escape(name)}",
     ]
     for meeting in meetings:
-        lines += event_lines(meeting)
+        lines += event_lines(meeting, request)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -6,12 +6,11 @@ message to show, and nothing has been written when it is raised.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quartiers.core import audit, filetypes
+from quartiers.core import audit, filetypes, links
 from quartiers.network.models import (
     AgendaItem,
     AgendaLink,
@@ -166,7 +165,7 @@ def invite(meeting, members, actor):
                     f"Invitation : {meeting.title}",
                     f"Vous êtes invité·e à la rencontre « {meeting.title} » le "
                     f"{timezone.localtime(meeting.starts_at):%d/%m/%Y à %H:%M}, {meeting.place}.\n"
-                    f"Inscription : {settings.SITE_URL}{meeting.get_absolute_url()}",
+                    f"Inscription : {links.absolute_url(meeting.get_absolute_url())}",
                 )
         audit.record(actor, "invitations à une rencontre", meeting, {"nouvelles": created})
     return created
@@ -224,6 +223,9 @@ def add_attachment(meeting, upload, title, actor):
             f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de "
             f"{MAX_ATTACHMENT_SIZE // 1024 // 1024} Mo."
         )
+    problem = filetypes.archive_problem(upload, f"Le fichier « {upload.name} »")
+    if problem:  # zip bomb or linked workbook: the one upload rule of core.filetypes
+        raise NetworkError(problem)
     found = detect_type(upload)
     if found is None:
         raise NetworkError(
@@ -408,7 +410,7 @@ def send_reminders(days, now=None):
             f"Rappel : {meeting.title}",
             f"Bonjour,\n\nPour rappel, vous êtes inscrit·e à la rencontre « {meeting.title} » le "
             f"{timezone.localtime(meeting.starts_at):%d/%m/%Y à %H:%M}, {meeting.place}.\n"
-            f"{settings.SITE_URL}{meeting.get_absolute_url()}\n",
+            f"{links.absolute_url(meeting.get_absolute_url())}\n",
             None,
             [address],
         )

@@ -471,7 +471,9 @@ def attachment_download(request, pk):
 
 def meeting_ics(request, pk):
     meeting = _meeting(request, pk)
-    response = HttpResponse(ics.calendar([meeting], meeting.network.name), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        ics.calendar([meeting], meeting.network.name, request), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="rencontre-{meeting.pk}.ics"'
     return response
 
@@ -488,7 +490,7 @@ def network_feed(request, token):
         )
     network = member.network
     meetings = network.meetings.order_by("starts_at")
-    response = HttpResponse(ics.calendar(meetings, network.name), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ics.calendar(meetings, network.name, request), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{network.slug}.ics"'
     return response
 

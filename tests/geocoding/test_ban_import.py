@@ -135,12 +135,12 @@ def test_bad_rows_are_skipped_and_counted(db, tmp_path):
 
 def test_command(db, tmp_path):
     out = StringIO()
-    call_command("import_ban", str(TEST_BAN), stdout=out)
+    call_command("import-ban", str(TEST_BAN), stdout=out)
     assert "Département 62 importé depuis adresses-test.csv" in out.getvalue()
     with pytest.raises(CommandError, match="n'existe pas"):
-        call_command("import_ban", str(tmp_path / "absent.csv"), stdout=StringIO())
+        call_command("import-ban", str(tmp_path / "absent.csv"), stdout=StringIO())
     with pytest.raises(CommandError, match="Indiquez"):
-        call_command("import_ban", stdout=StringIO())
+        call_command("import-ban", stdout=StringIO())
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -165,7 +165,7 @@ def test_official_download_from_a_local_server(db, local_server):
     served, base = local_server
     (served / "adresses-62.csv.gz").write_bytes(gzip.compress(TEST_BAN.read_bytes()))
     out = StringIO()
-    call_command("import_ban", "62", officiel=True, url=base + "/adresses-{dep}.csv.gz", stdout=out)
+    call_command("import-ban", "62", officiel=True, url=base + "/adresses-{dep}.csv.gz", stdout=out)
     assert "Département 62 importé depuis adresses-62.csv.gz" in out.getvalue()
     assert get_geocoder().geocode("1 rue royale", "62100", "Calais").id == "62193_0010_00001"
 
@@ -173,7 +173,7 @@ def test_official_download_from_a_local_server(db, local_server):
 def test_official_download_missing_file(db, local_server):
     _served, base = local_server
     with pytest.raises(CommandError, match="a répondu 404 pour le département 59"):
-        call_command("import_ban", "59", officiel=True, url=base + "/adresses-{dep}.csv.gz", stdout=StringIO())
+        call_command("import-ban", "59", officiel=True, url=base + "/adresses-{dep}.csv.gz", stdout=StringIO())
 
 
 def test_offline_message(db):

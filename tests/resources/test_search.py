@@ -152,7 +152,7 @@ def test_reindex_command(capsys):
     from django.core.management import call_command
 
     make_document("Cohésion sociale")
-    call_command("ressources_reindex")
+    call_command("reindex-resources")
     assert "1 document(s) indexé(s)." in capsys.readouterr().out
     assert titles(Document.objects.search("cohesion")) == ["Cohésion sociale"]
 
