@@ -3,11 +3,13 @@
 Every operation of the document gets valid and invalid parameter values, sent with a real token of the test
 world's users (an administrator, a chef de projet, and no token at all) over a world holding objects of
 every app (so small ids hit real objects). The API must never answer with a server error, and every
-successful answer is JSON. Bounded and derandomized so that `make test` stays short and a failure replays the same way.
+successful answer is JSON that matches the response schema the document declares. Bounded and derandomized
+so that `make test` stays short and a failure replays the same way.
 """
 
 import json
 
+import jsonschema_rs  # installed with schemathesis
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +32,43 @@ def _document(client):
 def _query(query):
     # Negative cases may carry any JSON value: send what a client would put in a URL.
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in (query or {}).items()}
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 schema → JSON Schema: `nullable: true` becomes a "null" type."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable") and "type" in node:
+        out["type"] = [node["type"], "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+    return out
+
+
+def _response_schema(document, operation):
+    ok = document["paths"][operation.path][operation.method.lower()]["responses"]["200"]
+    schema = ok.get("content", {}).get("application/json", {}).get("schema")
+    return _json_schema(schema) if schema else None
+
+
+def _sender(client, headers, strategy, count, schema, errors):
+    @settings(
+        max_examples=count, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(strategy)
+    def send(case):
+        response = client.get(case.formatted_path, _query(case.query), headers=headers)
+        if response.status_code >= 500:
+            errors.append(f"{response.status_code} GET {case.formatted_path} {case.query}")
+        elif response.status_code < 300:
+            assert response["Content-Type"].startswith("application/json"), case.formatted_path
+            if schema:  # the body matches the response schema the registry declares
+                jsonschema_rs.validate(schema, response.json())
+
+    return send
 
 
 def _populated_world():
@@ -61,24 +100,11 @@ def test_fuzzing_the_api_finds_no_server_error(client, role):
     user = world.users[role]
     headers = {"Authorization": f"Token {api.create_token(user, 'fuzz')}"} if user else {}
     errors = []
+    document = _document(client)
     for operation in _operations(client):
+        schema = _response_schema(document, operation)
         for mode, count in EXAMPLES.items():
-
-            @settings(
-                max_examples=count,
-                deadline=None,
-                derandomize=True,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(operation.as_strategy(generation_mode=mode))
-            def send(case):
-                response = client.get(case.formatted_path, _query(case.query), headers=headers)
-                if response.status_code >= 500:
-                    errors.append(f"{response.status_code} GET {case.formatted_path} {case.query}")
-                elif response.status_code < 300:
-                    assert response["Content-Type"].startswith("application/json"), case.formatted_path
-
+            send = _sender(client, headers, operation.as_strategy(generation_mode=mode), count, schema, errors)
             try:
                 send()
             except Unsatisfiable:
