@@ -40,6 +40,9 @@ from quartiers.core.models import Job
 
 log = logging.getLogger(__name__)
 HANDLERS = {}
+# Jobs this process is running: alive by definition, even when SQLite's write lock (held by a long import)
+# keeps their heartbeat from being written.
+RUNNING_HERE = set()
 
 
 def stale_after():
@@ -110,8 +113,12 @@ def run_job(job_id):
     if not claimed:
         return
     job = Job.objects.get(pk=job_id)
-    with _Heartbeat(job.pk):
-        _run(job)
+    RUNNING_HERE.add(str(job.pk))
+    try:
+        with _Heartbeat(job.pk):
+            _run(job)
+    finally:
+        RUNNING_HERE.discard(str(job.pk))
 
 
 def _run(job):
@@ -173,7 +180,7 @@ def recover_stale(now=None):
     now = now or timezone.now()
     cutoff = now - stale_after()
     resumed = failed = 0
-    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff):
+    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).exclude(pk__in=RUNNING_HERE):
         func = HANDLERS.get(job.kind)
         # Conditional updates: another worker recovering at the same moment cannot resume the job twice.
         still_stale = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
