@@ -106,6 +106,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_THROTTLE_ATTEMPTS = envint("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_MINUTES = envint("LOGIN_THROTTLE_MINUTES", 15)
+# One IP is blocked after ATTEMPTS × IP_FACTOR failures across accounts (accounts.throttle).
+LOGIN_THROTTLE_IP_FACTOR = envint("LOGIN_THROTTLE_IP_FACTOR", 4)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 
 # The interface is French only: no LocaleMiddleware, so an English browser still gets French
@@ -154,6 +156,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Lax: the session is not sent with cross-site POSTs, yet links from e-mails (invitations) keep it.
+SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -21,6 +21,7 @@ import secrets
 from django.http import JsonResponse
 from django.urls import path as django_path
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from quartiers.core.models import ApiToken
 
@@ -47,7 +48,9 @@ def route(pattern, view, name, summary, params=(), tag="API", method="get", desc
             "response": response,
         }
     )
-    return django_path(pattern, view, name=name)
+    # The endpoint answers only its documented method (405 otherwise, GET also answering HEAD).
+    methods = ["GET", "HEAD"] if method == "get" else [method.upper()]
+    return django_path(pattern, require_http_methods(methods)(view), name=name)
 
 
 def error(message, status=400):

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from quartiers.core.permissions import authorize, view_public
 from quartiers.core.tabular import TabularError
@@ -53,6 +54,7 @@ def _map_data(answer):
     return {"point": [answer.lon, answer.lat], "qpv": features, "tiles": settings.MAP_TILES_URL}
 
 
+@require_safe
 @view_public
 def lookup(request):
     authorize(request.user, "view", QPV)
@@ -80,6 +82,7 @@ def lookup(request):
     return render(request, "geocoding/lookup.html", context)
 
 
+@require_safe
 @view_public
 def complete(request):
     """htmx fragment: address suggestions as the user types (links that run the lookup)."""
@@ -95,6 +98,7 @@ def complete(request):
     return render(request, "geocoding/_suggestions.html", {"suggestions": suggestions, "prefix": prefix})
 
 
+@require_safe
 @view_public
 def point(request):
     authorize(request.user, "view", QPV)
@@ -159,6 +163,7 @@ def _declared_size(request):
         return 0
 
 
+@require_safe
 def batch_sample(request):
     """A sample beneficiaries file over the FICTIONAL demo addresses (see demo.py), to try the batch."""
     authorize(request.user, "view", None)
@@ -223,6 +228,7 @@ def _choose_header_line(request, token, meta):
     return ""
 
 
+@require_safe
 def batch_detail(request, pk):
     authorize(request.user, "view", None)
     eligibility_batch.purge_expired()
@@ -270,6 +276,7 @@ def _gaps(summary):
     return out
 
 
+@require_safe
 def batch_download(request, pk):
     authorize(request.user, "view", None)
     job = eligibility_batch.job_for(request.user, pk)
