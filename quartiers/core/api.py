@@ -15,6 +15,7 @@ Errors are JSON: {"erreur": "message en français"}.
 """
 
 import hashlib
+import re
 import secrets
 
 from django.http import JsonResponse
@@ -83,8 +84,9 @@ def paginate(request, queryset, serialize):
     except ValueError:
         return error("Les paramètres « page » et « taille » doivent être des entiers.")
     count = queryset.count()
-    items = queryset[(page - 1) * size : page * size]
     pages = max(1, -(-count // size))
+    # Past the last page there is nothing to fetch; an OFFSET beyond 64 bits would also make the database fail.
+    items = queryset[(page - 1) * size : page * size] if page <= pages else []
     next_url = None
     if page < pages:
         query = request.GET.copy()
@@ -96,15 +98,23 @@ def paginate(request, queryset, serialize):
     )
 
 
+# What each Django path converter accepts, as a JSON schema (so a client, or a fuzzer, sends matching values).
+CONVERTER_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 0},
+    "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1},
+    "uuid": {"type": "string", "format": "uuid"},
+    "str": {"type": "string", "pattern": "^[^/]+$", "minLength": 1},
+}
+_PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
 def openapi_document(prefix="/api/"):
     paths = {}
     for entry in REGISTRY:
-        url = prefix + entry["pattern"].replace("<str:", "{").replace("<int:", "{").replace("<slug:", "{")
-        url = url.replace("<uuid:", "{").replace(">", "}")
+        url = prefix + _PATH_PARAM.sub(lambda m: "{" + m.group(2) + "}", entry["pattern"])
         path_params = [
-            {"name": part[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
-            for part in url.split("/")
-            if part.startswith("{")
+            {"name": name, "in": "path", "required": True, "schema": dict(CONVERTER_SCHEMAS[converter or "str"])}
+            for converter, name in _PATH_PARAM.findall(entry["pattern"])
         ]
         ok = {"description": "Succès"}
         if entry.get("response"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from quartiers.core.permissions import authorize
 from quartiers.territories.models import QPV, Commune
@@ -40,7 +40,7 @@ def _cached(response, etag, max_age):
     return response
 
 
-@require_GET
+@require_safe
 def departements(request):
     authorize(request.user, "view", QPV)
     compressed, plain, etag = departements_payload()
@@ -74,7 +74,7 @@ def parse_bbox(text):
     return (west, south, east, north), ""
 
 
-@require_GET
+@require_safe
 def communes(request):
     authorize(request.user, "view", QPV)
     bbox, error = parse_bbox(request.GET.get("bbox"))
