@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quartiers.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +74,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quartiers.core.context_processors.navigation",
             ],
+            # French plurals (« 0 résultat ») and safe Markdown in every template, without a {% load %}.
+            "builtins": ["quartiers.core.templatetags.texte"],
         },
     }
 ]
@@ -105,6 +108,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_THROTTLE_ATTEMPTS = envint("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_MINUTES = envint("LOGIN_THROTTLE_MINUTES", 15)
+# One IP is blocked after ATTEMPTS × IP_FACTOR failures across accounts (accounts.throttle).
+LOGIN_THROTTLE_IP_FACTOR = envint("LOGIN_THROTTLE_IP_FACTOR", 4)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 
 # The interface is French only: no LocaleMiddleware, so an English browser still gets French
@@ -138,6 +143,9 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Quartiers <noreply@quartiers.localhost>")
 
+# A running job whose worker stopped beating for this long is resumed (or failed) by another worker.
+JOBS_STALE_SECONDS = envint("JOBS_STALE_SECONDS", 120)
+
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -150,6 +158,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Lax: the session is not sent with cross-site POSTs, yet links from e-mails (invitations) keep it.
+SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,4 @@
-"""The permission matrix: every URL × the six users → the expected answer.
+"""The permission matrix: every URL × the eight users → the expected answer.
 
 Each app lists its cases in `tests/<app>/matrix.py` as `CASES = [Case(...), ...]`. The test in
 `tests/test_permission_matrix.py` runs every case for every role, and fails when a named URL exists
@@ -20,8 +20,20 @@ from tests.world import ROLES
 LOGIN = "login"
 
 
-def expect(anonyme, lecteur, partenaire, autre_chef, chef, admin):
-    return dict(zip(ROLES, (anonyme, lecteur, partenaire, autre_chef, chef, admin), strict=True))
+def expect(anonyme, lecteur, partenaire, autre_chef, chef, admin, *, delegue=None, animateur=None):
+    """The délégué du préfet and the resource-centre animator answer like the lecteur unless told."""
+    answers = {
+        "anonyme": anonyme,
+        "lecteur": lecteur,
+        "partenaire": partenaire,
+        "delegue": lecteur if delegue is None else delegue,
+        "animateur": lecteur if animateur is None else animateur,
+        "autre_chef": autre_chef,
+        "chef": chef,
+        "admin": admin,
+    }
+    assert set(answers) == set(ROLES)
+    return {role: answers[role] for role in ROLES}
 
 
 PUBLIC = expect(200, 200, 200, 200, 200, 200)

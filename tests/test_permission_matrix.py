@@ -1,4 +1,4 @@
-"""Every URL × the six users of tests/world.py → the expected answer (see tests/permission_matrix.py)."""
+"""Every URL × the eight users of tests/world.py → the expected answer (see tests/permission_matrix.py)."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse

@@ -1,8 +1,9 @@
-"""A small, real slice of geography (Calais and Dunkerque) and the six users of the permission matrix.
+"""A small, real slice of geography (Calais and Dunkerque) and the eight users of the permission matrix.
 
 Codes and names are the official ones (COG 2026, QPV 2024 list, contrats de ville 2024); only what
 the tests need is created. "This territory" is the CA Grand Calais Terres et Mers; "another
-territory" is the CU de Dunkerque.
+territory" is the CU de Dunkerque. The délégué du préfet belongs to the préfecture du Pas-de-Calais
+(scope: département 62); the animateur to the resource centre (IREV), which animates the test network.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from quartiers.accounts.models import Organisation
 from quartiers.territories.models import EPCI, QPV, Commune, ContratDeVille, Departement, Region
 from tests.factories import MembershipFactory, OrganisationFactory
 
-ROLES = ("anonyme", "lecteur", "partenaire", "autre_chef", "chef", "admin")
+ROLES = ("anonyme", "lecteur", "partenaire", "delegue", "animateur", "autre_chef", "chef", "admin")
 
 
 @dataclass
@@ -96,7 +97,8 @@ def build_world():
     bailleur = OrganisationFactory(name="Bailleur social (test)", kind=Organisation.Kind.BAILLEUR)
     agglo = OrganisationFactory(name="CA Grand Calais Terres et Mers (test)", kind=Organisation.Kind.EPCI)
     cud = OrganisationFactory(name="CU de Dunkerque (test)", kind=Organisation.Kind.EPCI)
-    w.orgs = {"irev": irev, "bailleur": bailleur, "agglo": agglo, "cud": cud}
+    prefecture = OrganisationFactory(name="Préfecture du Pas-de-Calais (test)", kind=Organisation.Kind.ETAT)
+    w.orgs = {"irev": irev, "bailleur": bailleur, "agglo": agglo, "cud": cud, "prefecture": prefecture}
     w.users["anonyme"] = None
     w.users["lecteur"] = MembershipFactory(
         organisation=irev, role="lecteur", scope_level="region", scope_code="32"
@@ -109,6 +111,12 @@ def build_world():
     ).user
     w.users["chef"] = MembershipFactory(
         organisation=agglo, role="chef_de_projet", scope_level="epci", scope_code="200090751"
+    ).user
+    w.users["delegue"] = MembershipFactory(
+        organisation=prefecture, role="delegue_prefet", scope_level="departement", scope_code="62"
+    ).user
+    w.users["animateur"] = MembershipFactory(
+        organisation=irev, role="animateur", scope_level="region", scope_code="32"
     ).user
     w.users["admin"] = MembershipFactory(
         organisation=irev, role="administrateur", scope_level="region", scope_code="32"

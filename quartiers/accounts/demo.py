@@ -7,7 +7,7 @@ account keeps the password it has; it gets the demo password only when created (
 from django.db import transaction
 
 from quartiers.accounts.models import Membership, Organisation, User
-from quartiers.core.permissions import ADMIN, CHEF, PARTNER, READER, ROLE_CHOICES
+from quartiers.core.permissions import ADMIN, ANIMATOR, CHEF, DELEGATE, PARTNER, READER, ROLE_CHOICES
 
 DEMO_PASSWORD = "demo-quartiers-2019"
 ROLE_LABELS = dict(ROLE_CHOICES)
@@ -47,7 +47,27 @@ ACCOUNTS = [
         "200090751",
         "Chargé de gestion urbaine de proximité",
     ),
-    ("lecteur", "Louise", "Lectrice", 1, READER, "region", "32", "Déléguée du préfet"),
+    ("lecteur", "Louise", "Lectrice", 1, READER, "region", "32", "Chargée d'études (lecture seule)"),
+    (
+        "delegue",
+        "Denis",
+        "Délégué du préfet",
+        1,
+        DELEGATE,
+        "departement",
+        "62",
+        "Délégué du préfet pour la politique de la ville",
+    ),
+    (
+        "animateur",
+        "Anne",
+        "Animatrice",
+        0,
+        ANIMATOR,
+        "region",
+        "32",
+        "Animatrice du réseau des chefs de projet du Littoral",
+    ),
     ("chef.dunkerque", "David", "Chef de projet", 4, CHEF, "epci", "245900428", "Chef de projet contrat de ville"),
 ]
 

@@ -1,14 +1,14 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from quartiers.accounts import throttle
+from quartiers.accounts import grants, throttle
 from quartiers.accounts.models import Membership, Organisation, User
 from quartiers.accounts.scopes import clean_scope
-from quartiers.core.permissions import ADMIN, ROLE_CHOICES, is_admin
+from quartiers.core.permissions import ROLE_CHOICES
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """E-mail login, throttled per e-mail and IP (see accounts.throttle)."""
+    """E-mail login, throttled per account and per IP (see accounts.throttle)."""
 
     username = forms.EmailField(
         label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
@@ -23,8 +23,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         if not email:
             return super().clean()
         ip = throttle.client_ip(self.request)
-        if throttle.is_blocked(email, ip):
-            raise forms.ValidationError(throttle.blocked_message(), code="throttled")
+        reason = throttle.blocked(email, ip)
+        if reason:
+            raise forms.ValidationError(throttle.blocked_message(reason), code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -60,24 +61,35 @@ class MembershipForm(ScopeFormMixin, forms.ModelForm):
         fields = ["organisation", "role", "scope_level", "scope_code", "function"]
 
 
-class InvitationForm(ScopeFormMixin, forms.Form):
+class InvitationForm(forms.Form):
+    """Only what the inviter may grant is offered (accounts.grants); the service checks it again."""
+
     email = forms.EmailField(label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.all())
-    role = forms.ChoiceField(label="Rôle", choices=ROLE_CHOICES)
-    scope_level = forms.ChoiceField(label="Niveau du territoire", choices=Membership.Level.choices)
-    scope_code = forms.CharField(
-        label="Code du territoire",
-        max_length=20,
-        help_text="Code INSEE de la commune, SIREN de l'EPCI, n° de département ou de région",
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        help_text="Votre organisation ou une organisation de votre territoire.",
+    )
+    role = forms.ChoiceField(label="Rôle", choices=())
+    territory = forms.ChoiceField(
+        label="Territoire", choices=(), help_text="Le territoire sur lequel elle interviendra."
     )
     function = forms.CharField(label="Fonction", max_length=200, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        if not is_admin(actor):
-            self.fields["role"].choices = [(k, v) for k, v in ROLE_CHOICES if k != ADMIN]
+        self.fields["organisation"].queryset = grants.grantable_organisations(actor)
+        self.fields["role"].choices = grants.grantable_roles(actor)
+        self.fields["territory"].choices = [("", "— Choisissez un territoire —"), *grants.territory_choices(actor)]
+
+    def clean(self):
+        cleaned = super().clean()
+        territory = cleaned.pop("territory", None)
+        if territory:
+            cleaned["scope_level"], cleaned["scope_code"] = territory.split(":", 1)
+        return cleaned
 
 
 class OrganisationForm(forms.ModelForm):

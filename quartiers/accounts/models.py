@@ -79,7 +79,12 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "email"]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The one name shown for a person everywhere: « Prénom Nom », else the e-mail address."""
+        return " ".join(part for part in (self.first_name.strip(), self.last_name.strip()) if part) or self.email
 
 
 class Organisation(models.Model):
@@ -145,9 +150,47 @@ class Membership(models.Model):
         return f"{self.scope_level}:{self.scope_code}"
 
 
+class PendingMembershipQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(accepted_at__isnull=True)
+
+
+class PendingMembership(models.Model):
+    """A membership offered to an existing account by an invitation.
+
+    Nothing of that person's rights changes until they accept it, signed in, through the signed
+    link of the e-mail (`accounts.services.accept_membership`).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pending_memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField("rôle", max_length=30, choices=ROLE_CHOICES)
+    scope_level = models.CharField("niveau du territoire", max_length=20, choices=Membership.Level.choices)
+    scope_code = models.CharField("code du territoire", max_length=20)
+    function = models.CharField("fonction", max_length=200, blank=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PendingMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rattachement proposé"
+        verbose_name_plural = "rattachements proposés"
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.scope_level} {self.scope_code}), en attente"
+
+
 class LoginAttemptQuerySet(models.QuerySet):
     def recent(self, email, ip, since):
         return self.filter(email=email, ip=ip, created_at__gte=since)
+
+    def recent_for_account(self, email, since):
+        return self.filter(email=email, created_at__gte=since)
+
+    def recent_from_ip(self, ip, since):
+        return self.filter(ip=ip, created_at__gte=since)
 
 
 class LoginAttempt(models.Model):
@@ -161,7 +204,10 @@ class LoginAttempt(models.Model):
 
     class Meta:
         verbose_name = "tentative de connexion échouée"
-        indexes = [models.Index(fields=["email", "ip", "created_at"])]
+        indexes = [
+            models.Index(fields=["email", "ip", "created_at"]),
+            models.Index(fields=["ip", "created_at"], name="accounts_login_ip_idx"),
+        ]
 
     def __str__(self):
         return f"{self.email} depuis {self.ip} le {self.created_at:%d/%m/%Y %H:%M}"

@@ -4,14 +4,17 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from quartiers.accounts.models import LoginAttempt, Membership, Organisation, User
+from quartiers.accounts import grants
+from quartiers.accounts.models import LoginAttempt, Membership, Organisation, PendingMembership, User
 from quartiers.accounts.scopes import Scope
 from quartiers.accounts.tokens import INVITATION_DAYS, invitation_token
 from quartiers.core import audit
@@ -25,11 +28,45 @@ class ServiceError(Exception):
     """A refusal to show to the user as is (French)."""
 
 
+PENDING_SALT = "quartiers.accounts.pending-membership"
+
+
 def may_invite(actor, role, scope_level, scope_code):
     """Administrators invite anyone anywhere; a chef de projet invites non-administrators within his territory."""
     if is_admin(actor):
         return True
     return role != ADMIN and can(actor, "change", Scope(scope_level, scope_code))
+
+
+def check_invitation(actor, email, organisation, role, scope_level, scope_code):
+    """Raise a French ServiceError unless `actor` may grant this membership (see accounts.grants)."""
+    if email == actor.email.lower():
+        raise ServiceError("Vous ne pouvez pas vous inviter vous-même : demandez ce rattachement à un administrateur.")
+    if is_admin(actor):
+        return
+    if role not in dict(grants.grantable_roles(actor)):
+        raise ServiceError("Vous ne pouvez pas attribuer ce rôle : il dépasse le vôtre.")
+    if not may_invite(actor, role, scope_level, scope_code):
+        raise ServiceError("Vous ne pouvez inviter qu'à un rôle et sur un territoire que vous animez.")
+    if not grants.grantable_organisations(actor).filter(pk=organisation.pk).exists():
+        raise ServiceError(
+            f"Vous ne pouvez pas inviter au nom de « {organisation} » : choisissez votre organisation "
+            "ou une organisation de votre territoire."
+        )
+
+
+def pending_link(pending, base_url):
+    token = signing.TimestampSigner(salt=PENDING_SALT).sign(str(pending.pk))
+    return base_url.rstrip("/") + reverse("accounts:membership_accept", args=[token])
+
+
+def pending_from_token(token):
+    """The waiting proposal behind a signed link, or None (forged, expired or already accepted)."""
+    try:
+        pk = signing.TimestampSigner(salt=PENDING_SALT).unsign(token, max_age=INVITATION_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    return PendingMembership.objects.waiting().select_related("organisation", "invited_by").filter(pk=pk).first()
 
 
 def invitation_link(user, base_url):
@@ -48,11 +85,13 @@ def _send_invitation(user, actor, membership, base_url):
 
 
 def _deliver_invitation(user, actor, membership, base_url):
+    pending = isinstance(membership, PendingMembership)
     context = {
         "user": user,
         "actor": actor,
         "membership": membership,
-        "link": invitation_link(user, base_url) if not user.has_usable_password() else None,
+        "link": invitation_link(user, base_url) if not user.has_usable_password() and not pending else None,
+        "accept_link": pending_link(membership, base_url) if pending else None,
         "login_url": base_url.rstrip("/") + reverse("accounts:login"),
         "days": INVITATION_DAYS,
     }
@@ -75,23 +114,53 @@ def invite(
 ):
     """Create the account (no password yet) and its membership, and e-mail a link to set the password.
 
-    An existing active account just receives the new membership and a notice.
+    An existing account is never changed by someone else's invitation: it receives a proposed
+    membership (`PendingMembership`) and a signed link; its rights change only when its holder,
+    signed in, accepts it (`accept_membership`).
     """
-    if not may_invite(actor, role, scope_level, scope_code):
-        raise ServiceError("Vous ne pouvez inviter qu'à un rôle et sur un territoire que vous animez.")
     email = email.strip().lower()
+    check_invitation(actor, email, organisation, role, scope_level, scope_code)
     user = User.objects.select_for_update().filter(email=email).first()
     if user is not None and not user.is_active:
         raise ServiceError(f"Le compte {email} est désactivé : un administrateur doit d'abord le réactiver.")
-    created = user is None
-    if created:
-        user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
-        user.set_unusable_password()
-        user.save()
+    if user is not None:
+        pending = _propose(actor, user, organisation, role, scope_level, scope_code, function)
+        audit.record(actor, "rattachement proposé", user, _membership_changes(pending))
+        transaction.on_commit(lambda: _send_invitation(user, actor, pending, base_url))
+        return user
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    user.set_unusable_password()
+    user.save()
     membership = _attach(user, organisation, role, scope_level, scope_code, function)
-    audit.record(actor, "invitation envoyée", user, {"nouveau compte": created, **_membership_changes(membership)})
+    audit.record(actor, "invitation envoyée", user, {"nouveau compte": True, **_membership_changes(membership)})
     transaction.on_commit(lambda: _send_invitation(user, actor, membership, base_url))
     return user
+
+
+def _propose(actor, user, organisation, role, scope_level, scope_code, function):
+    key = {"organisation": organisation, "role": role, "scope_level": scope_level, "scope_code": scope_code}
+    if user.memberships.filter(active=True, **key).exists():
+        raise ServiceError("Cette personne a déjà ce rôle, pour cette organisation, sur ce territoire.")
+    if user.pending_memberships.waiting().filter(**key).exists():
+        raise ServiceError("Ce rattachement lui est déjà proposé : il attend son acceptation.")
+    return PendingMembership.objects.create(user=user, invited_by=actor, function=function, **key)
+
+
+@transaction.atomic
+def accept_membership(user, pending):
+    """The invited person, signed in, accepts a proposed membership: only now do its rights change."""
+    pending = PendingMembership.objects.select_for_update().get(pk=pending.pk)
+    if pending.user_id != user.pk:
+        raise ServiceError("Ce rattachement est proposé à un autre compte.")
+    if pending.accepted_at is not None:
+        raise ServiceError("Ce rattachement a déjà été accepté.")
+    membership = _attach(
+        user, pending.organisation, pending.role, pending.scope_level, pending.scope_code, pending.function
+    )
+    pending.accepted_at = timezone.now()
+    pending.save(update_fields=["accepted_at"])
+    audit.record(user, "rattachement accepté", user, _membership_changes(membership))
+    return membership
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("mot-de-passe/reinitialise/", views.password_reset_complete, name="password_reset_complete"),
     path("invitation/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
     path("inviter/", views.invite, name="invite"),
+    path("rattachements/proposes/<str:token>/", views.membership_accept, name="membership_accept"),
     path("mon-compte/", views.my_account, name="my_account"),
     path("mon-compte/mot-de-passe/", views.password_change, name="password_change"),
     path("mon-compte/jetons/", views.token_create, name="token_create"),

@@ -1,14 +1,18 @@
 """Account pages. Views validate, call a service, redirect; the policy decides who may come in."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.accounts import services
 from quartiers.accounts.forms import (
@@ -118,9 +122,31 @@ def invite(request):
     return render(request, "accounts/invite.html", {"form": form, "days": INVITATION_DAYS})
 
 
+def membership_accept(request, token):
+    """A proposed membership, shown to the person it is proposed to (signed in), who accepts it."""
+    authorize(request.user, "view")
+    pending = services.pending_from_token(token)
+    if pending is not None and pending.user_id != request.user.pk:
+        raise PermissionDenied
+    if pending is not None and request.method == "POST":
+        try:
+            services.accept_membership(request.user, pending)
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Rattachement accepté : {pending.get_role_display()} pour {pending.organisation}."
+            )
+            return redirect("accounts:my_account")
+    territory = attach_territory_names([pending])[0].territory_name if pending else None
+    context = {"pending": pending, "territory": territory, "days": INVITATION_DAYS}
+    return render(request, "accounts/membership_accept.html", context)
+
+
 # ---- Administration of accounts ----
 
 
+@require_safe
 def user_list(request):
     authorize(request.user, "manage")
     form = UserFilterForm(request.GET or None)
@@ -135,6 +161,7 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
+@require_safe
 def user_detail(request, pk):
     authorize(request.user, "manage")
     person = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
@@ -215,6 +242,7 @@ def _run(request, service, *args, success):
 # ---- Organisations ----
 
 
+@require_safe
 def organisation_list(request):
     authorize(request.user, "manage")
     return render(request, "accounts/organisation_list.html", {"organisations": organisations_with_counts()})
@@ -244,6 +272,7 @@ def organisation_edit(request, pk):
 # ---- Audit trail ----
 
 
+@require_safe
 def audit_list(request):
     authorize(request.user, "manage")
     form = AuditFilterForm(request.GET or None)
@@ -271,10 +300,23 @@ def my_account(request, profile_form=None, token_form=None, new_key=None, status
         "profile_form": profile_form or ProfileForm(instance=user),
         "token_form": token_form or TokenForm(),
         "memberships": attach_territory_names(user.memberships.filter(active=True).select_related("organisation")),
+        "proposals": _proposals(request, user),
         "tokens": ApiToken.objects.filter(user=user).order_by("-created_at"),
         "new_key": new_key,
     }
     return render(request, "accounts/my_account.html", context, status=status)
+
+
+def _proposals(request, user):
+    # Proposals older than the link's lifetime can no longer be accepted: not listed.
+    since = timezone.now() - timedelta(days=INVITATION_DAYS)
+    waiting = (
+        user.pending_memberships.waiting().filter(created_at__gte=since).select_related("organisation", "invited_by")
+    )
+    proposals = attach_territory_names(waiting)
+    for proposal in proposals:
+        proposal.link = services.pending_link(proposal, _base_url(request))
+    return proposals
 
 
 @require_POST

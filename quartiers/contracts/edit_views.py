@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.core.permissions import authorize
 
@@ -37,7 +37,13 @@ def _tree(contract):
     )
 
 
-def structure(request, pk, forms=None, error=None):
+@require_safe
+def structure(request, pk):
+    return _structure_page(request, pk)
+
+
+def _structure_page(request, pk, forms=None, error=None):
+    # Also shown again, with its errors, by the POST views below.
     """The strategic tree with its editing forms (one page, one form per action)."""
     contract = _editable_contract(request, pk)
     pillars = _tree(contract)
@@ -65,7 +71,7 @@ def pillar_add(request, pk):
         else:
             messages.success(request, "Élément ajouté à la structure.")
             return redirect("contracts:structure", pk)
-    return structure(request, pk, forms={"pillar": form})
+    return _structure_page(request, pk, forms={"pillar": form})
 
 
 @require_POST
@@ -80,7 +86,7 @@ def objective_add(request, pk):
         else:
             messages.success(request, "Objectif ajouté.")
             return redirect("contracts:structure", pk)
-    return structure(request, pk, forms={"objective": form})
+    return _structure_page(request, pk, forms={"objective": form})
 
 
 def _node(contract, kind, node_pk):
@@ -118,7 +124,7 @@ def node_move(request, pk, kind, node_pk):
     try:
         edits.move_node(request.user, contract, node, request.POST.get("direction", ""))
     except ValidationError as exc:
-        return structure(request, pk, error=" ".join(exc.messages))
+        return _structure_page(request, pk, error=" ".join(exc.messages))
     messages.success(request, f"« {node.title} » déplacé.")
     return redirect("contracts:structure", pk)
 
@@ -213,6 +219,7 @@ def document_add(request, pk):
     )
 
 
+@require_safe
 def document_download(request, pk, document_pk):
     contract = _contract(request, pk)
     document = get_object_or_404(contract.documents.exclude(file=""), pk=document_pk)

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 
 from quartiers.accounts.models import Organisation
+from quartiers.territories.pickers import TerritoryField
 
 from .models import Amendment, Commitment, Contract, Objective
 
@@ -209,42 +210,33 @@ class SignatoryForm(forms.Form):
 
 class ContractForm(forms.Form):
     generation = forms.ChoiceField(label="Génération", choices=Contract.Generation.choices)
-    reference = forms.CharField(
-        label="Code du contrat de ville de référence",
+    reference = TerritoryField(
+        "contrat",
+        label="Contrat de ville de référence",
         required=False,
-        max_length=12,
-        help_text="Pour un contrat 2024–2030 : son code officiel, ex. CN06207M.",
+        help_text="Pour un contrat 2024–2030 : tapez le nom de son territoire et choisissez-le dans la liste "
+        "(ex. « 62 - CA Grand Calais Terres et Mers — CN06207M »).",
     )
-    territory = forms.CharField(
-        label="Territoire (SIREN de l'EPCI ou code INSEE de la commune)",
+    territory = TerritoryField(
+        "territoire",
+        label="Territoire (intercommunalité ou commune)",
         required=False,
-        max_length=9,
-        help_text="Pour un contrat 2015–2023, qui n'a pas de code officiel.",
+        help_text="Pour un contrat 2015–2023, qui n'a pas de code officiel : tapez le nom et choisissez dans la liste.",
     )
     name = forms.CharField(label="Nom (facultatif)", required=False, max_length=200)
 
     def clean(self):
-        from quartiers.territories.models import EPCI, Commune, ContratDeVille
+        from quartiers.territories.models import EPCI
 
         data = super().clean()
-        code, territory = data.get("reference", "").strip().upper(), data.get("territory", "").strip()
-        data["reference"], data["epci"], data["commune"] = None, None, None
-        if code:
-            data["reference"] = ContratDeVille.objects.filter(code=code).first()
-            if data["reference"] is None:
-                self.add_error("reference", f"Aucun contrat de ville de référence n'a le code {code}.")
-            elif data.get("generation") != Contract.Generation.G2024:
+        territory = data.get("territory")
+        data["epci"] = territory if isinstance(territory, EPCI) else None
+        data["commune"] = territory if territory is not None and data["epci"] is None else None
+        if data.get("reference"):
+            if data.get("generation") != Contract.Generation.G2024:
                 self.add_error("generation", "Les contrats de référence (CN…) sont de la génération 2024–2030.")
-        elif len(territory) == 9:
-            data["epci"] = EPCI.objects.filter(siren=territory).first()
-            if data["epci"] is None:
-                self.add_error("territory", f"Aucun EPCI n'a le SIREN {territory}.")
-        elif len(territory) == 5:
-            data["commune"] = Commune.objects.filter(insee=territory).first()
-            if data["commune"] is None:
-                self.add_error("territory", f"Aucune commune n'a le code INSEE {territory}.")
-        else:
-            self.add_error(None, "Indiquez le code du contrat de référence ou le territoire (SIREN ou code INSEE).")
+        elif territory is None and not self.has_error("reference") and not self.has_error("territory"):
+            self.add_error(None, "Indiquez le contrat de référence ou le territoire (intercommunalité ou commune).")
         return data
 
 

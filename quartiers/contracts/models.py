@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from quartiers.accounts.models import Organisation
-from quartiers.core.permissions import PolicyQuerySetMixin
+from quartiers.core.permissions import DELEGATE, OWNER_ROLES, PolicyQuerySetMixin
 
 CONTRACT_SCOPE = {
     "commune": "commune_id",
@@ -291,6 +291,8 @@ class Commitment(models.Model):
     objects = CommitmentQuerySet.as_manager()
     scope_paths = _prefixed("contract", CONTRACT_SCOPE)
     owner_organisation_field = "organisation_id"
+    # The State's commitments are kept up to date by its délégués du préfet (on their territory).
+    owner_roles = OWNER_ROLES | {DELEGATE}
 
     class Meta:
         ordering = ["contract_id", "organisation__name", "pk"]

@@ -98,6 +98,9 @@ def record_measurement(actor, indicator, *, measured_on, value, comment=""):
 def add_evidence(actor, commitment, *, title, uploaded):
     if uploaded.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": "Le fichier dépasse 10 Mo."})
+    problem = filetypes.archive_problem(uploaded, f"Le fichier « {uploaded.name} »")
+    if problem:  # zip bomb or linked workbook: the one upload rule of core.filetypes
+        raise ValidationError({"file": problem})
     ctype = _sniff(uploaded, uploaded.name)
     if ctype is None:
         raise ValidationError(

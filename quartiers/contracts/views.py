@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.core.exports import export_response
 from quartiers.core.models import AuditEvent
@@ -67,6 +67,7 @@ def _filtered_contracts(request):
     return contracts, {"generation": generation, "q": query}
 
 
+@require_safe
 def index(request):
     authorize(request.user, "view", Contract)
     contracts, filters = _filtered_contracts(request)
@@ -107,6 +108,7 @@ def contract_create(request):
     return render(request, "contracts/contract_form.html", {"form": form}, status=_status(form))
 
 
+@require_safe
 def export(request):
     authorize(request.user, "view", Contract)
     contracts, _ = _filtered_contracts(request)
@@ -144,6 +146,7 @@ def _commitments_by_signatory(contract, page_number=None):
     return list(groups.items()), page
 
 
+@require_safe
 def detail(request, pk):
     contract = _contract(request, pk)
     groups, commitments_page = _commitments_by_signatory(contract, request.GET.get("page") or 1)
@@ -176,6 +179,7 @@ def _posts_totals(posts):
     return totals
 
 
+@require_safe
 def commitment_matrix(request, pk):
     """« Qui s'est engagé à quoi » : signatories × pillars, counting commitments by status."""
     contract = _contract(request, pk)
@@ -193,6 +197,7 @@ def commitment_matrix(request, pk):
     return render(request, "contracts/matrix.html", {"contract": contract, "pillars": pillars, "table": table})
 
 
+@require_safe
 def commitments_export(request, pk):
     contract = _contract(request, pk)
     rows = contract.commitments.with_progress()
@@ -201,6 +206,7 @@ def commitments_export(request, pk):
     )
 
 
+@require_safe
 def summary_pdf(request, pk):
     from weasyprint import HTML
 
@@ -300,7 +306,13 @@ def _commitment(request, pk):
     return commitment
 
 
-def commitment_detail(request, pk, forms=None):
+@require_safe
+def commitment_detail(request, pk):
+    return _commitment_detail_page(request, pk)
+
+
+def _commitment_detail_page(request, pk, forms=None):
+    # Also shown again, with its errors, by the POST views below.
     commitment = _commitment(request, pk)
     forms = forms or {}
     indicators = [
@@ -347,7 +359,7 @@ def commitment_status(request, pk):
         else:
             messages.success(request, "Statut mis à jour.")
             return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={"status": form})
+    return _commitment_detail_page(request, pk, forms={"status": form})
 
 
 @require_POST
@@ -359,7 +371,7 @@ def measurement_add(request, pk, indicator_pk):
         services.record_measurement(request.user, indicator, **form.cleaned_data)
         messages.success(request, "Valeur mesurée enregistrée.")
         return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={indicator.pk: form})
+    return _commitment_detail_page(request, pk, forms={indicator.pk: form})
 
 
 @require_POST
@@ -370,7 +382,7 @@ def indicator_add(request, pk):
         services.add_indicator(request.user, commitment, **form.indicator_data())
         messages.success(request, "Indicateur ajouté.")
         return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={"indicator": form})
+    return _commitment_detail_page(request, pk, forms={"indicator": form})
 
 
 @require_POST
@@ -387,9 +399,10 @@ def evidence_add(request, pk):
         else:
             messages.success(request, "Pièce justificative ajoutée.")
             return redirect("contracts:commitment_detail", pk)
-    return commitment_detail(request, pk, forms={"evidence": form})
+    return _commitment_detail_page(request, pk, forms={"evidence": form})
 
 
+@require_safe
 def evidence_download(request, pk, evidence_pk):
     commitment = _commitment(request, pk)
     evidence = get_object_or_404(commitment.evidence.filter(removed_at__isnull=True), pk=evidence_pk)

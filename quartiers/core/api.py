@@ -15,11 +15,13 @@ Errors are JSON: {"erreur": "message en français"}.
 """
 
 import hashlib
+import re
 import secrets
 
 from django.http import JsonResponse
 from django.urls import path as django_path
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from quartiers.core.models import ApiToken
 
@@ -32,11 +34,23 @@ def param(name, description, required=False, kind="string"):
     return {"name": name, "in": "query", "required": required, "description": description, "schema": {"type": kind}}
 
 
-def route(pattern, view, name, summary, params=(), tag="API", method="get"):
+def route(pattern, view, name, summary, params=(), tag="API", method="get", description="", response=None):
+    """`response`: optional JSON Schema of the 200 body; `description`: optional longer text."""
     REGISTRY.append(
-        {"pattern": pattern, "name": name, "method": method, "summary": summary, "params": list(params), "tag": tag}
+        {
+            "pattern": pattern,
+            "name": name,
+            "method": method,
+            "summary": summary,
+            "params": list(params),
+            "tag": tag,
+            "description": description,
+            "response": response,
+        }
     )
-    return django_path(pattern, view, name=name)
+    # The endpoint answers only its documented method (405 otherwise, GET also answering HEAD).
+    methods = ["GET", "HEAD"] if method == "get" else [method.upper()]
+    return django_path(pattern, require_http_methods(methods)(view), name=name)
 
 
 def error(message, status=400):
@@ -70,8 +84,9 @@ def paginate(request, queryset, serialize):
     except ValueError:
         return error("Les paramètres « page » et « taille » doivent être des entiers.")
     count = queryset.count()
-    items = queryset[(page - 1) * size : page * size]
     pages = max(1, -(-count // size))
+    # Past the last page there is nothing to fetch; an OFFSET beyond 64 bits would also make the database fail.
+    items = queryset[(page - 1) * size : page * size] if page <= pages else []
     next_url = None
     if page < pages:
         query = request.GET.copy()
@@ -83,23 +98,35 @@ def paginate(request, queryset, serialize):
     )
 
 
+# What each Django path converter accepts, as a JSON schema (so a client, or a fuzzer, sends matching values).
+CONVERTER_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 0},
+    "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1},
+    "uuid": {"type": "string", "format": "uuid"},
+    "str": {"type": "string", "pattern": "^[^/]+$", "minLength": 1},
+}
+_PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
 def openapi_document(prefix="/api/"):
     paths = {}
     for entry in REGISTRY:
-        url = prefix + entry["pattern"].replace("<str:", "{").replace("<int:", "{").replace("<slug:", "{")
-        url = url.replace("<uuid:", "{").replace(">", "}")
+        url = prefix + _PATH_PARAM.sub(lambda m: "{" + m.group(2) + "}", entry["pattern"])
         path_params = [
-            {"name": part[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
-            for part in url.split("/")
-            if part.startswith("{")
+            {"name": name, "in": "path", "required": True, "schema": dict(CONVERTER_SCHEMAS[converter or "str"])}
+            for converter, name in _PATH_PARAM.findall(entry["pattern"])
         ]
+        ok = {"description": "Succès"}
+        if entry.get("response"):
+            ok["content"] = {"application/json": {"schema": entry["response"]}}
         paths.setdefault(url, {})[entry["method"]] = {
             "operationId": entry["name"],
             "summary": entry["summary"],
+            **({"description": entry["description"]} if entry.get("description") else {}),
             "tags": [entry["tag"]],
             "parameters": path_params + entry["params"],
             "responses": {
-                "200": {"description": "Succès"},
+                "200": ok,
                 "400": {"description": "Requête invalide"},
                 "403": {"description": "Accès refusé"},
                 "404": {"description": "Introuvable"},

@@ -16,14 +16,22 @@ Usage from a module:
 
 A handler raising `jobs.JobError("message en français")` fails the job with that message; any
 other exception fails it with a generic message (the traceback goes to the logs).
-A worker killed mid-job leaves it `en_cours`; `recover_stale()` (run when a worker starts) re-queues
-jobs whose handler is `resumable` (they continue from `job.state`) and marks the others failed.
+A worker killed mid-job (even `kill -9`) leaves it `en_cours` with a heartbeat that stops: while a job runs,
+a thread of its worker refreshes `heartbeat_at` every `stale_after() / 4`, whatever the handler does. Every
+worker runs `recover_stale()` when it starts and then every `stale_after() / 2`: a job whose heartbeat is
+older than `stale_after()` (settings.JOBS_STALE_SECONDS) is re-queued when its handler is `resumable` (it
+continues from `job.state`) and marked failed otherwise — never left « en cours ». A handler that is not
+resumable must write in one transaction, so that a killed run leaves nothing half-written.
 """
 
 import logging
+import threading
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -32,7 +40,13 @@ from quartiers.core.models import Job
 
 log = logging.getLogger(__name__)
 HANDLERS = {}
-STALE_AFTER = timedelta(minutes=2)
+# Jobs this process is running: alive by definition, even when SQLite's write lock (held by a long import)
+# keeps their heartbeat from being written.
+RUNNING_HERE = set()
+
+
+def stale_after():
+    return timedelta(seconds=getattr(settings, "JOBS_STALE_SECONDS", 120))
 
 
 class JobError(Exception):
@@ -90,16 +104,25 @@ def enqueue(kind, owner=None, label="", params=None):
 
 @task()
 def run_job(job_id):
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return
     _load_handlers()
+    now = timezone.now()
+    # Claim the job: only a queued one, and only once (two workers, or a duplicate task, never run it twice).
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, attempts=F("attempts") + 1, started_at=Coalesce("started_at", now), heartbeat_at=now
+    )
+    if not claimed:
+        return
+    job = Job.objects.get(pk=job_id)
+    RUNNING_HERE.add(str(job.pk))
+    try:
+        with _Heartbeat(job.pk):
+            _run(job)
+    finally:
+        RUNNING_HERE.discard(str(job.pk))
+
+
+def _run(job):
     func = HANDLERS.get(job.kind)
-    job.status = Job.Status.RUNNING
-    job.attempts += 1
-    job.started_at = job.started_at or timezone.now()
-    job.heartbeat_at = timezone.now()
-    job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
     try:
         if func is None:
             raise JobError(f"Type de tâche inconnu : {job.kind}.")
@@ -124,24 +147,67 @@ def _fail(job, message):
     job.save(update_fields=["status", "message", "finished_at"])
 
 
+class _Heartbeat:
+    """Refreshes the job's heartbeat from a thread while the handler works, so only a dead worker goes stale."""
+
+    def __init__(self, job_id):
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def _beat(self):
+        interval = max(0.5, stale_after().total_seconds() / 4)
+        try:
+            while not self.stop.wait(interval):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    log.warning("battement de la tâche %s non écrit (base occupée), nouvel essai", self.job_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+
 def recover_stale(now=None):
     """Jobs left running by a dead worker: resume the resumable ones, fail the others. Never lose one."""
     _load_handlers()
     now = now or timezone.now()
-    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    cutoff = now - stale_after()
     resumed = failed = 0
-    for job in stale:
+    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).exclude(pk__in=RUNNING_HERE):
         func = HANDLERS.get(job.kind)
+        # Conditional updates: another worker recovering at the same moment cannot resume the job twice.
+        still_stale = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
         if func is not None and getattr(func, "resumable", False) and job.attempts < 3:
-            job.status = Job.Status.QUEUED
-            job.message = "Reprise après l'arrêt du traitement."
-            job.save(update_fields=["status", "message"])
-            run_job.enqueue(str(job.pk))
-            resumed += 1
-        else:
-            _fail(job, "Le traitement a été interrompu (arrêt du serveur) ; relancez-le.")
+            if still_stale.update(status=Job.Status.QUEUED, message="Reprise après l'arrêt du traitement."):
+                run_job.enqueue(str(job.pk))
+                resumed += 1
+        elif still_stale.update(
+            status=Job.Status.FAILED,
+            message="Le traitement a été interrompu (arrêt du serveur) ; rien n'a été enregistré, relancez-le.",
+            finished_at=now,
+        ):
             failed += 1
     return resumed, failed
+
+
+def watch_stale(stop):
+    """Run by each worker in a thread: recover the jobs of dead workers until `stop` is set."""
+    interval = max(1.0, stale_after().total_seconds() / 2)
+    while not stop.wait(interval):
+        try:
+            resumed, failed = recover_stale()
+            if resumed or failed:
+                log.warning("tâches interrompues : %s reprise(s), %s marquée(s) en échec", resumed, failed)
+        except DatabaseError:
+            log.exception("reprise des tâches interrompues impossible pour l'instant")
+    connection.close()
 
 
 def _load_handlers():

@@ -9,8 +9,15 @@ Verbs:
 - "contribute": add something to an object (a report, a registration, a comment, a commitment of
   one's own organisation). Partenaires and chefs de projet whose scope covers the object.
 - "change": edit or steer an object. Chefs de projet whose scope covers it, or the organisation
-  that owns it (`obj.owner_organisation_id`).
+  that owns it (`obj.owner_organisation_id`) — through a membership of that organisation whose
+  scope covers the object too (a membership is role × scope × organisation: a Dunkerque membership
+  of a landlord does not edit its Calais operations).
 - "manage": administer the platform (accounts, imports of reference data). Administrators only.
+
+Roles: administrateur; chef de projet; partenaire contributeur; lecteur (a plain reader);
+délégué du préfet (reads, and updates the State's own commitments in his scope: models that accept
+him say so with `owner_roles`); animateur du centre de ressources (animates the networks his
+organisation animates: the network module's `can_change` hooks).
 
 Scopes are territory keys: "region:32", "departement:62", "epci:200090751", "commune:62193".
 A territorial object lists every key it belongs to (`obj.territory_keys()`, ancestors included),
@@ -24,14 +31,20 @@ ADMIN = "administrateur"
 CHEF = "chef_de_projet"
 PARTNER = "partenaire"
 READER = "lecteur"
+DELEGATE = "delegue_prefet"
+ANIMATOR = "animateur"
 ROLE_CHOICES = [
     (ADMIN, "Administrateur"),
     (CHEF, "Chef de projet"),
     (PARTNER, "Partenaire contributeur"),
     (READER, "Lecteur"),
+    (DELEGATE, "Délégué du préfet"),
+    (ANIMATOR, "Animateur (centre de ressources)"),
 ]
 VERBS = ("view", "contribute", "change", "manage")
 ROLES_FOR_VERB = {"contribute": {CHEF, PARTNER}, "change": {CHEF}}
+# Roles through which an organisation changes what it owns; a model may widen it with `owner_roles`
+# (the State's commitments accept the délégué du préfet).
 OWNER_ROLES = {CHEF, PARTNER}
 
 
@@ -67,6 +80,22 @@ def organisation_ids(user, roles=(CHEF, PARTNER)):
     return {org for role, _l, _c, org in _memberships(user) if role in roles and org}
 
 
+def owner_scopes(user, roles=OWNER_ROLES):
+    """{organisation id: territory keys of the user's memberships of it} for `roles`."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    scopes = {}
+    for role, level, code, org in _memberships(user):
+        if role in roles and org:
+            scopes.setdefault(org, set()).add(f"{level}:{code}")
+    return scopes
+
+
+def _owner_roles(obj):
+    model = obj if isinstance(obj, type) else type(obj)
+    return getattr(model, "owner_roles", OWNER_ROLES)
+
+
 def is_public(obj):
     return bool(getattr(obj, "public", False)) if obj is not None else False
 
@@ -94,11 +123,12 @@ def can(user, verb, obj=None):
     roles = ROLES_FOR_VERB[verb]
     if obj is None:
         return bool(scope_keys(user, roles))
-    # The organisation that owns an object (a partner's commitment, a landlord's operation) changes it.
-    owner_org = getattr(obj, "owner_organisation_id", None)
-    if owner_org and owner_org in organisation_ids(user, OWNER_ROLES):
-        return True
     keys = obj.territory_keys() if hasattr(obj, "territory_keys") else set()
+    # The organisation that owns an object (a partner's commitment, a landlord's operation) changes it,
+    # through a membership of that organisation on the object's territory.
+    owner_org = getattr(obj, "owner_organisation_id", None)
+    if owner_org and keys & owner_scopes(user, _owner_roles(obj)).get(owner_org, set()):
+        return True
     return bool(keys & scope_keys(user, roles))
 
 
@@ -152,7 +182,9 @@ class PolicyQuerySetMixin:
         q = scope_q(scope_keys(user, roles), self.model.scope_paths)
         org_field = getattr(self.model, "owner_organisation_field", None)
         if org_field:
-            q |= Q(**{f"{org_field}__in": organisation_ids(user, OWNER_ROLES)})
+            # Same rule as `can`: the owner organisation, on the territory of that membership.
+            for org, keys in owner_scopes(user, _owner_roles(self.model)).items():
+                q |= Q(**{org_field: org}) & scope_q(keys, self.model.scope_paths)
         return self.filter(q).distinct() if any("__" in p for p in self.model.scope_paths.values()) else self.filter(q)
 
     def editable_by(self, user):

@@ -3,22 +3,31 @@
 CSV in CP1252 / Latin-1 / UTF-8 (with or without BOM), `;` `,` tab or `|` separators, decimal
 commas, dates jj/mm/aaaa; XLSX. Errors are `TabularError` with a French message.
 
+Files as they arrive: title rows above the header row (« Liste des adresses — 2024 », a blank line) are
+skipped, the header row being detected (`find_header`) or chosen (`header_line=`); NUL bytes that some
+exports leave in a CSV are dropped and counted. `table.notes()` says both, in French, for the report.
+
     table = read_table(uploaded_file_or_path, filename="x.csv")
     table.headers  -> ["code_qp", "nom"]
     for line_number, row, ragged in table.rows():   # row: dict header -> str; ragged: too many cells
         ...
+    table.header_line, table.nul_bytes, table.notes()
 """
 
 import csv
 import io
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 SECRET_MARKERS = {"s", "secret", "nd", "n.d.", "c", "(s)", "so"}
 MAX_FIELD = 1_000_000
+HEADER_SCAN = 30  # the header row is looked for among the first rows only
+# C0 control characters other than tab, line feed, form feed and carriage return: text files have none.
+BINARY_BYTES = re.compile(rb"[\x01-\x08\x0e-\x19\x1b-\x1f]")
 
 
 class TabularError(Exception):
@@ -31,6 +40,22 @@ class Table:
     _rows: list
     encoding: str = ""
     delimiter: str = ""
+    header_line: int = 1  # line (CSV) or row (XLSX) number of the header row
+    nul_bytes: int = 0  # NUL bytes dropped from a CSV
+    title_lines: list = field(default_factory=list)  # the non-blank lines skipped above the header row
+
+    def notes(self):
+        """What was done to read the file, in French (for the import report)."""
+        out = []
+        if self.header_line > 1:
+            titles = " / ".join(self.title_lines)[:120]
+            out.append(
+                f"En-têtes lus à la ligne {self.header_line} : "
+                + (f"ligne(s) de titre ignorée(s) (« {titles} »)." if titles else "lignes vides ignorées.")
+            )
+        if self.nul_bytes:
+            out.append(f"Octets nuls (NUL) supprimés du fichier : {self.nul_bytes}.")
+        return out
 
     def rows(self):
         for number, values in self._rows:
@@ -61,45 +86,92 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(sample: str) -> str:
-    first_lines = [line for line in sample.splitlines()[:20] if line.strip()]
+    first_lines = [line for line in sample.splitlines()[:25] if line.strip()]
     if not first_lines:
         raise TabularError("Le fichier est vide.")
     best, best_score = ";", -1
     for candidate in (";", ",", "\t", "|"):
-        counts = [line.count(candidate) for line in first_lines]
-        if counts[0] == 0:
-            continue
-        # A real separator appears on the header line and about as often on the next lines.
-        score = sum(1 for c in counts if c == counts[0]) * 100 + counts[0]
-        if score > best_score:
-            best, best_score = candidate, score
+        # A real separator appears on the header line and about as often on the next lines; the header
+        # may come after a few title lines, so each of the first lines is tried as the header.
+        for start in range(min(6, len(first_lines))):
+            counts = [line.count(candidate) for line in first_lines[start:]]
+            if counts[0] == 0:
+                continue
+            score = sum(1 for c in counts if c == counts[0]) * 100 + counts[0] - start
+            if score > best_score:
+                best, best_score = candidate, score
     return best
 
 
-def read_csv_text(text: str, delimiter: str | None = None) -> Table:
+def _filled(row):
+    return sum(1 for cell in row if str(cell if cell is not None else "").strip())
+
+
+def _is_number(cell):
+    text = str(cell).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def find_header(rows) -> int:
+    """Index of the header row among the first rows: the first row filled at least half as wide as the
+    widest row (two cells at least) and not made of numbers. Title rows (one cell) and blank rows above
+    it are skipped; a one-column file keeps its first non-blank row."""
+    scanned = list(rows[:HEADER_SCAN])
+    widths = [_filled(row) for row in scanned]
+    widest = max(widths, default=0)
+    if widest <= 1:
+        return next((i for i, w in enumerate(widths) if w), 0)
+    need = max(2, math.ceil(widest / 2))
+    for i, (row, width) in enumerate(zip(scanned, widths, strict=True)):
+        cells = [c for c in row if str(c if c is not None else "").strip()]
+        if width >= need and sum(1 for c in cells if _is_number(c)) * 2 < len(cells):
+            return i
+    return 0
+
+
+def _choose_header(rows, header_line):
+    """0-based index of the header row: the chosen line (1-based), else the detected one."""
+    if header_line:
+        if not 1 <= header_line <= len(rows):
+            raise TabularError(f"La ligne d'en-têtes choisie ({header_line}) n'existe pas dans le fichier.")
+        return header_line - 1
+    return find_header(rows)
+
+
+def read_csv_text(text: str, delimiter: str | None = None, header_line: int | None = None) -> Table:
     if not text.strip():
         raise TabularError("Le fichier est vide.")
     delimiter = delimiter or sniff_delimiter(text[:50_000])
     csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise TabularError("Le fichier est vide.") from None
-    except csv.Error as exc:
-        raise TabularError(f"Ligne d'en-tête illisible : {exc}.") from None
-    if not any(headers):
-        raise TabularError("La première ligne (en-têtes de colonnes) est vide.")
-    rows = []
+    records = []
     try:
         for values in reader:
-            rows.append((reader.line_num, values))
+            records.append((reader.line_num, values))
     except csv.Error as exc:
-        raise TabularError(f"Ligne {reader.line_num} illisible : {exc}.") from None
-    return Table(headers, rows, delimiter=delimiter)
+        where = "d'en-tête" if not records else str(reader.line_num)
+        raise TabularError(f"Ligne {where} illisible : {exc}.") from None
+    if not records:
+        raise TabularError("Le fichier est vide.")
+    index = _choose_header([values for _n, values in records], header_line)
+    headers = [h.strip() for h in records[index][1]]
+    if not any(headers):
+        raise TabularError("La première ligne (en-têtes de colonnes) est vide.")
+    titles = [" ".join(c.strip() for c in values if c.strip()) for _n, values in records[:index]]
+    return Table(
+        headers,
+        records[index + 1 :],
+        delimiter=delimiter,
+        header_line=records[index][0],
+        title_lines=[t for t in titles if t],
+    )
 
 
-def read_xlsx(data: bytes) -> Table:
+def read_xlsx(data: bytes, header_line: int | None = None) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -107,16 +179,17 @@ def read_xlsx(data: bytes) -> Table:
     except Exception:
         raise TabularError("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.") from None
     ws = wb.worksheets[0]
-    all_rows = ws.iter_rows(values_only=True)
-    header = next(all_rows, None)
-    if header is None or not any(header):
-        raise TabularError("La première feuille du classeur est vide.")
-    headers = [str(h).strip() if h is not None else "" for h in header]
-    rows = []
-    for number, values in enumerate(all_rows, start=2):
-        rows.append((number, [_xlsx_str(v) for v in values]))
+    records = [(number, values) for number, values in enumerate(ws.iter_rows(values_only=True), start=1)]
     wb.close()
-    return Table(headers, rows, encoding="xlsx")
+    if not records or not any(_filled(values) for _n, values in records[:HEADER_SCAN]):
+        raise TabularError("La première feuille du classeur est vide.")
+    index = _choose_header([values for _n, values in records], header_line)
+    headers = [str(h).strip() if h is not None else "" for h in records[index][1]]
+    if not any(headers):
+        raise TabularError("La première ligne (en-têtes de colonnes) est vide.")
+    rows = [(number, [_xlsx_str(v) for v in values]) for number, values in records[index + 1 :]]
+    titles = [" ".join(_xlsx_str(v).strip() for v in values if _xlsx_str(v).strip()) for _n, values in records[:index]]
+    return Table(headers, rows, encoding="xlsx", header_line=index + 1, title_lines=[t for t in titles if t])
 
 
 def _xlsx_str(value):
@@ -129,8 +202,21 @@ def _xlsx_str(value):
     return str(value)
 
 
-def read_table(source, filename: str = "", delimiter: str | None = None) -> Table:
-    """`source`: a path, bytes, or a file-like object (an UploadedFile)."""
+def drop_nul_bytes(data: bytes) -> tuple[bytes, int]:
+    """Stray NUL bytes (some exports pad or sprinkle them) are dropped and counted; a binary file (other
+    control bytes, or mostly NULs) is refused. UTF-16 files are left alone: NULs are half their bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in data:
+        return data, 0
+    head = data[:4096]
+    if BINARY_BYTES.search(head.replace(b"\x00", b"")) or not head.replace(b"\x00", b"").strip():
+        raise TabularError("Ce fichier n'est pas un fichier texte (CSV) ni un classeur Excel.")
+    count = data.count(b"\x00")
+    return data.replace(b"\x00", b""), count
+
+
+def read_table(source, filename: str = "", delimiter: str | None = None, header_line: int | None = None) -> Table:
+    """`source`: a path, bytes, or a file-like object (an UploadedFile). `header_line`: the line number of
+    the header row when the user chose it (else detected below any title rows)."""
     if isinstance(source, (str, Path)):
         filename = filename or str(source)
         data = Path(source).read_bytes()
@@ -142,14 +228,14 @@ def read_table(source, filename: str = "", delimiter: str | None = None) -> Tabl
     if not data:
         raise TabularError("Le fichier est vide.")
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        return read_xlsx(data)
+        return read_xlsx(data, header_line)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise TabularError("Ancien format Excel (.xls) : enregistrez le fichier en .xlsx ou en CSV.")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TabularError("Ce fichier n'est pas un fichier texte (CSV) ni un classeur Excel.")
+    data, nul_bytes = drop_nul_bytes(data)
     text, encoding = decode(data)
-    table = read_csv_text(text, delimiter)
+    table = read_csv_text(text, delimiter, header_line)
     table.encoding = encoding
+    table.nul_bytes = nul_bytes
     return table
 
 

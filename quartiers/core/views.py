@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_safe
 
 from quartiers.core.models import Job
 from quartiers.core.permissions import authorize, can, view_public
@@ -51,6 +52,7 @@ def _quick_links():
     return links
 
 
+@require_safe
 @view_public
 def home(request):
     """Each person's page: their territories, what changed around them, their jobs, the modules."""
@@ -72,6 +74,7 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
+@require_safe
 def job_detail(request, pk):
     authorize(request.user, "view", None)
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
@@ -90,6 +93,7 @@ def job_detail(request, pk):
     return render(request, "core/job_detail.html", {"job": job})
 
 
+@require_safe
 @view_public
 def health(request):
     from django.db import connection
@@ -99,6 +103,7 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+@require_safe
 @view_public
 def openapi(request):
     from quartiers.core.api import openapi_document

@@ -34,6 +34,48 @@ def _round(geom, digits):
     return {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}
 
 
+def _without_slivers(geom, min_hole=0.002, min_part=0.00001):
+    """Drop the pinholes left between slightly overlapping simplified communes (holes under ~15 km²; a real
+    enclave such as the Enclave des Papes is far larger) and specks of a few hundred square metres."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    parts = geom.geoms if hasattr(geom, "geoms") else [geom]
+    kept = [
+        Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area >= min_hole])
+        for p in parts
+        if isinstance(p, Polygon) and p.area >= min_part
+    ]
+    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
+
+
+def build_departement_outlines(features, path, tolerance=0.01, digits=3):
+    """Département outlines for the basemap of the national map: the union of their communes' IGN outlines
+    (snapped to a 100 m grid: the simplified communes overlap slightly), simplified to about 1 km, coordinates
+    rounded to about 100 m. Neighbours are simplified separately: gaps stay under a kilometre."""
+    import shapely
+
+    by_dep = {}
+    for feat in features:
+        by_dep.setdefault(feat["properties"]["dep"], []).append(shape(feat["geometry"]))
+    codes = sorted(by_dep)
+    unions = [_without_slivers(shapely.union_all(shapely.make_valid(by_dep[c]), grid_size=0.001)) for c in codes]
+    simplified = [geom.simplify(tolerance, preserve_topology=True) for geom in unions]
+    names = {d["code"]: d["nom"] for d in json.loads((HERE / "admin/departements.json").read_text())}
+    out = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": code, "nom": names.get(code, code)},
+                "geometry": _round(mapping(geom), digits),
+            }
+            for code, geom in zip(codes, simplified, strict=True)
+            if not geom.is_empty
+        ],
+    }
+    _dump_gz(out, path)
+
+
 def build(src: Path):
     admin, qpv, prog = HERE / "admin", HERE / "qpv", HERE / "programmes"
     for folder in (admin, qpv, prog):
@@ -52,6 +94,7 @@ def build(src: Path):
         if feat["properties"]["code"] in occ_communes:
             props = {k: feat["properties"].get(k) for k in ("code", "nom", "dep", "epci", "population")}
             occ_outlines.append({"type": "Feature", "properties": props, "geometry": _round(mapping(geom), 5)})
+    build_departement_outlines(france["features"], admin / "departements_contours_2024.geojson.gz")
     del france
 
     communes = json.load(gzip.open(src / "admin/communes.json.gz"))

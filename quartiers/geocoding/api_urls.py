@@ -14,6 +14,22 @@ def _json(data, status=200):
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _generation(request):
+    """2024 unless asked otherwise; None (an error) for a generation we do not have."""
+    raw = (request.GET.get("generation") or "").strip()
+    if not raw:
+        return eligibility.DEFAULT_GENERATION
+    return int(raw) if raw in {str(g) for g in eligibility.GENERATIONS} else None
+
+
+GENERATION_ERROR = "Le paramètre « generation » vaut 2024 (par défaut) ou 2015."
+RESULT_HELP = (
+    "La réponse donne « resultat » : en_qpv, hors_qpv ou indetermine (jamais hors_qpv quand les contours des "
+    "QPV du département ne sont pas chargés), « statut » (dont contours_manquants et ban_manquante) et "
+    "« commande », la commande qui permet de répondre."
+)
+
+
 def _allowed(request):
     return can(api.user_from_request(request), "view", QPV)
 
@@ -26,9 +42,15 @@ def adresse(request):
         return api.error("Le paramètre « q » (l'adresse) est obligatoire.")
     if len(query) > 300:
         return api.error("L'adresse est trop longue (300 caractères au plus).")
+    generation = _generation(request)
+    if generation is None:
+        return api.error(GENERATION_ERROR)
     try:
         answer = eligibility.check_address(
-            query, postcode=request.GET.get("code_postal", ""), city=request.GET.get("commune", "")
+            query,
+            postcode=request.GET.get("code_postal", ""),
+            city=request.GET.get("commune", ""),
+            generation=generation,
         )
     except eligibility.GeocoderUnavailable as exc:
         return api.error(str(exc), status=503)
@@ -45,7 +67,10 @@ def point(request):
         return api.error("Les paramètres « lon » et « lat » doivent être des nombres (degrés WGS84).")
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
         return api.error("Coordonnées impossibles : longitude entre -180 et 180, latitude entre -90 et 90.")
-    answer = eligibility.check_point(lon, lat)
+    generation = _generation(request)
+    if generation is None:
+        return api.error(GENERATION_ERROR)
+    answer = eligibility.check_point(lon, lat, generation=generation)
     if answer.statut == "hors_france":
         return api.error(answer.sentences[0])
     return _json(answer.as_json())
@@ -57,11 +82,14 @@ urlpatterns = [
         adresse,
         name="api_eligibilite_adresse",
         summary="Une adresse est-elle dans un QPV ?",
+        description=RESULT_HELP,
         params=[
             api.param("q", "Adresse en texte libre", required=True),
             api.param("code_postal", "Code postal (facultatif)"),
             api.param("commune", "Commune (facultatif)"),
+            api.param("generation", "Géographie prioritaire : 2024 (par défaut) ou 2015", kind="integer"),
         ],
+        response=eligibility.ANSWER_SCHEMA,
         tag="Éligibilité",
     ),
     api.route(
@@ -69,10 +97,13 @@ urlpatterns = [
         point,
         name="api_eligibilite_point",
         summary="Un point (lon, lat WGS84) est-il dans un QPV ?",
+        description=RESULT_HELP,
         params=[
             api.param("lon", "Longitude WGS84", required=True, kind="number"),
             api.param("lat", "Latitude WGS84", required=True, kind="number"),
+            api.param("generation", "Géographie prioritaire : 2024 (par défaut) ou 2015", kind="integer"),
         ],
+        response=eligibility.ANSWER_SCHEMA,
         tag="Éligibilité",
     ),
 ]

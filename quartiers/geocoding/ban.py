@@ -361,7 +361,12 @@ def read_ban_file(path, progress: Progress | None = None) -> tuple[dict, FileRep
 
 
 def import_file(path, progress: Progress | None = None) -> FileReport:
-    """Import one BAN file: all its départements are replaced in one transaction, or nothing is."""
+    """Import one BAN file: all its départements are replaced in one transaction, or nothing is.
+
+    A bare département code (« quartiers import-ban 62 », as the eligibility pages advise) that is not an
+    existing file downloads and imports that département's official file."""
+    if _is_departement_code(path):
+        return import_official([str(path)], progress=progress)[0]
     started = time.perf_counter()
     builders, report = read_ban_file(path, progress)
     if progress:
@@ -392,6 +397,17 @@ def import_file(path, progress: Progress | None = None) -> FileReport:
         transaction.on_commit(_reload_geocoder)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _is_departement_code(path) -> bool:
+    text = str(path).strip()
+    if Path(text).exists():
+        return False
+    try:
+        normalize_departement(text)
+    except BanImportError:
+        return False
+    return True
 
 
 def _reload_geocoder():

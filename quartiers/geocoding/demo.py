@@ -60,7 +60,8 @@ def _say_mirail(stdout, index):
         stdout.write(f"Éligibilité : le QPV {MIRAIL} (Grand Mirail) n'est pas chargé ; exemple ignoré.")
         return
     point = gen.geoms[gen.codes.index(MIRAIL)].representative_point()
-    answer = eligibility.check_point(point.x, point.y)
+    # The demo's outlines are Occitanie 2015 (see the GUIDE's demo geography): ask that generation.
+    answer = eligibility.check_point(point.x, point.y, generation=2015)
     stdout.write(f"Éligibilité : au point ({point.x:.5f}, {point.y:.5f}) du Mirail — " + " ".join(answer.sentences))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from quartiers.geocoding import spatial
+from quartiers.geocoding import coverage, spatial
 
 # Row-level status written in the `statut` column (and their French meaning, shown in the summary).
 STATUTS = {
@@ -28,11 +28,18 @@ STATUTS = {
     "adresse_vide": "ligne sans adresse",
     "coordonnees_invalides": "coordonnées illisibles",
     "hors_france": "coordonnées hors de France",
-    "contours_manquants": "contours des QPV non chargés pour ce secteur : QPV non déterminé",
+    "contours_manquants": (
+        "indéterminé : les contours des QPV de ce département ne sont pas chargés (quartiers import-qpv --officiel)"
+    ),
+    "ban_manquante": "adresse introuvable : la BAN de son département n'est pas importée (quartiers import-ban DD)",
     "geocodeur_indisponible": "aucune base d'adresses chargée",
     "ligne_irreguliere": "ligne avec plus de cellules que d'en-têtes : non traitée",
 }
 DETERMINED = {"ok", "ok_voie", "ok_lieu_dit", "ok_coordonnees"}
+# QPV 2024 is the geography in force; 2015 stays offered (older contracts, bilans of past years).
+DEFAULT_GENERATION = 2024
+GENERATIONS = (2024, 2015)
+IMPORT_QPV = "quartiers import-qpv --officiel"
 OUTPUT_COLUMNS = [
     "qpv_code",
     "qpv_nom",
@@ -75,6 +82,44 @@ COLUMN_NAMES = {
     "lat": ["lat", "latitude"],
 }
 MAPPING_KEYS = tuple(COLUMN_NAMES)
+
+
+# The JSON answer of the API (documented in the OpenAPI registry).
+ANSWER_SCHEMA = {
+    "type": "object",
+    "required": ["resultat", "statut", "generation", "qpv", "phrases"],
+    "properties": {
+        "resultat": {
+            "type": "string",
+            "enum": ["en_qpv", "hors_qpv", "indetermine"],
+            "description": "indetermine quand les données nécessaires (contours, BAN) ne sont pas chargées",
+        },
+        "statut": {"type": "string", "enum": sorted(STATUTS)},
+        "statut_libelle": {"type": "string"},
+        "generation": {"type": "integer", "enum": list(GENERATIONS)},
+        "departement": {"type": "string", "nullable": True},
+        "commande": {"type": "string", "nullable": True, "description": "commande serveur qui permettrait de répondre"},
+        "requete": {"type": "string", "nullable": True},
+        "lon": {"type": "number", "nullable": True},
+        "lat": {"type": "number", "nullable": True},
+        "adresse": {"type": "object", "nullable": True},
+        "qpv": {
+            "type": "array",
+            "description": "le QPV qui contient le point, ou le plus proche quand les contours sont chargés",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "generation": {"type": "integer"},
+                    "code": {"type": "string"},
+                    "nom": {"type": "string"},
+                    "dans_le_qpv": {"type": "boolean"},
+                    "distance_m": {"type": "integer"},
+                },
+            },
+        },
+        "phrases": {"type": "array", "items": {"type": "string"}},
+    },
+}
 
 
 class GeocoderUnavailable(Exception):
@@ -131,6 +176,17 @@ class Answer:
     statut: str = "ok"
     sentences: list = field(default_factory=list)
     note: str = ""
+    generation: int | None = None
+    departement: str = ""
+    command: str = ""  # what to run on the server so that the question can be answered
+    generation_covered: bool = False  # the outlines of the point's département are loaded
+
+    @property
+    def result(self):
+        """« en_qpv », « hors_qpv » or « indetermine » (never « hors_qpv » when we do not know)."""
+        if self.inside:
+            return "en_qpv"
+        return "hors_qpv" if self.statut in DETERMINED and self.generation_covered else "indetermine"
 
     @property
     def inside(self):
@@ -143,8 +199,12 @@ class Answer:
     def as_json(self):
         geo = self.geocode
         return {
+            "resultat": self.result,
             "statut": self.statut,
             "statut_libelle": STATUTS.get(self.statut, self.statut),
+            "generation": self.generation,
+            "departement": self.departement or None,
+            "commande": self.command or None,
             "requete": self.query or None,
             "lon": self.lon,
             "lat": self.lat,
@@ -181,26 +241,30 @@ def format_distance(metres):
     return f"{km:.1f} km".replace(".", ",") if km < 10 else f"{round(km)} km"
 
 
-def _sentences(subject, matches, loaded):
-    if not loaded:
-        return ["Aucun contour de QPV n'est chargé : importez-les avec « quartiers import-qpv --officiel »."]
-    out = []
-    for gen in sorted(loaded, reverse=True):
-        match = next((m for m in matches if m.generation == gen), None)
-        if match is None:
-            continue
-        if match.inside:
-            out.append(f"{subject} est dans le QPV {match.code} « {match.nom} » (géographie {gen}).")
-        else:
-            out.append(
-                f"{subject} n'est dans aucun QPV (géographie {gen}) ; le plus proche, {match.code} "
-                f"« {match.nom} », est à {format_distance(match.distance_m)}."
-            )
-    return out
+def generation_of(value):
+    """The generation asked for (2024 by default); a value we do not offer falls back to the default."""
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_GENERATION
+    return value if value in GENERATIONS else DEFAULT_GENERATION
 
 
-def check_point(lon, lat, subject="Ce point", departement=""):
-    answer = Answer(kind="point", lon=lon, lat=lat)
+def is_covered(index, generation, departement, distance_m=None):
+    """Whether « not in a QPV » can be said for a point: the outlines of its département are loaded for
+    this generation. Without a known département, only a national set of outlines, or one within
+    UNKNOWN_AREA_M of the point, lets us answer."""
+    gen_index = index.generations.get(generation)
+    if gen_index is None:
+        return False
+    if departement:
+        return index.covers(generation, departement)
+    return gen_index.national or (distance_m is not None and distance_m <= UNKNOWN_AREA_M)
+
+
+def check_point(lon, lat, subject="Ce point", departement="", generation=None):
+    generation = generation_of(generation)
+    answer = Answer(kind="point", lon=lon, lat=lat, generation=generation)
     if lon is None or lat is None or not (math.isfinite(lon) and math.isfinite(lat)):
         answer.statut = "coordonnees_invalides"
         answer.sentences = ["Les coordonnées sont illisibles."]
@@ -213,45 +277,70 @@ def check_point(lon, lat, subject="Ce point", departement=""):
         ]
         return answer
     index = spatial.get_index()
-    answer.matches = index.locate(lon, lat)
-    answer.sentences = _sentences(subject, answer.matches, index.loaded)
-    warnings = _coverage_warnings(index, answer.matches, departement)
-    if warnings:
-        answer.note = " ".join(warnings)
+    answer.departement = departement or spatial.departement_at(lon, lat)
+    match = _locate(index, generation, lon, lat)
+    if match is not None and match.inside:
+        answer.matches, answer.generation_covered = [match], True
+        answer.sentences = [f"{subject} est dans le QPV {match.code} « {match.nom} » (géographie {generation})."]
+        return answer
+    if not is_covered(index, generation, answer.departement, match.distance_m if match else None):
+        answer.statut = "contours_manquants"
+        answer.command = IMPORT_QPV
+        answer.sentences = [coverage.qpv_sentence(generation, answer.departement)]
+        answer.note = _other_generation_note(index, generation, answer.departement, lon, lat)
+        return answer
+    answer.generation_covered = True
+    if match is None:
+        answer.sentences = [f"{subject} n'est dans aucun QPV (géographie {generation})."]
+        return answer
+    answer.matches = [match]
+    answer.sentences = [
+        f"{subject} n'est dans aucun QPV (géographie {generation}) ; le plus proche, {match.code} "
+        f"« {match.nom} », est à {format_distance(match.distance_m)}."
+    ]
     return answer
 
 
-def _coverage_warnings(index, matches, departement):
-    warnings = []
-    for gen in index.loaded:
-        match = next((m for m in matches if m.generation == gen), None)
-        if match is not None and match.inside:
+def _locate(index, generation, lon, lat):
+    """The Match of this generation: the containing QPV, else the nearest one; None without outlines."""
+    gen_index = index.generations.get(generation)
+    if gen_index is None:
+        return None
+    found = int(gen_index.locate_idx(np.array([lon], dtype=float), np.array([lat], dtype=float))[0])
+    if found >= 0:
+        return spatial.Match(generation, gen_index.codes[found], gen_index.names[found], gen_index.pks[found], True, 0)
+    near, dist = gen_index.nearest(lon, lat)
+    if near is None:
+        return None
+    return spatial.Match(generation, gen_index.codes[near], gen_index.names[near], gen_index.pks[near], False, dist)
+
+
+def _other_generation_note(index, generation, departement, lon, lat):
+    for other in GENERATIONS:
+        if other == generation:
             continue
-        if departement and not index.covers(gen, departement):
-            warnings.append(
-                f"Attention : les contours des QPV de la géographie {gen} ne sont pas tous chargés pour le "
-                f"département {departement} ; la réponse peut être incomplète."
-            )
-        elif not departement and match is not None and match.distance_m > UNKNOWN_AREA_M and not index.covers(gen, ""):
-            warnings.append(
-                f"Attention : aucun contour de la géographie {gen} n'est chargé à moins de "
-                f"{format_distance(UNKNOWN_AREA_M)} ; ce secteur n'est peut-être pas couvert."
-            )
-    return warnings
+        match = _locate(index, other, lon, lat)
+        if (match is not None and match.inside) or is_covered(
+            index, other, departement, match.distance_m if match else None
+        ):
+            return f"Les contours de la géographie {other} sont chargés ici : choisissez « QPV {other} » pour la voir."
+    return ""
 
 
-def check_address(query, postcode="", city=""):
+def check_address(query, postcode="", city="", generation=None):
     query = (query or "").strip()
-    answer = Answer(kind="adresse", query=query)
+    answer = Answer(kind="adresse", query=query, generation=generation_of(generation))
     if not query and not (postcode or city):
         answer.statut = "adresse_vide"
         answer.sentences = ["Saisissez une adresse."]
         return answer
-    result = get_geocoder().geocode(query, postcode=postcode or "", city=city or "")
+    geocoder = get_geocoder()
+    # A postcode or commune of a département whose BAN is missing: say so rather than guess elsewhere.
+    missing = coverage.missing_ban(query, postcode, city, geocoder)
+    result = None if missing else geocoder.geocode(query, postcode=postcode or "", city=city or "")
     if result is None:
-        answer.statut = "introuvable"
-        answer.sentences = ["Adresse introuvable dans la base d'adresses chargée."]
-        return answer
+        missing = missing or coverage.missing_ban(query, postcode, city, geocoder, tail=True)
+        return _not_found(answer, missing, geocoder)
     answer.geocode = result
     answer.lon, answer.lat = float(result.lon), float(result.lat)
     answer.statut = _statut_of(result.type)
@@ -261,10 +350,30 @@ def check_address(query, postcode="", city=""):
             "l'adresse est dans un QPV."
         ]
         return answer
-    point = check_point(answer.lon, answer.lat, "Cette adresse", spatial.departement_of(result.citycode))
-    answer.matches, answer.sentences, answer.note = point.matches, point.sentences, point.note
+    point = check_point(
+        answer.lon, answer.lat, "Cette adresse", spatial.departement_of(result.citycode), answer.generation
+    )
+    for name in ("matches", "sentences", "note", "departement", "command", "generation_covered"):
+        setattr(answer, name, getattr(point, name))
     if point.statut != "ok":
         answer.statut = point.statut
+    return answer
+
+
+def _not_found(answer, missing, geocoder):
+    if missing:
+        answer.statut, answer.departement = "ban_manquante", missing
+        answer.command = coverage.ban_command(missing)
+        answer.sentences = [f"Adresse introuvable : {coverage.ban_sentence(missing)}."]
+    elif coverage.ban_departements(geocoder) == set():
+        answer.statut, answer.command = "ban_manquante", "quartiers import-ban DD"
+        answer.sentences = [
+            "Adresse introuvable : aucune base d'adresses (BAN) n'est importée : « quartiers import-ban DD » "
+            "(DD : numéro du département)."
+        ]
+    else:
+        answer.statut = "introuvable"
+        answer.sentences = ["Adresse introuvable dans la base d'adresses chargée."]
     return answer
 
 
@@ -309,15 +418,9 @@ def process_rows(rows, mapping, generation=None, chunk_size=1000, geocoder=None)
         yield from process_chunk(chunk, mapping, generation, geocoder)
 
 
-def default_generation(index=None):
-    index = index or spatial.get_index()
-    loaded = index.loaded
-    return max(loaded) if loaded else None
-
-
 def process_chunk(rows, mapping, generation=None, geocoder=None):
     index = spatial.get_index()
-    generation = generation or default_generation(index)
+    generation = generation_of(generation)
     n = len(rows)
     results = [dict.fromkeys(OUTPUT_COLUMNS, "") for _ in range(n)]
     lons = np.full(n, np.nan)
@@ -344,46 +447,64 @@ def process_chunk(rows, mapping, generation=None, geocoder=None):
             continue
         to_geocode.append((i, (text, postcode, city)))
     if to_geocode:
-        if geocoder is None:
-            try:
-                geocoder = get_geocoder()
-            except GeocoderUnavailable:
-                geocoder = None
-        found = geocoder.geocode_many([q for _, q in to_geocode]) if geocoder is not None else None
-        for k, (i, _query) in enumerate(to_geocode):
-            res = results[i]
-            geo = found[k] if found is not None else None
-            if found is None:
-                res["statut"] = "geocodeur_indisponible"
-                continue
-            if geo is None:
-                res["statut"] = "introuvable"
-                continue
-            res.update(
-                id_ban=geo.id,
-                score=f"{float(geo.score):.2f}",
-                label_ban=geo.label,
-                type=geo.type,
-                lon=_fmt(geo.lon),
-                lat=_fmt(geo.lat),
-                statut=_statut_of(geo.type),
-            )
-            if res["statut"] != "commune_seulement":
-                if spatial.in_france(float(geo.lon), float(geo.lat)):
-                    lons[i], lats[i] = float(geo.lon), float(geo.lat)
-                    departements[i] = spatial.departement_of(geo.citycode)
-                else:
-                    res["statut"] = "hors_france"
+        _geocode_rows(to_geocode, results, lons, lats, departements, geocoder)
     _attach_qpv(index, generation, results, lons, lats, departements)
     return list(zip(rows, results, strict=True))
 
 
+def _geocode_rows(to_geocode, results, lons, lats, departements, geocoder):
+    if geocoder is None:
+        try:
+            geocoder = get_geocoder()
+        except GeocoderUnavailable:
+            for i, _query in to_geocode:
+                results[i]["statut"] = "geocodeur_indisponible"
+            return
+    # Rows whose postcode or commune belongs to a département without BAN are not guessed elsewhere.
+    asked = []
+    for i, query in to_geocode:
+        missing = coverage.missing_ban(*query, geocoder=geocoder)
+        if missing:
+            results[i].update(statut="ban_manquante", _dep=missing)
+        else:
+            asked.append((i, query))
+    found = geocoder.geocode_many([q for _, q in asked]) if asked else []
+    for (i, query), geo in zip(asked, found, strict=True):
+        res = results[i]
+        if geo is None:
+            missing = coverage.missing_ban(*query, geocoder=geocoder, tail=True)
+            if missing:
+                res.update(statut="ban_manquante", _dep=missing)
+            else:
+                res["statut"] = "introuvable"
+            continue
+        res.update(
+            id_ban=geo.id,
+            score=f"{float(geo.score):.2f}",
+            label_ban=geo.label,
+            type=geo.type,
+            lon=_fmt(geo.lon),
+            lat=_fmt(geo.lat),
+            statut=_statut_of(geo.type),
+        )
+        if res["statut"] != "commune_seulement":
+            if spatial.in_france(float(geo.lon), float(geo.lat)):
+                lons[i], lats[i] = float(geo.lon), float(geo.lat)
+                departements[i] = spatial.departement_of(geo.citycode)
+            else:
+                res["statut"] = "hors_france"
+
+
 def _attach_qpv(index, generation, results, lons, lats, departements):
-    gen_index = index.generations.get(generation) if generation else None
+    gen_index = index.generations.get(generation)
     located = np.flatnonzero(~np.isnan(lons))
+    unknown = [i for i in located.tolist() if not departements[i]]
+    if unknown:
+        for i, dep in zip(unknown, spatial.departements_at(lons[unknown], lats[unknown]), strict=True):
+            departements[i] = dep
     if gen_index is None:
-        for i in located:
-            results[i]["statut"] = "contours_manquants"
+        for i in located.tolist():
+            results[i].update(statut="contours_manquants", _dep=departements[i])
         return
     found = gen_index.locate_idx(lons[located], lats[located])
     outside = located[found < 0]
@@ -391,19 +512,21 @@ def _attach_qpv(index, generation, results, lons, lats, departements):
     nearest = dict(zip(outside.tolist(), zip(near_idx.tolist(), near_dist.tolist(), strict=True), strict=True))
     for i, idx in zip(located.tolist(), found.tolist(), strict=True):
         res = results[i]
-        res["generation"] = str(generation)
         if idx >= 0:
-            res.update(qpv_code=gen_index.codes[idx], qpv_nom=gen_index.names[idx], distance_qpv_m="0")
+            res.update(
+                generation=str(generation),
+                qpv_code=gen_index.codes[idx],
+                qpv_nom=gen_index.names[idx],
+                distance_qpv_m="0",
+            )
             continue
         near, dist = nearest[i]
         near = None if near < 0 else near
-        dep = departements[i]
-        uncovered = (dep and not index.covers(generation, dep)) or (
-            not dep and not gen_index.national and (near is None or dist > UNKNOWN_AREA_M)
-        )
-        if uncovered:
-            res.update(statut="contours_manquants", generation="")
+        if not is_covered(index, generation, departements[i], None if near is None else dist):
+            # Not « hors QPV »: the outlines that would tell are not loaded. No distance either.
+            res.update(statut="contours_manquants", _dep=departements[i])
             continue
+        res["generation"] = str(generation)
         if near is not None:
             res.update(distance_qpv_m=str(int(round(dist))), qpv_proche=gen_index.codes[near])
 
@@ -412,9 +535,25 @@ def _fmt(value):
     return f"{float(value):.6f}"
 
 
+def new_summary():
+    return {
+        "lignes": 0,
+        "en_qpv": 0,
+        "hors_qpv": 0,
+        "non_determine": 0,
+        "par_qpv": {},
+        "par_statut": {},
+        # The two « we cannot know » counts, per département, with the command that fixes each.
+        "indetermine": 0,
+        "sans_contours": {},
+        "ban_manquante": 0,
+        "sans_ban": {},
+    }
+
+
 def summarise(results):
     """Counters for the summary: rows, in QPV, per QPV, per statut."""
-    summary = {"lignes": 0, "en_qpv": 0, "hors_qpv": 0, "non_determine": 0, "par_qpv": {}, "par_statut": {}}
+    summary = new_summary()
     names = {}
     for res in results:
         add_to_summary(summary, res, names)
@@ -433,6 +572,13 @@ def add_to_summary(summary, res, names):
         summary["hors_qpv"] += 1
     else:
         summary["non_determine"] += 1
+    gap = {"contours_manquants": ("indetermine", "sans_contours"), "ban_manquante": ("ban_manquante", "sans_ban")}
+    if statut in gap:
+        count, per_dep = gap[statut]
+        summary[count] = summary.get(count, 0) + 1
+        deps = summary.setdefault(per_dep, {})
+        dep = res.get("_dep") or ""
+        deps[dep] = deps.get(dep, 0) + 1
 
 
 def finish_summary(summary, names):

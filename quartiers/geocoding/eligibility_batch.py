@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import Http404
 
-from quartiers.core import jobs
+from quartiers.core import filetypes, jobs
 from quartiers.core.models import Job
 from quartiers.core.permissions import is_admin
 from quartiers.core.tabular import TabularError
@@ -31,7 +31,7 @@ RESULT_NAME = "resultat.csv"
 
 
 def max_upload_bytes():
-    return int(getattr(settings, "GEOCODING_MAX_UPLOAD_MB", 50)) * 1024 * 1024
+    return filetypes.max_size("tableau")
 
 
 def root():
@@ -59,7 +59,7 @@ def save_upload(uploaded, owner):
     token = str(uuid.uuid4())
     folder = root() / token
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".xlsx" if uploaded.name.lower().endswith((".xlsx", ".xlsm")) else ".csv"
+    suffix = ".xlsx" if filetypes.sniff(uploaded) is filetypes.XLSX else ".csv"  # the content decides
     source = folder / f"source{suffix}"
     try:
         with open(source, "wb") as fh:
@@ -82,9 +82,39 @@ def save_upload(uploaded, owner):
         "encoding": table.encoding,
         "delimiter": table.delimiter,
         "created": time.time(),
+        **_reading(table),
     }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
     return token, meta
+
+
+def _reading(table):
+    """How the file was read, kept in the metadata and shown on the mapping page."""
+    return {"header_line": table.header_line, "title_lines": table.title_lines[:5], "nul_bytes": table.nul_bytes}
+
+
+def set_header_line(token, meta, header_line):
+    """The user chose the header row in the preview: read the headers there, count the rows again."""
+    table = StreamTable(
+        batch_dir(token) / meta["source"], delimiter=meta.get("delimiter") or None, header_line=header_line
+    )
+    rows = table.count()
+    if rows == 0:
+        raise TabularError(f"Aucune ligne sous la ligne {header_line} : choisissez une ligne d'en-têtes plus haute.")
+    meta.update(headers=table.headers, rows=rows, **_reading(table))
+    (batch_dir(token) / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
+    return meta
+
+
+def first_lines(token, meta, limit=8):
+    """The first lines of the file as they are (title rows included), to choose the header row."""
+    table = StreamTable(batch_dir(token) / meta["source"], delimiter=meta.get("delimiter") or None)
+    out = []
+    for number, values in enumerate(table.raw_records(), start=1):
+        out.append((number, values[:12]))
+        if number >= limit:
+            break
+    return out
 
 
 def too_big_message(size):
@@ -107,7 +137,7 @@ def load_upload(token, user):
 
 
 def preview(token, meta, limit=5):
-    table = StreamTable(batch_dir(token) / meta["source"], delimiter=meta.get("delimiter") or None)
+    table = _table(token, meta)
     rows = []
     for _number, values in table.records():
         if not any(v.strip() for v in values):
@@ -116,6 +146,14 @@ def preview(token, meta, limit=5):
         if len(rows) >= limit:
             break
     return [[row.get(h, "") for h in table.headers] for row in rows]
+
+
+def _table(token, meta):
+    return StreamTable(
+        batch_dir(token) / meta["source"],
+        delimiter=meta.get("delimiter") or None,
+        header_line=meta.get("header_line") or None,
+    )
 
 
 def start(token, meta, mapping, generation, user):
@@ -149,7 +187,7 @@ def run(job):
     start_row = int(state.get("next_row", 0))
     offset = int(state.get("offset", 0))
     try:
-        table = StreamTable(folder / meta["source"], delimiter=meta.get("delimiter") or None)
+        table = _table(params["token"], meta)
         with open(partial, "r+b" if partial.exists() else "w+b") as fh:
             # Resume: drop whatever was written after the last saved state, then continue from its row.
             fh.truncate(offset if start_row else 0)
@@ -199,7 +237,7 @@ def run_table(
     if start == 0:
         writer.header(eligibility.output_headers(headers))
         writer.flush()
-    summary = summary or {"lignes": 0, "en_qpv": 0, "hors_qpv": 0, "non_determine": 0, "par_qpv": {}, "par_statut": {}}
+    summary = summary or eligibility.new_summary()
     names = names or {}
     pending = []
     done = start

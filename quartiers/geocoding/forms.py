@@ -1,6 +1,22 @@
 from django import forms
 
-from quartiers.geocoding.eligibility import MAPPING_KEYS
+from quartiers.core import filetypes
+from quartiers.geocoding.eligibility import DEFAULT_GENERATION, GENERATIONS, MAPPING_KEYS
+
+GENERATION_LABELS = {2024: "QPV 2024 (géographie en vigueur)", 2015: "QPV 2015 (contrats 2015-2023)"}
+
+
+def generation_field(loaded=None):
+    """The geography asked for: 2024 by default, 2015 still offered; unloaded ones say so."""
+    choices = []
+    for gen in GENERATIONS:
+        label = GENERATION_LABELS[gen]
+        if loaded is not None and gen not in loaded:
+            label += " — contours non chargés : résultat indéterminé"
+        choices.append((gen, label))
+    return forms.TypedChoiceField(
+        label="Géographie prioritaire", choices=choices, coerce=int, required=False, initial=DEFAULT_GENERATION
+    )
 
 
 class AddressForm(forms.Form):
@@ -11,6 +27,7 @@ class AddressForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     code_postal = forms.CharField(label="Code postal (facultatif)", max_length=10, required=False)
+    generation = generation_field()
 
 
 class PointForm(forms.Form):
@@ -29,6 +46,7 @@ class PointForm(forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "43,5732"}),
     )
+    generation = generation_field()
 
 
 class UploadForm(forms.Form):
@@ -39,8 +57,12 @@ class UploadForm(forms.Form):
 
     def clean_fichier(self):
         f = self.cleaned_data["fichier"]
-        if not f.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm", ".tsv")):
-            raise forms.ValidationError("Format non reconnu : déposez un fichier .csv ou .xlsx.")
+        from quartiers.geocoding.eligibility_batch import too_big_message
+
+        if f.size > filetypes.max_size("tableau"):
+            raise forms.ValidationError(too_big_message(f.size))  # says how to process it on the server
+        # The one upload rule: size, archive safety, and the type read from the content, not the name.
+        self.kind = filetypes.check_upload(f, purpose="tableau")
         return f
 
 
@@ -62,12 +84,10 @@ class MappingForm(forms.Form):
         choices = [("", "— aucune —")] + [(h, h) for h in headers]
         for key in MAPPING_KEYS:
             self.fields[key] = forms.ChoiceField(label=MAPPING_LABELS[key], choices=choices, required=False)
-        self.fields["generation"] = forms.TypedChoiceField(
-            label="Géographie prioritaire",
-            choices=[(g, f"QPV {g}") for g in generations],
-            coerce=int,
-            required=bool(generations),
-            help_text="Les géographies dont les contours sont chargés.",
+        self.fields["generation"] = generation_field(loaded=set(generations))
+        self.fields["generation"].help_text = (
+            "Une adresse dont le département n'a pas ses contours chargés pour cette géographie est dite "
+            "« indéterminée », jamais « hors QPV »."
         )
 
     def clean(self):

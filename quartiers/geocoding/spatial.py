@@ -416,8 +416,9 @@ def build_generation(generation, rows, complete_departements=(), national=False)
 
 @dataclass
 class SpatialIndex:
-    generations: dict  # generation -> GenerationIndex, newest first
+    generations: dict  # generation -> GenerationIndex (outlines loaded), newest first
     fingerprint: tuple
+    listed: dict = field(default_factory=dict)  # generation -> {département: QPVs listed, outline or not}
 
     def locate_many(self, lons, lats):
         lons = np.ascontiguousarray(lons, dtype=np.float64)
@@ -481,9 +482,12 @@ def invalidate(**kwargs):
 
 def reset():
     """Forget the index (tests)."""
-    global _index, _stale, _checked_at
+    global _index, _stale, _checked_at, _communes
+    from quartiers.geocoding import coverage
+
     with _lock:
-        _index, _stale, _checked_at = None, True, 0.0
+        _index, _stale, _checked_at, _communes = None, True, 0.0, None
+    coverage.reset()
 
 
 def get_index():
@@ -530,7 +534,9 @@ def load_index(current_fingerprint=None):
         index = build_generation(gen, rows[gen], complete, national)
         index.partial_departements = {dep for dep in listed[gen] if dep not in complete}
         generations[gen] = index
-    return SpatialIndex(generations, current_fingerprint or fingerprint())
+    return SpatialIndex(
+        generations, current_fingerprint or fingerprint(), {gen: dict(deps) for gen, deps in listed.items()}
+    )
 
 
 def _count_by(queryset):
@@ -545,6 +551,83 @@ def locate(lon, lat, with_distance=True):
 
 def locate_many(lons, lats):
     return get_index().locate_many(lons, lats)
+
+
+# ---- which département a point lies in (to know whether its outlines are loaded) ----
+
+# A point farther than this from every commune centre is given no département rather than a guess.
+COMMUNE_MAX_DEG = 0.3
+_communes = None
+
+
+@dataclass
+class CommuneLocator:
+    """Commune outlines (where imported) answer exactly; otherwise the nearest commune centre decides."""
+
+    fingerprint: tuple
+    outline_deps: list
+    outline_tree: shapely.STRtree
+    centre_deps: np.ndarray
+    centre_tree: shapely.STRtree
+
+    def departements(self, lons, lats):
+        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        out = np.full(len(points), "", dtype=object)
+        if len(self.outline_deps):
+            inp, hit = self.outline_tree.query(points, predicate="intersects")
+            out[inp[::-1]] = np.asarray(self.outline_deps, dtype=object)[hit[::-1]]
+        todo = np.flatnonzero(out == "")
+        if len(todo) and len(self.centre_deps):
+            inp, hit = self.centre_tree.query_nearest(points[todo], max_distance=COMMUNE_MAX_DEG, all_matches=False)
+            out[todo[inp]] = self.centre_deps[hit]
+        return out
+
+
+def _commune_fingerprint():
+    from django.db.models import Count, Max
+
+    from quartiers.territories.models import Commune
+
+    agg = Commune.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (agg["n"], agg["last"])
+
+
+def _load_communes(current):
+    from quartiers.territories.models import Commune
+
+    outline_deps, outlines, centre_deps, centres = [], [], [], []
+    rows = Commune.objects.values_list("departement_id", "lon", "lat", "outline_simplified")
+    for dep, lon, lat, outline in rows.iterator(chunk_size=2000):
+        if outline:
+            try:
+                outlines.append(shapely.geometry.shape(outline))
+                outline_deps.append(dep)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass
+        if lon is not None and lat is not None:
+            centres.append(shapely.Point(lon, lat))
+            centre_deps.append(dep)
+    return CommuneLocator(
+        current,
+        outline_deps,
+        shapely.STRtree(outlines),
+        np.asarray(centre_deps, dtype=object),
+        shapely.STRtree(centres),
+    )
+
+
+def departements_at(lons, lats):
+    """Code of the département of each point ("" when no commune of the database is near)."""
+    global _communes
+    current = _commune_fingerprint()
+    locator = _communes
+    if locator is None or locator.fingerprint != current:
+        locator = _communes = _load_communes(current)
+    return locator.departements(lons, lats)
+
+
+def departement_at(lon, lat):
+    return str(departements_at([lon], [lat])[0])
 
 
 def departement_of(citycode):

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from quartiers.core.permissions import authorize, view_public
 from quartiers.core.tabular import TabularError
@@ -53,6 +54,7 @@ def _map_data(answer):
     return {"point": [answer.lon, answer.lat], "qpv": features, "tiles": settings.MAP_TILES_URL}
 
 
+@require_safe
 @view_public
 def lookup(request):
     authorize(request.user, "view", QPV)
@@ -61,12 +63,16 @@ def lookup(request):
     problem = ""
     if form.is_bound and form.is_valid():
         try:
-            answer = eligibility.check_address(form.cleaned_data["q"], postcode=form.cleaned_data["code_postal"])
+            answer = eligibility.check_address(
+                form.cleaned_data["q"],
+                postcode=form.cleaned_data["code_postal"],
+                generation=form.cleaned_data.get("generation"),
+            )
         except eligibility.GeocoderUnavailable as exc:
             problem = str(exc)
     context = {
         "form": form,
-        "point_form": PointForm(),
+        "point_form": PointForm(auto_id="id_point_%s"),
         "answer": answer,
         "map_data": _map_data(answer),
         "problem": problem,
@@ -76,6 +82,7 @@ def lookup(request):
     return render(request, "geocoding/lookup.html", context)
 
 
+@require_safe
 @view_public
 def complete(request):
     """htmx fragment: address suggestions as the user types (links that run the lookup)."""
@@ -91,13 +98,16 @@ def complete(request):
     return render(request, "geocoding/_suggestions.html", {"suggestions": suggestions, "prefix": prefix})
 
 
+@require_safe
 @view_public
 def point(request):
     authorize(request.user, "view", QPV)
-    form = PointForm(request.GET or None)
+    form = PointForm(request.GET or None, auto_id="id_point_%s")
     answer = None
     if form.is_bound and form.is_valid():
-        answer = eligibility.check_point(form.cleaned_data["lon"], form.cleaned_data["lat"])
+        answer = eligibility.check_point(
+            form.cleaned_data["lon"], form.cleaned_data["lat"], generation=form.cleaned_data.get("generation")
+        )
     context = {
         "form": AddressForm(),
         "point_form": form,
@@ -153,6 +163,7 @@ def _declared_size(request):
         return 0
 
 
+@require_safe
 def batch_sample(request):
     """A sample beneficiaries file over the FICTIONAL demo addresses (see demo.py), to try the batch."""
     authorize(request.user, "view", None)
@@ -169,18 +180,26 @@ def batch_mapping(request, token):
     meta = eligibility_batch.load_upload(token, request.user)
     if meta.get("job"):
         return redirect("geocoding:batch_detail", meta["job"])
+    # Uploads stored before the header row and NUL bytes were recorded read as a plain file.
+    meta = {"header_line": 1, "title_lines": [], "nul_bytes": 0, **meta}
+    header_error = ""
+    if request.method == "POST" and "ligne_entetes" in request.POST:
+        header_error = _choose_header_line(request, token, meta)
+        if not header_error:
+            return redirect("geocoding:batch_mapping", token)
     generations = sorted(spatial.get_index().loaded, reverse=True)
     initial = eligibility.detect_columns(meta["headers"])
-    if generations:
-        initial["generation"] = generations[0]
-    form = MappingForm(request.POST or None, headers=meta["headers"], generations=generations, initial=initial)
+    initial["generation"] = eligibility.DEFAULT_GENERATION
+    bound = request.POST if request.method == "POST" and "ligne_entetes" not in request.POST else None
+    form = MappingForm(bound, headers=meta["headers"], generations=generations, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = eligibility_batch.start(token, meta, form.mapping(), form.cleaned_data.get("generation"), request.user)
         return redirect("geocoding:batch_detail", job.pk)
     try:
         rows = eligibility_batch.preview(token, meta)
+        lines = eligibility_batch.first_lines(token, meta)
     except TabularError as exc:
-        rows, form_error = [], str(exc)
+        rows, lines, form_error = [], [], str(exc)
     else:
         form_error = ""
     context = {
@@ -188,17 +207,35 @@ def batch_mapping(request, token):
         "form": form,
         "preview": rows,
         "preview_error": form_error,
+        "first_lines": lines,
+        "header_error": header_error,
         "generations": generations,
         "token": token,
     }
     return render(request, "geocoding/batch_mapping.html", context)
 
 
+def _choose_header_line(request, token, meta):
+    """POST « ligne_entetes »: read the headers on that line. Returns a French error, or ""."""
+    try:
+        line = int(request.POST.get("ligne_entetes", ""))
+    except ValueError:
+        return "Indiquez le numéro de la ligne des en-têtes (un nombre)."
+    try:
+        eligibility_batch.set_header_line(token, meta, line)
+    except TabularError as exc:
+        return str(exc)
+    return ""
+
+
+@require_safe
 def batch_detail(request, pk):
     authorize(request.user, "view", None)
     eligibility_batch.purge_expired()
     job = eligibility_batch.job_for(request.user, pk)
     summary = (job.result or {}).get("summary") or {}
+    if summary:
+        summary = {**eligibility.new_summary(), **summary}  # results written before the newer counters
     per_qpv = sorted(
         ((code, summary.get("noms_qpv", {}).get(code, ""), n) for code, n in summary.get("par_qpv", {}).items()),
         key=lambda item: (-item[2], item[0]),
@@ -207,6 +244,7 @@ def batch_detail(request, pk):
         (statut, eligibility.STATUTS.get(statut, statut), n)
         for statut, n in sorted(summary.get("par_statut", {}).items(), key=lambda item: -item[1])
     ]
+    gaps = _gaps(summary)
     lines = summary.get("lignes") or 0
     share = f"{100 * summary.get('en_qpv', 0) / lines:.1f} %".replace(".", ",") if lines else ""
     context = {
@@ -215,6 +253,7 @@ def batch_detail(request, pk):
         "share_in_qpv": share,
         "per_qpv": per_qpv,
         "per_statut": per_statut,
+        "gaps": gaps,
         "available": eligibility_batch.result_path(job) is not None,
         "downloaded": bool((job.result or {}).get("telecharge")),
         "json_url": reverse("core:job_detail", args=[job.pk]) + "?format=json",
@@ -222,6 +261,22 @@ def batch_detail(request, pk):
     return render(request, "geocoding/batch_detail.html", context)
 
 
+def _gaps(summary):
+    """What the batch could not know, per département, with the command that fixes it."""
+    from quartiers.geocoding import coverage
+
+    out = []
+    for dep, n in sorted((summary.get("sans_ban") or {}).items()):
+        sentence = coverage.ban_sentence(dep) if dep else "aucune base d'adresses n'est importée"
+        out.append({"n": n, "kind": "adresse introuvable", "sentence": sentence})
+    for dep, n in sorted((summary.get("sans_contours") or {}).items()):
+        where = f"du département {coverage.departement_name(dep)[0]}" if dep else "de ce secteur"
+        sentence = f"les contours des QPV {where} ne sont pas chargés : « {eligibility.IMPORT_QPV} »"
+        out.append({"n": n, "kind": "indéterminé", "sentence": sentence})
+    return out
+
+
+@require_safe
 def batch_download(request, pk):
     authorize(request.user, "view", None)
     job = eligibility_batch.job_for(request.user, pk)

@@ -77,7 +77,20 @@ class ReportForm(forms.Form):
 class TransitionForm(forms.Form):
     verb = forms.CharField(widget=forms.HiddenInput)
     motif = forms.CharField(label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    manager = forms.ModelChoiceField(label="Gestionnaire", queryset=Organisation.objects.all(), required=False)
+    manager = forms.ModelChoiceField(
+        label="Gestionnaire",
+        queryset=Organisation.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": "Ce gestionnaire n'intervient pas sur ce territoire pour cette catégorie : "
+            "choisissez-en un dans la liste."
+        },
+    )
+
+    def __init__(self, *args, managers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if managers is not None:
+            self.fields["manager"].queryset = managers
 
 
 class CommentForm(forms.Form):

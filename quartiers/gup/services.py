@@ -124,6 +124,20 @@ def coordination_for(commune):
     return coord
 
 
+def candidate_managers(report):
+    """The organisations a report may be sent or redirected to: those declaring an area in its commune for its
+    category, the GUP coordination of its territory, and its current manager. Never the whole directory."""
+    ids = {report.manager_id} if report.manager_id else set()
+    for area in ManagerArea.objects.filter(commune_id=report.commune_id).only("organisation_id", "categories"):
+        if not area.categories or report.category in area.categories:
+            ids.add(area.organisation_id)
+    coordinations = Coordination.objects.filter(commune_id=report.commune_id)
+    if report.epci_id:
+        coordinations = coordinations | Coordination.objects.filter(epci_id=report.epci_id)
+    ids.update(coordinations.values_list("organisation_id", flat=True))
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
 def route(category, lon, lat, qpv, commune):
     """The one manager handling this category at this point; ambiguous or unknown → the GUP coordinator."""
     candidates = set()

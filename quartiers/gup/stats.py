@@ -215,3 +215,25 @@ def map_features(queryset, limit=5000):
         }
         for pk, ref, cat, status, lon, lat, deadline in rows
     ]
+
+
+def filter_choices():
+    """The EPCI, communes and quartiers the dashboard can be narrowed to — those with reports — by name, in one
+    query over the pre-aggregated counts, so the filters never ask for a SIREN or a code."""
+    rows = (
+        ReportStat.objects.values_list("epci_id", "epci__nom", "commune_id", "commune__nom", "qpv__code", "qpv__nom")
+        .distinct()
+        .order_by()
+    )
+    epcis, communes, qpvs = {}, {}, {}
+    for epci_id, epci_nom, insee, commune_nom, qpv_code, qpv_nom in rows:
+        if epci_id:
+            epcis[epci_id] = epci_nom
+        communes[insee] = commune_nom
+        if qpv_code:
+            qpvs[qpv_code] = f"{qpv_nom} ({commune_nom})"
+
+    def by_name(d):
+        return sorted(d.items(), key=lambda item: item[1].casefold())
+
+    return {"epcis": by_name(epcis), "communes": by_name(communes), "qpvs": by_name(qpvs)}

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.accounts.models import Organisation
 from quartiers.core.exports import export_response
@@ -68,6 +68,7 @@ def _outlines(qpvs):
 # ---------------------------------------------------------------- home
 
 
+@require_safe
 def index(request):
     authorize(request.user, "view", None)
     orgs = organisation_ids(request.user)
@@ -116,6 +117,7 @@ def _filtered_reports(request):
     return qs
 
 
+@require_safe
 def report_list(request):
     authorize(request.user, "view", None)
     qs = _filtered_reports(request).select_related("qpv", "manager", "commune")
@@ -129,6 +131,7 @@ def report_list(request):
             "page": page,
             "query": query.urlencode(),
             "f": {k: request.GET.get(k, "") for k in ("statut", "categorie", "qpv", "a_traiter")},
+            "qpv_choices": stats.filter_choices()["qpvs"],
             "statuses": Status.choices,
             "categories": CATEGORY_CHOICES,
             "today": timezone.localdate(),
@@ -155,6 +158,7 @@ REPORT_COLUMNS = [
 ]
 
 
+@require_safe
 def report_export(request):
     authorize(request.user, "view", None)
     qs = _filtered_reports(request).select_related("qpv", "manager", "commune")
@@ -217,6 +221,7 @@ def _report_or_404(request, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+@require_safe
 def report_detail(request, pk):
     authorize(request.user, "view", None)
     report = _report_or_404(request, pk)
@@ -234,7 +239,7 @@ def report_detail(request, pk):
             "transitions": [(v, services.TRANSITION_LABELS[v]) for v in services.allowed_transitions(report)]
             if can_change
             else [],
-            "managers": Organisation.objects.order_by("name") if can_change else [],
+            "managers": services.candidate_managers(report) if can_change else [],
             "following": Follower.objects.filter(report=report, user=request.user).exists(),
             "nearby": services.nearby_open(report.category, report.lon, report.lat, exclude=report.pk),
             "guidance": CATEGORIES[report.category][1],
@@ -248,9 +253,10 @@ def report_transition(request, pk):
     authorize(request.user, "view", None)
     report = _report_or_404(request, pk)
     authorize(request.user, "change", report)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, managers=services.candidate_managers(report))
     if not form.is_valid():
-        messages.error(request, "Action incomplète.")
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or "Action incomplète.")
         return redirect(report)
     try:
         services.transition(
@@ -286,6 +292,7 @@ def report_follow(request, pk):
     return redirect(report)
 
 
+@require_safe
 def report_photo(request, pk):
     authorize(request.user, "view", None)
     photo = get_object_or_404(Photo.objects.select_related("report"), pk=pk)
@@ -298,7 +305,7 @@ def report_photo(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def nearby(request):
     """Open reports of the same category near a point: the form suggests following them instead."""
     authorize(request.user, "view", None)
@@ -330,6 +337,7 @@ def nearby(request):
 # ---------------------------------------------------------------- maps and dashboards
 
 
+@require_safe
 def report_map(request):
     authorize(request.user, "view", None)
     # The counters table knows which quartiers have reports without scanning every report.
@@ -340,6 +348,7 @@ def report_map(request):
     return render(request, "gup/map.html", {"qpvs": qpvs, "selected": selected})
 
 
+@require_safe
 def map_data(request, code):
     """Open reports of one QPV as GeoJSON, with the outlines to draw: a fixed number of queries."""
     authorize(request.user, "view", None)
@@ -356,6 +365,7 @@ def map_data(request, code):
     )
 
 
+@require_safe
 def dashboard(request):
     authorize(request.user, "view", None)
     figures = stats.dashboard(request.GET)
@@ -367,11 +377,13 @@ def dashboard(request):
             "figures": figures,
             "query": query,
             "categories": CATEGORY_CHOICES,
-            "f": {k: request.GET.get(k, "") for k in ("categorie", "qpv", "epci", "annee")},
+            "choices": stats.filter_choices(),
+            "f": {k: request.GET.get(k, "") for k in ("categorie", "qpv", "epci", "commune", "annee")},
         },
     )
 
 
+@require_safe
 def dashboard_export(request):
     authorize(request.user, "view", None)
     figures = stats.dashboard(request.GET)
@@ -404,12 +416,14 @@ def _public_coordination(level, code):
     return coord
 
 
+@require_safe
 @view_public
 def public_map(request, level, code):
     coord = _public_coordination(level, code)
     return render(request, "gup/public_map.html", {"coordination": coord, "level": level, "code": code})
 
 
+@require_safe
 @view_public
 def public_map_data(request, level, code):
     """Resolved reports only, without description, photo or person: what a territory chose to publish."""
@@ -430,6 +444,7 @@ def public_map_data(request, level, code):
 # ---------------------------------------------------------------- managers and coordination
 
 
+@require_safe
 def managers(request):
     authorize(request.user, "view", None)
     areas = ManagerArea.objects.select_related("organisation", "qpv", "commune")
@@ -508,6 +523,7 @@ def coordination_create(request):
 # ---------------------------------------------------------------- walks
 
 
+@require_safe
 def walk_list(request):
     authorize(request.user, "view", None)
     walks = (
@@ -552,6 +568,7 @@ def _walk_reports(walk):
     )
 
 
+@require_safe
 def walk_detail(request, pk):
     authorize(request.user, "view", None)
     walk = _walk_or_404(request, pk)
@@ -672,6 +689,7 @@ def _sync_item(user, walk, item):
     return {"uuid": str(client_uuid), "statut": "cree", "reference": report.reference, "url": report.get_absolute_url()}
 
 
+@require_safe
 def walk_pdf(request, pk):
     authorize(request.user, "view", None)
     walk = _walk_or_404(request, pk)
@@ -708,6 +726,7 @@ def _tfpb_filtered(request):
     return qs
 
 
+@require_safe
 def tfpb_list(request):
     authorize(request.user, "view", None)
     agreements = _tfpb_filtered(request).annotate(n_actions=Count("actions"))
@@ -722,6 +741,7 @@ def tfpb_list(request):
     )
 
 
+@require_safe
 def tfpb_export(request):
     authorize(request.user, "view", None)
     columns = [
@@ -766,6 +786,7 @@ def _agreement_or_404(request, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+@require_safe
 def tfpb_detail(request, pk):
     authorize(request.user, "view", None)
     agreement = _agreement_or_404(request, pk)

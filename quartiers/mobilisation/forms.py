@@ -1,7 +1,7 @@
 from django import forms
 
 from quartiers.contracts.forms import date_field
-from quartiers.territories.models import Commune
+from quartiers.territories.pickers import TerritoryField
 
 
 class CompanyForm(forms.Form):
@@ -14,21 +14,15 @@ class CompanyForm(forms.Form):
         required=False,
         error_messages={"invalid": "Le SIREN a 9 chiffres, le SIRET 14."},
     )
-    commune = forms.CharField(
-        label="Code INSEE de la commune",
-        max_length=5,
+    commune = TerritoryField(
+        "commune",
+        label="Commune de l'établissement",
+        help_text="Tapez son nom et choisissez-la dans la liste, ex. « Calais (62) ».",
         error_messages={"required": "Indiquez la commune de l'établissement."},
     )
     sector = forms.CharField(label="Secteur d'activité", max_length=120, required=False)
     headcount = forms.CharField(label="Effectif", max_length=60, required=False)
     joined_on = date_field("Adhésion au PAQTE", required=False)
-
-    def clean_commune(self):
-        code = self.cleaned_data["commune"].strip()
-        commune = Commune.objects.filter(insee=code).select_related("departement").first()
-        if commune is None:
-            raise forms.ValidationError(f"Aucune commune n'a le code INSEE {code}.")
-        return commune
 
 
 class CompanyProfileForm(CompanyForm):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from quartiers.contracts.models import Commitment, Contract, Indicator
 from quartiers.core.exports import export_response
@@ -13,6 +14,7 @@ from .forms import CompanyForm, CompanyProfileForm
 from .models import Company, Measure
 
 
+@require_safe
 def index(request):
     authorize(request.user, "view", Measure)
     measures = Measure.objects.annotate(
@@ -25,6 +27,7 @@ def index(request):
     return render(request, "mobilisation/index.html", {"measures": measures})
 
 
+@require_safe
 def measure_detail(request, code):
     authorize(request.user, "view", Measure)
     measure = get_object_or_404(Measure, code=code)
@@ -51,6 +54,7 @@ def _region(request):
     return get_object_or_404(Region, code=code)
 
 
+@require_safe
 def consolidation(request):
     authorize(request.user, "view", Measure)
     region = _region(request)
@@ -69,6 +73,7 @@ def consolidation(request):
     )
 
 
+@require_safe
 def companies(request):
     authorize(request.user, "view", Company)
     rows = (
@@ -111,7 +116,7 @@ def company_edit(request, pk):
     authorize(request.user, "change", company)
     initial = {
         "siret": company.organisation.siret,
-        "commune": company.commune_id or "",
+        "commune": company.commune or "",
         "sector": company.sector,
         "headcount": company.headcount,
         "joined_on": company.joined_on,
@@ -135,6 +140,7 @@ def company_edit(request, pk):
     return render(request, "mobilisation/company_edit.html", {"form": form, "company": company}, status=status)
 
 
+@require_safe
 def company_detail(request, pk):
     authorize(request.user, "view", Company)
     company = get_object_or_404(

@@ -155,11 +155,12 @@ def _member(network, full_name, **fields):
 
 def _members(network, communes, irev):
     members = {}
-    admin = _account("admin")
+    # The resource centre's animator (not an administrator) animates the network.
+    animator = _account("animateur") or _account("admin")
     members["animation"] = _member(
         network,
         "Chargée de mission réseau démo — IREV",
-        user=admin,
+        user=animator,
         organisation=irev,
         function="Animatrice du réseau des chefs de projet",
         email=f"animation.reseau@{DEMO_DOMAIN}",

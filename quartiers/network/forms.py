@@ -155,7 +155,13 @@ class AgendaItemForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label="Compte rendu", required=False, widget=forms.Textarea(attrs={"rows": 16}))
+    minutes = forms.CharField(
+        label="Compte rendu",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text="Mise en forme simple : une ligne « - » par puce (décalée pour une sous-puce), « 1. » pour une liste "
+        "numérotée, **gras**, *italique*, « # » pour un intertitre, une ligne vide entre deux paragraphes.",
+    )
 
 
 class AttachmentForm(forms.Form):

@@ -1,10 +1,12 @@
 """The network of chefs de projet: networks, members, meetings (rencontres), priority axes.
 
-Who sees what is decided by `quartiers.core.permissions`: a network declares its territory keys
-(its communes and EPCI) and its animator organisation (`owner_organisation_id`), so the chefs de
-projet of those territories and the animating resource centre manage it; `can_view` lets its
-members (and those managers) see it. Contact details are a separate object (`Contacts`) whose
-`can_view` admits members only.
+Who sees what is decided by `quartiers.core.permissions`, through the `can_*` hooks below:
+- animating a network (its meetings, attendance, minutes, axes' status, directory and imports) is
+  the resource centre's job: the « animateur » memberships of its animator organisation (and
+  administrators); a meeting's organisers also steer that meeting;
+- its members (chefs de projet, partners…) see it, register, propose and support axes, vote;
+- the chefs de projet and délégués du préfet whose scope covers the network read it too.
+Contact details are a separate object (`Contacts`) whose `can_view` admits members and animators.
 """
 
 import secrets
@@ -17,7 +19,12 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from quartiers.core.permissions import CHEF, OWNER_ROLES, can, is_admin, organisation_ids, scope_keys
+from quartiers.core.permissions import ANIMATOR, CHEF, DELEGATE, PARTNER, can, is_admin, organisation_ids, scope_keys
+
+# Roles whose scope lets them read the networks of their territory without being members.
+TERRITORY_READERS = {CHEF, DELEGATE}
+# Memberships of a meeting's organiser organisation that steer that meeting.
+ORGANISER_ROLES = {CHEF, PARTNER, ANIMATOR}
 
 
 def new_token():
@@ -35,6 +42,10 @@ def member_network_ids(user):
     return user._network_member_of
 
 
+def animated_organisation_ids(user):
+    return organisation_ids(user, {ANIMATOR})
+
+
 class NetworkQuerySet(models.QuerySet):
     # Same answers as Network.can_view / can(user, "change", network), as querysets.
     def editable_by(self, user):
@@ -42,8 +53,12 @@ class NetworkQuerySet(models.QuerySet):
             return self.none()
         if is_admin(user):
             return self
+        return self.filter(animator_id__in=animated_organisation_ids(user))
+
+    def in_scope_of(self, user):
+        """Networks whose territory a chef de projet or délégué du préfet of the user covers."""
         codes = {"commune": [], "epci": [], "departement": [], "region": []}
-        for key in scope_keys(user, {CHEF}):
+        for key in scope_keys(user, TERRITORY_READERS):
             level, code = key.split(":", 1)
             codes.setdefault(level, []).append(code)
         # A network covers its communes (with their EPCI, département, région) and the EPCI it lists.
@@ -53,7 +68,6 @@ class NetworkQuerySet(models.QuerySet):
             | Q(epcis__siren__in=codes["epci"])
             | Q(communes__departement_id__in=codes["departement"])
             | Q(communes__departement__region_id__in=codes["region"])
-            | Q(animator_id__in=organisation_ids(user, OWNER_ROLES))
         )
         return self.filter(pk__in=Network.objects.filter(q).values("pk"))
 
@@ -62,7 +76,11 @@ class NetworkQuerySet(models.QuerySet):
             return self.none()
         if is_admin(user):
             return self
-        return self.filter(Q(pk__in=member_network_ids(user)) | Q(pk__in=self.editable_by(user).values("pk")))
+        return self.filter(
+            Q(pk__in=member_network_ids(user))
+            | Q(animator_id__in=animated_organisation_ids(user))
+            | Q(pk__in=Network.objects.in_scope_of(user).values("pk"))
+        )
 
 
 class Network(models.Model):
@@ -118,8 +136,14 @@ class Network(models.Model):
     def is_member(self, user):
         return self.pk in member_network_ids(user)
 
+    def can_change(self, user):
+        # Reached through `can`, after the administrators: only the animating organisation's animators.
+        return bool(self.animator_id) and self.animator_id in animated_organisation_ids(user)
+
     def can_view(self, user):
-        return self.is_member(user) or can(user, "change", self)
+        if self.is_member(user) or can(user, "change", self):
+            return True
+        return bool(self.territory_keys() & scope_keys(user, TERRITORY_READERS))
 
     def member_for(self, user):
         if not getattr(user, "is_authenticated", False):
@@ -138,7 +162,7 @@ class Contacts:
         self.network = network
 
     def can_view(self, user):
-        return self.network.is_member(user)
+        return self.network.is_member(user) or can(user, "change", self.network)
 
 
 class MemberQuerySet(models.QuerySet):
@@ -279,6 +303,12 @@ class Meeting(models.Model):
 
     def can_view(self, user):
         return self.network.can_view(user)
+
+    def can_change(self, user):
+        # The network's animators, or the organisation that organises this meeting.
+        if can(user, "change", self.network):
+            return True
+        return bool(self.organiser_id) and self.organiser_id in organisation_ids(user, ORGANISER_ROLES)
 
     @property
     def is_past(self):
@@ -485,6 +515,10 @@ class PriorityAxis(models.Model):
 
     def can_view(self, user):
         return self.network.can_view(user)
+
+    def can_change(self, user):
+        # An axis' status, working group and notes: the network's animators.
+        return can(user, "change", self.network)
 
     def next_statuses(self):
         labels = dict(self.Status.choices)

@@ -223,6 +223,9 @@ def add_attachment(meeting, upload, title, actor):
             f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de "
             f"{MAX_ATTACHMENT_SIZE // 1024 // 1024} Mo."
         )
+    problem = filetypes.archive_problem(upload, f"Le fichier « {upload.name} »")
+    if problem:  # zip bomb or linked workbook: the one upload rule of core.filetypes
+        raise NetworkError(problem)
     found = detect_type(upload)
     if found is None:
         raise NetworkError(

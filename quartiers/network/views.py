@@ -12,8 +12,9 @@ from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from quartiers.core import wording
 from quartiers.core.exports import FORMATS, export_response, unknown_format
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.network import ics, importers, services
@@ -101,6 +102,7 @@ def _upcoming_with_counts(meetings):
 # ---- Networks and directory ----
 
 
+@require_safe
 def index(request):
     authorize(request.user, "view", None)
     networks = (
@@ -112,6 +114,7 @@ def index(request):
     return render(request, "network/index.html", {"networks": networks, "upcoming": upcoming})
 
 
+@require_safe
 def detail(request, slug):
     network = _network(request, slug)
     meetings = network.meetings.all()
@@ -141,6 +144,7 @@ DIRECTORY_COLUMNS = [
 CONTACT_COLUMNS = [("E-mail", "contact_email"), ("Téléphone", "phone")]
 
 
+@require_safe
 def directory(request, slug):
     network = _network(request, slug)
     form = DirectoryFilterForm(request.GET or None, network=network)
@@ -190,6 +194,7 @@ MEETING_COLUMNS = [
 ]
 
 
+@require_safe
 def meeting_list(request, slug):
     network = _network(request, slug)
     themes = Theme.objects.all()
@@ -242,6 +247,7 @@ def meeting_edit(request, pk):
     )
 
 
+@require_safe
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     network = meeting.network
@@ -336,7 +342,7 @@ def meeting_invite(request, pk):
         except NetworkError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{created} invitation(s) envoyée(s).")
+            messages.success(request, f"{wording.count(created, 'invitation envoyée', 'invitations envoyées')}.")
             return redirect(meeting)
     invited = meeting.invitations.select_related("member")
     return render(
@@ -459,6 +465,7 @@ def attachment_add(request, pk):
     )
 
 
+@require_safe
 def attachment_download(request, pk):
     attachment = get_object_or_404(MeetingAttachment.objects.select_related("meeting__network"), pk=pk)
     authorize(request.user, "view", attachment.meeting)
@@ -469,6 +476,7 @@ def attachment_download(request, pk):
     return response
 
 
+@require_safe
 def meeting_ics(request, pk):
     meeting = _meeting(request, pk)
     response = HttpResponse(
@@ -478,6 +486,7 @@ def meeting_ics(request, pk):
     return response
 
 
+@require_safe
 @view_public
 def network_feed(request, token):
     """A member's private calendar feed: calendar apps cannot log in, so the unguessable token is the key."""
@@ -517,6 +526,7 @@ def axis_create(request, slug):
     return render(request, "network/form.html", {"network": network, "form": form, "title": "Proposer un axe"})
 
 
+@require_safe
 def axis_detail(request, pk):
     axis = _axis(request, pk)
     network = axis.network
@@ -653,7 +663,7 @@ def axis_ranking(request, slug):
             "me": me,
             "error": error,
             "ranking_open": network.vote_mode == Network.VoteMode.RANKING,
-            "ranking": network.axes.ranked(Network.VoteMode.RANKING).select_related("meeting"),
+            "ranking": network.axes.ranked(network.vote_mode).select_related("meeting"),
             "voter_count": services.voter_count(network),
             "can_manage": can(request.user, "change", network),
             "modes": Network.VoteMode.choices,

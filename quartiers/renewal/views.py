@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, can
@@ -46,6 +47,7 @@ def _projects(user):
     return Project.objects.visible_to(user).select_related("qpv", "owner", "contrat").with_balances()
 
 
+@require_safe
 def index(request):
     authorize(request.user, "view", Project)
     projects = _projects(request.user)
@@ -85,6 +87,7 @@ def project_create(request):
     return render(request, "renewal/form.html", {"form": form, "title": "Nouveau projet de renouvellement urbain"})
 
 
+@require_safe
 def project_detail(request, pk):
     authorize(request.user, "view", Project)
     project = get_object_or_404(_projects(request.user), pk=pk)
@@ -120,6 +123,7 @@ def project_edit(request, pk):
     return render(request, "renewal/form.html", {"form": form, "title": f"Modifier « {project} »", "back": project})
 
 
+@require_safe
 def project_gantt(request, pk):
     authorize(request.user, "view", Project)
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
@@ -151,6 +155,7 @@ def _gantt_chart(rows, width=640):
     return {"rows": rows, "years": years, "start": start, "end": end, "width": width}
 
 
+@require_safe
 def project_operations_export(request, pk):
     authorize(request.user, "view", Project)
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
@@ -181,6 +186,7 @@ def _operation(request, pk):
     return operation
 
 
+@require_safe
 def operation_detail(request, pk):
     operation = _operation(request, pk)
     return render(

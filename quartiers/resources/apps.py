@@ -11,6 +11,16 @@ class ResourcesConfig(AppConfig):
         from quartiers.territories import hooks
 
         hooks.register_qpv_links(qpv_links)
+        # The search index lives outside the models: a restored database rebuilds it.
+        from quartiers.core.backup import restored
+
+        restored.connect(_rebuild_search_index, dispatch_uid="resources.rebuild_search_index")
+
+
+def _rebuild_search_index(sender, using, **kwargs):
+    from quartiers.resources.services import rebuild_index
+
+    rebuild_index(using=using)
 
 
 QPV_LINKS = 5

@@ -11,12 +11,46 @@ from quartiers.resources.models import DigestItem, Document, Theme
 from quartiers.territories.models import EPCI, QPV, Commune
 
 CODE_SPLIT = re.compile(r"[\s,;]+")
+ITEM_SPLIT = re.compile(r"[,;\n]+")
+CODE = re.compile(r"^(\d[\dAB]\d{3}|\d{9}|Q[A-Z0-9]{5,9})$", re.I)
+
+
+def _split_names(raw):
+    """Codes (« 62193 200090751 » may be separated by spaces) and names (« Calais (62) », which have spaces)."""
+    codes, names = [], []
+    for item in ITEM_SPLIT.split(raw or ""):
+        words = item.split()
+        if all(CODE.match(w) for w in words):
+            codes += [w.upper() for w in words]
+        elif item.strip():
+            names.append(" ".join(words))
+    return codes, names
+
+
+def _resolve_names(names):
+    """Communes, EPCI or quartiers typed by name → (communes, epcis, qpvs, unknown names)."""
+    from quartiers.territories.pickers import resolve_territory
+
+    communes, epcis, qpvs, unknown = [], [], [], []
+    for name in names:
+        found, _error = resolve_territory(name)
+        qpv = None if found else QPV.objects.filter(nom__iexact=name).select_related("departement").first()
+        if isinstance(found, EPCI):
+            epcis.append(found)
+        elif found is not None:
+            communes.append(found)
+        elif qpv is not None:
+            qpvs.append(qpv)
+        else:
+            unknown.append(name)
+    return communes, epcis, qpvs, unknown
 
 
 def resolve_territories(raw):
-    """« 62193, 200090751, QN06253M » → (communes, epcis, qpvs); unknown codes raise a French error."""
-    codes = [c.strip().upper() for c in CODE_SPLIT.split(raw or "") if c.strip()]
-    communes, epcis, qpvs, unknown = [], [], [], []
+    """« 62193, CA Grand Calais Terres et Mers, QN06253M » → (communes, epcis, qpvs): codes or names; what is
+    unknown raises a French error."""
+    codes, names = _split_names(raw)
+    communes, epcis, qpvs, unknown = _resolve_names(names)
     found_communes = {c.insee: c for c in Commune.objects.filter(insee__in=codes).select_related("departement")}
     found_epcis = {e.siren: e for e in EPCI.objects.filter(siren__in=codes)}
     found_qpvs = {q.code: q for q in QPV.objects.filter(code__in=codes).select_related("departement")}
@@ -31,8 +65,8 @@ def resolve_territories(raw):
             unknown.append(code)
     if unknown:
         raise ValidationError(
-            "Territoire(s) inconnu(s) : %(codes)s. Indiquez des codes INSEE de commune, des SIREN d'EPCI "
-            "ou des codes de QPV.",
+            "Territoire(s) inconnu(s) : %(codes)s. Indiquez le nom d'une commune (« Calais (62) »), d'une "
+            "intercommunalité ou d'un quartier, ou son code.",
             params={"codes": ", ".join(unknown)},
         )
     return communes, epcis, qpvs
@@ -88,10 +122,10 @@ class DocumentForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     territories = forms.CharField(
-        label="Autres territoires (codes)",
+        label="Autres territoires",
         required=False,
-        help_text="Codes INSEE des communes, SIREN des EPCI ou codes des QPV, séparés par des virgules "
-        "(ex. : 62193, 200090751, QN06253M).",
+        help_text="Noms de communes, d'intercommunalités ou de quartiers (ou leurs codes), séparés par des virgules "
+        "(ex. : Calais (62), CA Grand Calais Terres et Mers, Beau Marais).",
     )
     attachment = forms.FileField(
         label="Pièce jointe",

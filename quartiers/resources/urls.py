@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from quartiers.resources import feeds, views
 
@@ -7,10 +8,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("nouveau/", views.document_create, name="document_create"),
     path("favoris/", views.favourites, name="favourites"),
-    path("flux.atom", feeds.DocumentFeed(), name="feed"),
+    path("flux.atom", require_safe(feeds.DocumentFeed()), name="feed"),
     path("actualites/", views.digests, name="digests"),
     path("actualites/<slug:slug>/", views.digest, name="digest"),
-    path("actualites/<slug:slug>/flux.atom", feeds.DigestFeed(), name="digest_feed"),
+    path("actualites/<slug:slug>/flux.atom", require_safe(feeds.DigestFeed()), name="digest_feed"),
     path("<int:pk>/", views.document, name="document"),
     path("<int:pk>/modifier/", views.document_edit, name="document_edit"),
     path("<int:pk>/supprimer/", views.document_delete, name="document_delete"),

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.core.permissions import LoginRequired, authorize, can, view_public
 from quartiers.resources import services
@@ -113,6 +113,7 @@ def filtered_documents(user, form):
     return docs
 
 
+@require_safe
 @view_public
 def index(request):
     themes = list(Theme.objects.all())
@@ -134,6 +135,7 @@ def index(request):
     return render(request, "resources/index.html", context)
 
 
+@require_safe
 @view_public
 def document(request, pk):
     doc = _visible_document(request, pk)
@@ -237,6 +239,7 @@ def attachment_delete(request, pk, attachment_pk):
     return redirect(doc)
 
 
+@require_safe
 @view_public
 def download(request, pk, attachment_pk):
     doc = _visible_document(request, pk)
@@ -259,6 +262,7 @@ def _chunks(storage, name, size=64 * 1024):
             yield chunk
 
 
+@require_safe
 @view_public
 def print_view(request, pk):
     doc = _visible_document(request, pk)
@@ -290,6 +294,7 @@ def favourite_toggle(request, pk):
     return redirect(doc)
 
 
+@require_safe
 def favourites(request):
     authorize(request.user, "view", None)
     favs = Favourite.objects.filter(user=request.user, document__in=Document.objects.visible_to(request.user))
@@ -302,6 +307,7 @@ def favourites(request):
     return render(request, "resources/favourites.html", context)
 
 
+@require_safe
 @view_public
 def digests(request):
     series = Digest.objects.visible_to(request.user)

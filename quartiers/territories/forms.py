@@ -1,5 +1,7 @@
 from django import forms
 
+from quartiers.core import filetypes
+
 KINDS = [("qpv", "Contours ou liste des QPV (GeoJSON, GeoPackage, CSV)"), ("indicateurs", "Indicateurs (CSV, XLSX)")]
 
 
@@ -14,3 +16,9 @@ class ImportForm(forms.Form):
         required=False,
     )
     source = forms.CharField(label="Source (affichée sur les fiches)", max_length=300, required=False)
+
+    def clean_fichier(self):
+        # The one upload rule (core.filetypes): size limit, zip bombs and linked workbooks refused, type by content.
+        upload = self.cleaned_data["fichier"]
+        filetypes.check_upload(upload, purpose="import")
+        return upload

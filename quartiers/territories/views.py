@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from quartiers.core import audit, jobs
 from quartiers.core.exports import export_response, geojson_response, unknown_format
@@ -41,6 +43,7 @@ def _list_context(request, qs):
     return page, query.urlencode()
 
 
+@require_safe
 @view_public
 def qpv_list(request):
     authorize(request.user, "view", QPV)
@@ -95,6 +98,7 @@ def _export_value(obj, accessor):
     return value
 
 
+@require_safe
 @view_public
 def qpv_detail(request, code):
     qpv = get_object_or_404(
@@ -160,6 +164,7 @@ def _qpv_rows(qs, geometry=False):
     return list(qs.with_related(geometry=geometry).order_by("-generation", "code"))
 
 
+@require_safe
 @view_public
 def commune_detail(request, insee):
     commune = get_object_or_404(
@@ -180,6 +185,7 @@ def commune_detail(request, insee):
     return render(request, "territories/commune_detail.html", context)
 
 
+@require_safe
 @view_public
 def epci_detail(request, siren):
     epci = get_object_or_404(EPCI.objects.visible_to(request.user), siren=siren)
@@ -195,6 +201,7 @@ def epci_detail(request, siren):
     return render(request, "territories/epci_detail.html", context)
 
 
+@require_safe
 @view_public
 def departement_detail(request, code):
     departement = get_object_or_404(Departement.objects.select_related("region"), code=code)
@@ -207,6 +214,7 @@ def departement_detail(request, code):
     return render(request, "territories/departement_detail.html", context)
 
 
+@require_safe
 @view_public
 def contrat_detail(request, code):
     contrat = get_object_or_404(
@@ -217,6 +225,7 @@ def contrat_detail(request, code):
     return render(request, "territories/contrat_detail.html", context)
 
 
+@require_safe
 @view_public
 def qpv_map(request):
     authorize(request.user, "view", QPV)
@@ -262,3 +271,17 @@ def _enqueue_import(user, data):
         job = jobs.enqueue("territories.import", owner=user, label=f"Import de {upload.name}", params=params)
         audit.record(user, "import d'un fichier de référence (territoires)", job, {"fichier": upload.name})
     return job
+
+
+@require_safe
+def picker(request, kind):
+    """Suggestions (<option>s of a <datalist>) for a commune, EPCI or contrat typed by name; htmx sends the
+    field's own name as the parameter, so the first value is the text."""
+    from quartiers.territories import pickers
+
+    if kind not in pickers.RESOLVERS:
+        raise Http404
+    authorize(request.user, "view", Commune)
+    text = request.GET.get("q") or next(iter(request.GET.values()), "")
+    labels = pickers.suggestions(kind, text, request.user)
+    return render(request, "territories/_picker_options.html", {"labels": labels})

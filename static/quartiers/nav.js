@@ -43,3 +43,34 @@
   }
   window.addEventListener("resize", mark);
 })();
+
+// Card layout of the main lists on phones (table.cards in quartiers.css): each cell is labelled with its
+// column header, so a card reads « Statut : en cours ». Screen readers keep the table's own headers.
+(function () {
+  "use strict";
+  function label() {
+    var tables = document.querySelectorAll("table.cards");
+    for (var i = 0; i < tables.length; i++) {
+      var heads = tables[i].querySelectorAll("thead th");
+      var names = [];
+      for (var h = 0; h < heads.length; h++) {
+        var span = heads[h].colSpan || 1;
+        for (var k = 0; k < span; k++) { names.push(heads[h].textContent.trim()); }
+      }
+      var rows = tables[i].tBodies.length ? tables[i].tBodies[0].rows : [];
+      for (var r = 0; r < rows.length; r++) {
+        var col = 0;
+        for (var c = 0; c < rows[r].cells.length; c++) {
+          var cell = rows[r].cells[c];
+          if (cell.colSpan < names.length && names[col]) { cell.setAttribute("data-label", names[col]); }
+          col += cell.colSpan || 1;
+        }
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", label);
+  } else {
+    label();
+  }
+})();

@@ -10,6 +10,41 @@
   var map = L.map(el, { preferCanvas: true }).setView([46.6, 2.4], 6);
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map); }
   map.attributionControl.addAttribution("QPV : ANCT ; contours 2015 d'Occitanie : ANCT via ToulouseDataViz — Licence Ouverte 2.0");
+
+  // Basemap without a tile server: département outlines always, commune outlines of the view from zoom 10,
+  // in their own pane below the quartiers so the dots stay on top and clickable.
+  map.createPane("fond");
+  map.getPane("fond").style.zIndex = 250;
+  var basemapRenderer = L.canvas({ pane: "fond" });
+  var communes = L.layerGroup().addTo(map);
+  var communesRequested = null;
+  if (el.dataset.departements) {
+    fetch(el.dataset.departements, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      L.geoJSON(data, {
+        pane: "fond", renderer: basemapRenderer, interactive: false,
+        style: { color: "#7b8794", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 }
+      }).addTo(map);
+      map.attributionControl.addAttribution("Fond : contours IGN ADMIN EXPRESS 2024 simplifiés — Licence Ouverte 2.0");
+      el.dataset.fond = "charge";
+    });
+  }
+  function refreshCommunes() {
+    if (!el.dataset.communes || map.getZoom() < 10) { communes.clearLayers(); communesRequested = null; return; }
+    var b = map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(3); }).join(",");
+    if (bbox === communesRequested) { return; }
+    communesRequested = bbox;
+    fetch(el.dataset.communes + "?bbox=" + bbox, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : { type: "FeatureCollection", features: [] };
+    }).then(function (data) {
+      communes.clearLayers();
+      L.geoJSON(data, {
+        pane: "fond", renderer: basemapRenderer, interactive: false,
+        style: { color: "#aab4be", weight: 0.8, dashArray: "3 3", fill: false }
+      }).addTo(communes);
+    });
+  }
+  map.on("moveend", refreshCommunes);
   var colours = { 2024: "#c0392b", 2015: "#1f3f7a" };
   var layer = null;
   var requested = null;

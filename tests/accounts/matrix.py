@@ -32,9 +32,18 @@ def _invitation(w):
         "email": "nouvelle.personne@exemple.test",
         "organisation": w.orgs["agglo"].pk,
         "role": "lecteur",
-        "scope_level": "epci",
-        "scope_code": "200090751",
+        "territory": "epci:200090751",
     }
+
+
+def _proposed_to_chef(w):
+    from quartiers.accounts.models import PendingMembership
+    from quartiers.accounts.services import pending_link
+
+    pending = PendingMembership.objects.create(
+        user=w.users["chef"], organisation=w.orgs["bailleur"], role="lecteur", scope_level="commune", scope_code="62193"
+    )
+    return [pending_link(pending, "http://testserver").rstrip("/").rsplit("/", 1)[1]]
 
 
 def _membership(w):
@@ -53,6 +62,16 @@ CASES = [
     Case("accounts:invite", expect(LOGIN, 403, 403, 200, 200, 200)),
     # The chef of another territory sees the form again with a refusal; nothing is created.
     Case("accounts:invite", expect(LOGIN, 403, 403, 200, 302, 302), method="post", data=_invitation),
+    # A proposed membership is shown (and accepted) by the person it is proposed to only.
+    Case("accounts:membership_accept", MEMBERS, args=["invalide"], label="rattachement proposé : lien invalide"),
+    Case("accounts:membership_accept", expect(LOGIN, 403, 403, 403, 200, 403), args=_proposed_to_chef),
+    Case(
+        "accounts:membership_accept",
+        expect(LOGIN, 403, 403, 403, 302, 403),
+        args=_proposed_to_chef,
+        method="post",
+        label="POST rattachement proposé accepté",
+    ),
     Case("accounts:my_account", MEMBERS),
     Case(
         "accounts:my_account",

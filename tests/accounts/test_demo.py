@@ -18,13 +18,13 @@ def test_demo_is_idempotent_and_prints_the_accounts(db):
     first = _counts()
     demo.load_demo(StringIO())
     assert _counts() == first
-    assert first == (7, 5, 5)
+    assert first == (7, 7, 7)
     text = out.getvalue()
     assert "chef.calais@quartiers.example" in text and demo.DEMO_PASSWORD in text
     # One account per role, each able to log in with the printed password.
     assert set(Membership.objects.values_list("role", flat=True)) == {role for role, _ in ROLE_CHOICES}
     lines = text.splitlines()
-    assert len(lines) == 7 and "Chef de projet (EPCI 200090751)" in text
+    assert len(lines) == 9 and "Chef de projet (EPCI 200090751)" in text
     for email, password, *_ in (line.split() for line in lines[2:]):
         assert authenticate(username=email, password=password) is not None
 
@@ -41,6 +41,22 @@ def test_demo_scopes_follow_the_seed_story(db):
     )
     assert Membership.objects.get(user__email="lecteur@quartiers.example").scope_key == "region:32"
     assert Membership.objects.get(user__email="chef.dunkerque@quartiers.example").scope_key == "epci:245900428"
+    delegate = Membership.objects.get(user__email="delegue@quartiers.example")
+    assert (delegate.organisation.name, delegate.role, delegate.scope_key) == (
+        "Préfecture du Pas-de-Calais",
+        "delegue_prefet",
+        "departement:62",
+    )
+    animator = Membership.objects.get(user__email="animateur@quartiers.example")
+    assert (animator.organisation.name[:4], animator.role) == ("IREV", "animateur")
+    assert "Délégué du préfet (Département 62)" in _printed()
+    assert "Animateur (centre de ressources) (Région 32)" in _printed()
+
+
+def _printed():
+    out = StringIO()
+    demo.print_accounts(out)
+    return out.getvalue()
 
 
 def test_demo_keeps_a_password_the_user_changed(db):

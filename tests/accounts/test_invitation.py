@@ -20,8 +20,7 @@ def _post_invitation(client, world, **overrides):
         "last_name": "Benali",
         "organisation": world.orgs["agglo"].pk,
         "role": "partenaire",
-        "scope_level": "epci",
-        "scope_code": "200090751",
+        "territory": "epci:200090751",
         "function": "Chargée de mission",
     } | overrides
     return client.post(reverse("accounts:invite"), data)
@@ -101,9 +100,7 @@ def test_chef_invites_on_his_territory_and_its_communes(world, login, django_cap
     client = login(world.users["chef"])
     with django_capture_on_commit_callbacks(execute=True):
         assert _post_invitation(client, world).status_code == 302
-        response = _post_invitation(
-            client, world, email="commune@exemple.test", scope_level="commune", scope_code="62193"
-        )
+        response = _post_invitation(client, world, email="commune@exemple.test", territory="commune:62193")
         assert response.status_code == 302
     assert len(mail.outbox) == 2
     assert Membership.objects.filter(user__email="commune@exemple.test", scope_code="62193").exists()
@@ -112,11 +109,13 @@ def test_chef_invites_on_his_territory_and_its_communes(world, login, django_cap
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"scope_code": "245900428"}, "Vous ne pouvez inviter qu&#x27;à un rôle et sur un territoire que vous animez."),
-        ({"scope_level": "region", "scope_code": "32"}, "que vous animez"),
+        # Only the territories of his scope are offered: another one is not a valid choice.
+        ({"territory": "epci:245900428"}, "Sélectionnez un choix valide"),
+        ({"territory": "region:32"}, "Sélectionnez un choix valide"),
+        ({"territory": "epci:200000000"}, "Sélectionnez un choix valide"),
         ({"role": "administrateur"}, "Sélectionnez un choix valide"),
-        ({"scope_code": "12345"}, "Code de EPCI invalide"),
-        ({"scope_code": "200000000"}, "Aucun(e) EPCI de code 200000000 dans le référentiel"),
+        ({"role": "delegue_prefet"}, "Sélectionnez un choix valide"),
+        ({"role": "animateur"}, "Sélectionnez un choix valide"),
         ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide"),
     ],
 )
@@ -131,18 +130,59 @@ def test_refused_invitations_create_nothing(world, login, overrides, message):
     assert not mail.outbox
 
 
-def test_inviting_an_existing_account_adds_the_membership(world, login, django_capture_on_commit_callbacks):
+def test_inviting_an_existing_account_only_proposes_the_membership(world, login, django_capture_on_commit_callbacks):
     client = login(world.users["admin"])
     reader = world.users["lecteur"]
     with django_capture_on_commit_callbacks(execute=True):
         response = _post_invitation(client, world, email=reader.email.upper())
     assert response.status_code == 302
-    assert reader.memberships.count() == 2
-    assert "http" in mail.outbox[0].body and "invitation" not in mail.outbox[0].body.lower()
-    assert mail.outbox[0].subject == "Quartiers : nouveau rattachement à votre compte"
-    # The same membership twice is refused, in French.
+    # Nothing changes on the account until its holder accepts.
+    assert reader.memberships.count() == 1
+    assert mail.outbox[0].subject == "Quartiers : un rattachement vous est proposé"
+    assert "Rien ne change sur votre compte" in mail.outbox[0].body
+    # The same proposal twice is refused, in French.
     response = _post_invitation(client, world, email=reader.email)
-    assert "Cette personne a déjà ce rôle" in response.content.decode()
+    assert "Ce rattachement lui est déjà proposé" in response.content.decode()
+
+    link = _link(mail.outbox[0])
+    # « Mon compte » lists the proposal with its link (in case the e-mail is lost).
+    assert link in login(reader).get(reverse("accounts:my_account")).content.decode()
+    # Someone else holding the link cannot accept it for him.
+    client = login(world.users["chef"])
+    assert client.post(link).status_code == 403
+    assert reader.memberships.count() == 1
+    client = login(reader)
+    page = client.get(link).content.decode()
+    assert "Accepter ce rattachement" in page and "CA Grand Calais Terres et Mers" in page
+    assert client.post(link).status_code == 302
+    assert reader.memberships.filter(organisation=world.orgs["agglo"], role="partenaire").exists()
+    assert AuditEvent.objects.filter(action="rattachement accepté", actor=reader).exists()
+    # The link serves once; an existing membership is not proposed again.
+    assert "n'est plus valable" in client.get(link).content.decode()
+    client = login(world.users["admin"])
+    assert "Cette personne a déjà ce rôle" in _post_invitation(client, world, email=reader.email).content.decode()
+
+
+def test_a_forged_or_expired_proposal_link_is_refused(world, login, monkeypatch):
+    from django.core import signing
+
+    from quartiers.accounts.models import PendingMembership
+
+    pending = PendingMembership.objects.create(
+        user=world.users["lecteur"],
+        organisation=world.orgs["agglo"],
+        role="lecteur",
+        scope_level="epci",
+        scope_code="200090751",
+    )
+    link = services.pending_link(pending, "http://testserver")
+    client = login(world.users["lecteur"])
+    forged = link.replace(f"/{pending.pk}:", f"/{pending.pk + 1}:")
+    assert "n'est plus valable" in client.get(forged).content.decode()
+    monkeypatch.setattr(signing.time, "time", lambda: signing.time.monotonic() + 10**10)
+    assert "n'est plus valable" in client.get(link).content.decode()
+    assert client.post(link).status_code == 200
+    assert world.users["lecteur"].memberships.count() == 1
 
 
 def test_deactivated_account_cannot_be_invited(world):
@@ -196,3 +236,35 @@ def test_mail_server_down_keeps_the_invitation(world, settings, django_capture_o
         )
     assert user.memberships.exists() and AuditEvent.objects.filter(action="invitation envoyée").exists()
     assert "invitation e-mail to panne@exemple.test failed" in caplog.text
+
+
+def test_invite_form_offers_names_among_what_the_inviter_may_grant(world, login):
+    form = login(world.users["chef"]).get(reverse("accounts:invite")).context["form"]
+    assert "scope_code" not in form.fields and "Code du territoire" not in str(form)
+    territories = dict(form.fields["territory"].choices)
+    assert territories["EPCI"] == [("epci:200090751", "CA Grand Calais Terres et Mers")]
+    assert territories["Communes"] == [("commune:62193", "Calais (62)")]
+    assert "Départements" not in territories and "Régions" not in territories
+    organisations = {str(o) for o in form.fields["organisation"].queryset}
+    assert organisations == {"Bailleur social (test)", "CA Grand Calais Terres et Mers (test)"}
+    assert [key for key, _ in form.fields["role"].choices] == ["chef_de_projet", "partenaire", "lecteur"]
+    # The administrator grants everything, the State's and the resource centre's roles included.
+    form = login(world.users["admin"]).get(reverse("accounts:invite")).context["form"]
+    assert {"delegue_prefet", "animateur", "administrateur"} <= {key for key, _ in form.fields["role"].choices}
+    assert "Préfecture du Pas-de-Calais (test)" in {str(o) for o in form.fields["organisation"].queryset}
+    territories = dict(form.fields["territory"].choices)
+    assert ("departement:62", "Pas-de-Calais (62)") in territories["Départements"]
+    assert ("commune:59183", "Dunkerque (59)") in territories["Communes"]
+
+
+def test_invite_form_lists_territories_with_a_constant_number_of_queries(world, login, django_assert_max_num_queries):
+    from quartiers.territories.models import Commune
+
+    for n in range(30):
+        Commune.objects.create(
+            insee=f"62{900 + n}", nom=f"Commune {n}", departement=world.pas_de_calais, epci=world.grand_calais
+        )
+    client = login(world.users["chef"])
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("accounts:invite")).content.decode()
+    assert "Commune 29 (62)" in page

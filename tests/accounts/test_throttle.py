@@ -33,11 +33,36 @@ def test_too_many_failures_block_even_the_right_password(world, client, settings
     assert response.status_code == 200
     assert BLOCKED in response.content.decode() and "15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    # Another IP is not blocked; nor is the address once the window has passed.
-    assert _login(client, email, PASSWORD, ip="198.51.100.7").status_code == 302
-    client.logout()
+    # The address is free again once the window has passed.
     LoginAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=16))
     assert _login(client, email, PASSWORD).status_code == 302
+
+
+def test_failures_from_many_ips_block_the_account_everywhere(world, client, settings):
+    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    email = world.users["chef"].email
+    for n in range(3):
+        _login(client, email, "faux", ip=f"203.0.113.{n + 1}")
+    response = _login(client, email, PASSWORD, ip="198.51.100.7")
+    assert response.status_code == 200
+    assert "pour cette adresse : réessayez dans 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another account from that IP is not concerned.
+    assert _login(client, world.users["partenaire"].email, PASSWORD, ip="198.51.100.7").status_code == 302
+
+
+def test_failures_across_accounts_block_the_ip(world, client, settings):
+    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    settings.LOGIN_THROTTLE_IP_FACTOR = 2
+    # 6 failures from one IP, never more than 2 on one address: no account is blocked, the IP is.
+    for n in range(6):
+        _login(client, f"inconnu{n % 3}@exemple.test", "faux", ip="192.0.2.66")
+    response = _login(client, world.users["chef"].email, PASSWORD, ip="192.0.2.66")
+    assert response.status_code == 200
+    assert "depuis votre adresse IP : réessayez dans 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The same account from another IP logs in.
+    assert _login(client, world.users["chef"].email, PASSWORD, ip="192.0.2.67").status_code == 302
 
 
 def test_old_attempts_are_purged(world, client):

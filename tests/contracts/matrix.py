@@ -1,6 +1,12 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.contracts.helpers import bailleur_commitment, first_indicator, make_contract, state_commitment
+from tests.contracts.helpers import (
+    bailleur_commitment,
+    first_indicator,
+    make_commitment,
+    make_contract,
+    state_commitment,
+)
 from tests.permission_matrix import LOGIN, MEMBERS, Case, expect
 
 # Chefs de projet of the territory and the committed organisation (here the bailleur partner) update.
@@ -23,6 +29,25 @@ def _bailleur_contract(w):
 
 def _state(w):
     return [state_commitment(w).pk]
+
+
+def _prefecture_commitment(w):
+    # The world's délégué du préfet belongs to this préfecture (scope: Pas-de-Calais).
+    commitment = make_commitment(w, organisation=w.orgs["prefecture"], title="Mobiliser le droit commun de l'État")
+    return commitment
+
+
+def _prefecture(w):
+    return [_prefecture_commitment(w).pk]
+
+
+def _prefecture_indicator(w):
+    commitment = _prefecture_commitment(w)
+    return [commitment.pk, first_indicator(commitment).pk]
+
+
+# The State's commitments: the délégué du préfet of its préfecture updates them, besides the chefs.
+STATE_OR_CHEF = expect(LOGIN, 403, 403, 403, 302, 302, delegue=302)
 
 
 def _indicator(w):
@@ -146,6 +171,22 @@ CASES = [
         method="post",
         data={"status": "engage"},
         label="POST contracts:commitment_status (engagement de l'État)",
+    ),
+    Case(
+        "contracts:commitment_status",
+        STATE_OR_CHEF,
+        args=_prefecture,
+        method="post",
+        data={"status": "engage"},
+        label="POST contracts:commitment_status (engagement de la préfecture du délégué)",
+    ),
+    Case(
+        "contracts:measurement_add",
+        STATE_OR_CHEF,
+        args=_prefecture_indicator,
+        method="post",
+        data={"measured_on": "31/12/2025", "value": "4"},
+        label="POST contracts:measurement_add (engagement de la préfecture du délégué)",
     ),
     Case(
         "contracts:indicator_add",

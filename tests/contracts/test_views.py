@@ -323,7 +323,8 @@ def test_follow_contract_bad_input_and_other_territory(world, login):
     for data, message in [
         ({"generation": "2024-2030", "reference": "CN99999X"}, "Aucun contrat de ville de référence n'a le code"),
         ({"generation": "2015-2023", "reference": "CN06207M"}, "génération 2024–2030"),
-        ({"generation": "2015-2023", "territory": "12"}, "Indiquez le code du contrat de référence"),
+        ({"generation": "2015-2023", "territory": "12"}, "Aucune intercommunalité ni commune « 12 »"),
+        ({"generation": "2015-2023"}, "Indiquez le contrat de référence ou le territoire"),
         ({"generation": "2015-2023", "territory": "99999"}, "Aucune commune n'a le code INSEE 99999."),
     ]:
         response = client.post(url, data)

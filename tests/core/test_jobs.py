@@ -88,3 +88,14 @@ def test_job_page_json(world, login):
     job = Job.objects.create(kind="tests.count", label="x", owner=world.users["chef"], done=3, total=12)
     response = login(world.users["chef"]).get(job.get_absolute_url(), HTTP_ACCEPT="application/json")
     assert response.json()["percent"] == 25
+
+
+@pytest.mark.django_db
+def test_a_job_this_worker_runs_is_never_recovered_even_without_heartbeat(monkeypatch):
+    # SQLite: a long import holds the write lock, so the heartbeat thread cannot write; the job is still alive.
+    old = timezone.now() - timedelta(minutes=10)
+    job = Job.objects.create(kind="tests.crash", label="import long", status=Job.Status.RUNNING, heartbeat_at=old)
+    monkeypatch.setattr(jobs, "RUNNING_HERE", {str(job.pk)})
+    assert jobs.recover_stale() == (0, 0)
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING

@@ -51,7 +51,7 @@ def test_lookup_and_batch(page, browser_login, assert_accessible, transactional_
     page.wait_for_load_state()
     assert page.get_by_label("Colonne de l'adresse (ou de la voie)").input_value() == "Adresse"
     assert page.get_by_label("Colonne du code postal").input_value() == "Code postal"
-    assert "Dupont" in page.locator("table").inner_text()
+    assert "Dupont" in page.get_by_role("table", name="Aperçu des premières lignes").inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Lancer le traitement").click()
     page.wait_for_load_state()

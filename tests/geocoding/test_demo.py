@@ -59,9 +59,14 @@ def test_demo_end_to_end(db, tmp_path, settings):
     # The sample beneficiaries file runs through the CLI with the demo addresses.
     source = tmp_path / "exemple.csv"
     source.write_bytes(demo.sample_beneficiaries_csv())
-    call_command(
-        "eligibilite", str(source), "-o", str(tmp_path / "out.csv"), stdout=io.StringIO(), stderr=io.StringIO()
-    )
+    out_csv = str(tmp_path / "out.csv")
+    # QPV 2024 is the default and the demo has no 2024 outlines: « indéterminé », never « hors QPV ».
+    call_command("eligibilite", str(source), "-o", out_csv, stdout=io.StringIO(), stderr=io.StringIO())
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text("utf-8-sig")), delimiter=";"))
+    assert {r["statut"] for r in rows if r["type"] in ("numéro", "voie")} == {"contours_manquants"}
+    # The demo's outlines are Occitanie 2015 (GUIDE, « demo geography »).
+    args = ("--generation", "2015")
+    call_command("eligibilite", str(source), "-o", out_csv, *args, stdout=io.StringIO(), stderr=io.StringIO())
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text("utf-8-sig")), delimiter=";"))
     assert len(rows) == 31
     found = [r for r in rows if r["id_ban"]]

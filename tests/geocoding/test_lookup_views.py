@@ -18,7 +18,16 @@ class TestLookupPage:
         assert "12 Rue du Carré 99100 Testville" in html
         data = json.loads(html.split('id="map-data" type="application/json">')[1].split("</script>")[0])
         assert data["point"] == [1.003, 45.003]
-        assert {f["properties"]["code"] for f in data["qpv"]} == {"QNTEST01", "QPTEST01"}
+        # One geography per answer: 2024 unless 2015 is chosen.
+        assert {f["properties"]["code"] for f in data["qpv"]} == {"QNTEST01"}
+
+    def test_generation_2015_still_offered(self, client):
+        html = client.get(reverse("geocoding:lookup"), {"q": "12 rue du Carré", "generation": "2015"}).content.decode()
+        assert "Cette adresse est dans le QPV QPTEST01 « Ancien QPV de test » (géographie 2015)." in html
+
+    def test_2024_is_the_default_choice(self, client):
+        html = client.get(reverse("geocoding:lookup")).content.decode()
+        assert '<option value="2024" selected>' in html and '<option value="2015">' in html
 
     def test_address_outside_with_distance(self, client):
         html = client.get(reverse("geocoding:lookup"), {"q": "rue de l'Ouest"}).content.decode()
@@ -39,10 +48,12 @@ class TestLookupPage:
         html = client.get(reverse("geocoding:lookup"), {"q": "nulle part"}).content.decode()
         assert "Adresse introuvable" in html
 
-    def test_uncovered_departement_warns(self, client, world):
-        # Calais (62) has QPVs whose outlines are not loaded: never claim « hors QPV » silently.
+    def test_uncovered_departement_is_indetermine(self, client, world):
+        # Calais (62) has QPVs whose outlines are not loaded: « indéterminé », never « aucun QPV » at 721 km.
         html = client.get(reverse("geocoding:lookup"), {"q": "1 rue de Calais"}).content.decode()
-        assert "ne sont pas tous chargés pour le département 62" in html
+        assert "Indéterminé — les contours des QPV de ce département (Pas-de-Calais) ne sont pas chargés" in html
+        assert "quartiers import-qpv --officiel" in html
+        assert "aucun QPV" not in html and "le plus proche" not in html
 
     def test_completion_fragment(self, client):
         html = client.get(reverse("geocoding:complete"), {"q": "12 rue"}).content.decode()
@@ -84,10 +95,12 @@ class TestApi:
         data = client.get("/api/eligibilite/adresse", {"q": "12 rue du Carré", "code_postal": "99100"}).json()
         assert data["statut"] == "ok"
         assert data["adresse"]["id_ban"] == "99001_0001_00012"
-        assert {(q["generation"], q["code"], q["dans_le_qpv"]) for q in data["qpv"]} == {
-            (2024, "QNTEST01", True),
-            (2015, "QPTEST01", True),
-        }
+        assert data["resultat"] == "en_qpv" and data["generation"] == 2024
+        assert [(q["generation"], q["code"], q["dans_le_qpv"]) for q in data["qpv"]] == [(2024, "QNTEST01", True)]
+        data = client.get("/api/eligibilite/adresse", {"q": "12 rue du Carré", "generation": "2015"}).json()
+        assert [(q["generation"], q["code"], q["dans_le_qpv"]) for q in data["qpv"]] == [(2015, "QPTEST01", True)]
+        response = client.get("/api/eligibilite/adresse", {"q": "12 rue du Carré", "generation": "2019"})
+        assert response.status_code == 400 and "2024" in response.json()["erreur"]
 
     def test_address_not_found_and_missing(self, client):
         assert client.get("/api/eligibilite/adresse", {"q": "nulle part"}).json()["statut"] == "introuvable"
@@ -122,6 +135,12 @@ class TestApi:
     def test_openapi_lists_both(self, client):
         paths = client.get(reverse("core:openapi")).json()["paths"]
         assert "/api/eligibilite/adresse" in paths and "/api/eligibilite/point" in paths
+        for path in ("/api/eligibilite/adresse", "/api/eligibilite/point"):
+            operation = paths[path]["get"]
+            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert schema["properties"]["resultat"]["enum"] == ["en_qpv", "hors_qpv", "indetermine"]
+            assert {"contours_manquants", "ban_manquante"} <= set(schema["properties"]["statut"]["enum"])
+            assert "generation" in {p["name"] for p in operation["parameters"]}
 
 
 def test_api_without_geocoder_is_a_clear_503(client, db, monkeypatch):

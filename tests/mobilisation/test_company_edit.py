@@ -16,9 +16,11 @@ def _text(response):
 
 
 def _member_of(company):
-    """A partner user of the company's own organisation, scoped elsewhere (Dunkerque)."""
+    """A partner user of the company's own organisation, scoped on its territory (the CA Grand Calais).
+
+    The owner-organisation rule needs a membership whose scope covers the company (issue 12 §1)."""
     return MembershipFactory(
-        organisation=company.organisation, role="partenaire", scope_level="epci", scope_code="245900428"
+        organisation=company.organisation, role="partenaire", scope_level="epci", scope_code="200090751"
     ).user
 
 
@@ -31,7 +33,7 @@ def test_company_member_edits_its_profile(world, login):
         url,
         {
             "siret": "12345678900012",
-            "commune": "59183",
+            "commune": "62193",
             "sector": "Transport",
             "headcount": "50 à 99",
             "joined_on": "02/07/2019",
@@ -42,7 +44,7 @@ def test_company_member_edits_its_profile(world, login):
     assert (company.sector, company.headcount, company.commune_id, company.joined_on) == (
         "Transport",
         "50 à 99",
-        "59183",
+        "62193",
         dt.date(2019, 7, 2),
     )
     assert company.organisation.siret == "12345678900012"
@@ -50,6 +52,17 @@ def test_company_member_edits_its_profile(world, login):
     assert event.changes["sector"] == ["Logistique", "Transport"]
     page = _text(client.get(reverse("mobilisation:company_detail", args=[company.pk])))
     assert "Transport" in page and "Modifier le profil de l'entreprise" in page
+
+
+def test_company_member_scoped_elsewhere_cannot_edit_it(world, login):
+    company = make_company(world)
+    elsewhere = MembershipFactory(
+        organisation=company.organisation, role="partenaire", scope_level="epci", scope_code="245900428"
+    ).user
+    url = reverse("mobilisation:company_edit", args=[company.pk])
+    assert login(elsewhere).post(url, {"commune": "59183", "sector": "Transport"}).status_code == 403
+    company.refresh_from_db()
+    assert (company.commune_id, company.sector) == ("62193", "Logistique")
 
 
 def test_chef_cannot_move_a_company_out_of_its_territory(world, login):

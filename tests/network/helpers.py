@@ -49,7 +49,7 @@ def make_meeting(w, days=10, capacity=None, title="Rencontre de test", **extra):
         title=title,
         starts_at=timezone.now() + timedelta(days=days),
         place="Calais",
-        organiser=w.orgs["irev"],
+        organiser=extra.pop("organiser", w.orgs["irev"]),
         capacity=capacity,
         **extra,
     )

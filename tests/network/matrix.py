@@ -1,15 +1,19 @@
-"""Every URL of the network module × the six users (see tests/permission_matrix.py).
+"""Every URL of the network module × the eight users (see tests/permission_matrix.py).
 
-The network of the cases covers "this territory" (Calais); lecteur, partenaire and chef are its
-members, autre_chef (Dunkerque) and admin are not."""
+The network of the cases covers "this territory" (Calais) and is animated by the resource centre
+(IREV); lecteur, partenaire and chef are its members, autre_chef (Dunkerque), the délégué du préfet,
+the animateur and the admin are not. Animating it (meetings, attendance, minutes, axes' status,
+directory) is the animateur's and the admin's; the délégué du préfet (Pas-de-Calais) reads it; a
+meeting's organiser organisation (the chef's agglomération below) steers that meeting."""
 
 from tests.network.helpers import SLUG, make_attachment, make_axis, make_meeting, make_network, member
 from tests.permission_matrix import LOGIN, MEMBERS, PUBLIC, Case, expect
 
-VIEWERS = expect(LOGIN, 200, 200, 403, 200, 200)
-MANAGERS = expect(LOGIN, 403, 403, 403, 200, 200)
-MANAGE_POST = expect(LOGIN, 403, 403, 403, 302, 302)
-VIEWERS_POST = expect(LOGIN, 302, 302, 403, 302, 302)
+VIEWERS = expect(LOGIN, 200, 200, 403, 200, 200, delegue=200, animateur=200)
+PARTICIPANTS = expect(LOGIN, 200, 200, 403, 200, 200, delegue=403, animateur=200)
+MANAGERS = expect(LOGIN, 403, 403, 403, 403, 200, animateur=200)
+MANAGE_POST = expect(LOGIN, 403, 403, 403, 403, 302, animateur=302)
+VIEWERS_POST = expect(LOGIN, 302, 302, 403, 302, 302, delegue=302, animateur=302)
 NOT_FOUND = expect(404, 404, 404, 404, 404, 404)
 
 
@@ -24,6 +28,10 @@ def _meeting(w):
 
 def _axis(w):
     return [make_axis(w).pk]
+
+
+def _agglo_meeting(w):
+    return [make_meeting(w, organiser=w.orgs["agglo"]).pk]
 
 
 def _registered_meeting(w):
@@ -65,6 +73,20 @@ CASES = [
     ),
     Case("network:meeting_detail", VIEWERS, args=_meeting),
     Case("network:meeting_edit", MANAGERS, args=_meeting),
+    Case(
+        "network:meeting_edit",
+        expect(LOGIN, 403, 403, 403, 200, 200, animateur=200),
+        args=_agglo_meeting,
+        label="rencontre organisée par l'agglomération",
+    ),
+    Case(
+        "network:meeting_edit",
+        MANAGE_POST,
+        args=_meeting,
+        method="post",
+        data={"title": "Rencontre modifiée", "starts_at": "2030-01-25T09:30", "place": "Calais"},
+        label="POST modification de la rencontre du centre de ressources",
+    ),
     Case("network:agenda_add", MANAGERS, args=_meeting),
     Case(
         "network:agenda_add",
@@ -85,7 +107,7 @@ CASES = [
     Case("network:meeting_ics", VIEWERS, args=_meeting),
     Case("network:feed", PUBLIC, args=_feed_token),
     Case("network:feed", NOT_FOUND, args=["jeton-inconnu"], label="agenda : mauvais jeton"),
-    Case("network:axis_create", VIEWERS, args=_slug),
+    Case("network:axis_create", PARTICIPANTS, args=_slug),
     Case("network:axis_detail", VIEWERS, args=_axis),
     Case("network:axis_support", VIEWERS_POST, args=_axis, method="post"),
     Case("network:axis_status", MANAGE_POST, args=_axis, method="post", data={"status": "retenu"}),
@@ -119,7 +141,7 @@ CASES += [
     Case("network:registration_cancel", MANAGE_POST, args=_registration, method="post"),
 ]
 
-API_VIEWERS = expect(401, 200, 200, 403, 200, 200)
+API_VIEWERS = expect(401, 200, 200, 403, 200, 200, delegue=200, animateur=200)
 API_MEMBERS = expect(401, 200, 200, 200, 200, 200)
 
 
@@ -149,7 +171,7 @@ CASES += [
     Case("network:axis_ranking", VIEWERS, args=_ranking_network),
     Case(
         "network:axis_ranking",
-        expect(LOGIN, 302, 302, 403, 302, 403),
+        expect(LOGIN, 302, 302, 403, 302, 403, delegue=403, animateur=403),
         args=_ranking_network,
         method="post",
         data=_ballot,

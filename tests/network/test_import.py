@@ -157,7 +157,7 @@ def _upload(name):
 
 def test_upload_page_previews_then_confirms(world, login):
     network = make_network(world)
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     url = reverse("network:member_import", args=[SLUG])
     preview = client.post(url, {"file": _upload("membres-excel-cp1252.csv")})
     page = preview.content.decode()
@@ -175,7 +175,7 @@ def test_upload_page_previews_then_confirms(world, login):
 def test_upload_page_shows_the_french_error_of_an_unreadable_file(world, login):
     network = make_network(world)
     before = _snapshot(network)
-    response = login(world.users["chef"]).post(
+    response = login(world.users["animateur"]).post(
         reverse("network:member_import", args=[SLUG]), {"file": _upload("sans-colonne-email.csv")}
     )
     assert "Colonne manquante : e-mail (ou « courriel »)" in response.content.decode()

@@ -21,6 +21,12 @@ def test_querysets_agree_with_the_policy(world):
             editable = Network.objects.editable_by(user).filter(pk=network.pk).exists()
             assert visible == can(user, "view", network), (role, network.slug)
             assert editable == can(user, "change", network), (role, network.slug)
-    assert can(world.users["autre_chef"], "change", dunkerque)
+    # Animating is the animator organisation's (IREV) job; chefs de projet of the territory read.
+    assert can(world.users["animateur"], "change", inside)
+    assert not can(world.users["chef"], "change", inside) and can(world.users["chef"], "view", inside)
+    assert not can(world.users["autre_chef"], "change", dunkerque) and can(world.users["autre_chef"], "view", dunkerque)
     assert not can(world.users["autre_chef"], "view", inside)
-    assert can(world.users["chef"], "change", by_epci)
+    assert can(world.users["chef"], "view", by_epci) and not can(world.users["chef"], "change", by_epci)
+    # The délégué du préfet of the Pas-de-Calais reads its networks, not the Nord's.
+    assert can(world.users["delegue"], "view", inside) and not can(world.users["delegue"], "change", inside)
+    assert not can(world.users["delegue"], "view", dunkerque)

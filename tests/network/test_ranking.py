@@ -114,6 +114,6 @@ def test_support_mode_network_page_counts_supports(world, login):
 
 def test_manager_switches_the_mode(world, login):
     network = make_network(world)
-    login(world.users["chef"]).post(reverse("network:vote_mode", args=[SLUG]), {"mode": "classement"})
+    login(world.users["animateur"]).post(reverse("network:vote_mode", args=[SLUG]), {"mode": "classement"})
     network.refresh_from_db()
     assert network.vote_mode == "classement"

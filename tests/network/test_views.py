@@ -107,7 +107,7 @@ def test_directory_filters(world, login):
 
 def test_meeting_form_rejects_an_end_before_the_start(world, login):
     make_network(world)
-    response = login(world.users["chef"]).post(
+    response = login(world.users["animateur"]).post(
         reverse("network:meeting_create", args=[SLUG]),
         {"title": "Rencontre", "starts_at": "2030-01-25T14:00", "ends_at": "2030-01-25T09:00", "place": "Calais"},
     )
@@ -120,7 +120,7 @@ def test_capacity_below_confirmed_registrations_is_refused(world, login):
     meeting = make_meeting(world)
     services.register(meeting, member(world, "chef"), None)
     services.register(meeting, member(world, "lecteur"), None)
-    response = login(world.users["chef"]).post(
+    response = login(world.users["animateur"]).post(
         reverse("network:meeting_edit", args=[meeting.pk]),
         {"title": "Rencontre", "starts_at": "2030-01-25T14:00", "place": "Calais", "capacity": "1"},
     )
@@ -131,7 +131,7 @@ def test_capacity_below_confirmed_registrations_is_refused(world, login):
 
 def test_agenda_item_with_themes_territories_and_links(world, login):
     meeting = make_meeting(world)
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     url = reverse("network:agenda_add", args=[meeting.pk])
     bad = client.post(url, {"title": "NPNRU", "links": "pas une adresse"})
     assert "Ligne 1 : écrivez « adresse | libellé »" in bad.content.decode()
@@ -156,7 +156,7 @@ def test_agenda_item_with_themes_territories_and_links(world, login):
 
 def test_a_qpv_of_another_territory_cannot_be_linked(world, login):
     meeting = make_meeting(world)
-    response = login(world.users["chef"]).post(
+    response = login(world.users["animateur"]).post(
         reverse("network:agenda_add", args=[meeting.pk]), {"title": "QPV", "qpvs": [world.qpv_dunkerque.pk]}
     )
     assert response.status_code == 200
@@ -167,7 +167,7 @@ def test_attendance_sheet_and_its_exports(world, login):
     meeting = make_meeting(world, days=-1)
     chef_registration = Registration.objects.create(meeting=meeting, member=member(world, "chef"))
     Registration.objects.create(meeting=meeting, member=member(world, "lecteur"))
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     url = reverse("network:attendance", args=[meeting.pk])
     response = client.post(url, {f"presence-{chef_registration.pk}": "present"})
     assert response.status_code == 302
@@ -185,7 +185,7 @@ def test_attendance_sheet_and_its_exports(world, login):
 
 def test_minutes(world, login):
     meeting = make_meeting(world, days=-1)
-    login(world.users["chef"]).post(reverse("network:minutes", args=[meeting.pk]), {"minutes": "Échanges riches."})
+    login(world.users["animateur"]).post(reverse("network:minutes", args=[meeting.pk]), {"minutes": "Échanges riches."})
     meeting.refresh_from_db()
     assert meeting.minutes == "Échanges riches." and meeting.minutes_updated_at
 
@@ -200,7 +200,7 @@ def _upload(client, meeting, name, content):
 def test_attachment_type_is_checked_on_content(world, login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     meeting = make_meeting(world)
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     response = _upload(client, meeting, "faux.pdf", b"<html>pas un PDF</html>")
     assert "Type de fichier refusé" in response.content.decode()
     assert not MeetingAttachment.objects.exists()
@@ -221,7 +221,7 @@ def test_office_files_are_recognised_and_size_is_limited(world, login, settings,
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     assert _upload(client, meeting, "cr.docx", buffer.getvalue()).status_code == 302
     assert MeetingAttachment.objects.get().content_type.endswith("wordprocessingml.document")
     monkeypatch.setattr(services, "MAX_ATTACHMENT_SIZE", 10)
@@ -270,7 +270,7 @@ def test_propose_axis_from_a_meeting(world, login):
 
 def test_axis_status_change_through_the_page(world, login):
     axis = services.propose_axis(make_network(world), None, "Axe")
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     response = client.post(reverse("network:axis_status", args=[axis.pk]), {"status": "atteint"})
     assert "ne peut pas passer à « Atteint »" in _messages(response)[0]
     client.post(reverse("network:axis_status", args=[axis.pk]), {"status": "retenu"})
@@ -290,7 +290,7 @@ def test_network_page_shows_the_ranking(world, login):
 
 def test_member_add_links_an_account(world, login):
     network = make_network(world)
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     url = reverse("network:member_add", args=[SLUG])
     bad = client.post(url, {"full_name": "X", "account_email": "inconnu@exemple.test"})
     assert bad.context["form"].errors["account_email"] == ["Aucun compte n'a cette adresse e-mail."]
@@ -334,7 +334,7 @@ def test_meeting_list_export(world, login):
 def test_organiser_registers_a_member_without_account_even_after_the_date(world, login):
     meeting = make_meeting(world, days=-1, registrations_open=False)
     without_account = NetworkMember.objects.create(network=make_network(world), full_name="Sans compte")
-    client = login(world.users["chef"])
+    client = login(world.users["animateur"])
     client.post(reverse("network:registration_add", args=[meeting.pk]), {"member": without_account.pk})
     assert meeting.registrations.get().member == without_account
     response = client.post(reverse("network:registration_add", args=[meeting.pk]), {"member": "999999"})
@@ -346,7 +346,7 @@ def test_organiser_cancels_a_registration_and_the_waiting_list_moves_up(world, l
     meeting = make_meeting(world, capacity=1)
     seated = services.register(meeting, member(world, "chef"), None)
     services.register(meeting, member(world, "lecteur"), None)
-    response = login(world.users["chef"]).post(reverse("network:registration_cancel", args=[seated.pk]))
+    response = login(world.users["animateur"]).post(reverse("network:registration_cancel", args=[seated.pk]))
     assert "passe de la liste d'attente aux inscrits" in _messages(response)[-1]
     assert meeting.registrations.get(status="inscrit").member == member(world, "lecteur")
 

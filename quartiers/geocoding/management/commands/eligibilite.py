@@ -67,8 +67,11 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--sortie", required=True, help="Fichier CSV résultat (UTF-8, « ; »)")
         for key, flag in OPTIONS.items():
             parser.add_argument(flag, dest=key, default=None, help=f"Nom de la colonne « {key} »")
-        parser.add_argument("--generation", type=int, default=None, help="Géographie (2015 ou 2024)")
+        parser.add_argument("--generation", type=int, default=None, help="Géographie : 2024 (par défaut) ou 2015")
         parser.add_argument("--separateur", default=None, help="Séparateur du CSV d'entrée (détecté sinon)")
+        parser.add_argument(
+            "--ligne-entetes", type=int, default=None, help="Numéro de la ligne des en-têtes (détectée sinon)"
+        )
         parser.add_argument("--sans-progression", action="store_true", help="Pas de barre de progression")
 
     def handle(self, *args, **options):
@@ -77,9 +80,13 @@ class Command(BaseCommand):
         if not source.exists():
             raise CommandError(f"Fichier introuvable : {source}")
         try:
-            table = StreamTable(source, delimiter=options["separateur"])
+            table = StreamTable(source, delimiter=options["separateur"], header_line=options["ligne_entetes"])
         except TabularError as exc:
             raise CommandError(str(exc)) from None
+        if table.header_line > 1:
+            self.stderr.write(f"En-têtes lus à la ligne {table.header_line} (lignes de titre au-dessus ignorées).")
+        if table.nul_bytes:
+            self.stderr.write(f"Octets nuls (NUL) supprimés du fichier : {table.nul_bytes}.")
         mapping = self._mapping(table.headers, options)
         generation = self._generation(options["generation"])
         partial = target.with_name(target.name + ".part")
@@ -100,6 +107,17 @@ class Command(BaseCommand):
             f"{summary['lignes']} lignes : {summary['en_qpv']} en QPV, {summary['hors_qpv']} hors QPV, "
             f"{summary['non_determine']} non déterminées (voir la colonne statut). Résultat : {target}"
         )
+        if summary.get("indetermine"):
+            self.stdout.write(
+                f"{summary['indetermine']} indéterminée(s) faute de contours des QPV ({eligibility.IMPORT_QPV}) : "
+                f"départements {', '.join(sorted(d or '?' for d in summary['sans_contours']))}."
+            )
+        if summary.get("ban_manquante"):
+            self.stdout.write(
+                f"{summary['ban_manquante']} introuvable(s) faute de BAN importée : "
+                + " ; ".join(f"quartiers import-ban {d}" for d in sorted(summary["sans_ban"]) if d)
+                + "."
+            )
         for statut, n in sorted(summary["par_statut"].items(), key=lambda item: -item[1]):
             self.stdout.write(f"  {statut} : {n} ({eligibility.STATUTS.get(statut, statut)})")
 
@@ -121,15 +139,15 @@ class Command(BaseCommand):
         return mapping
 
     def _generation(self, requested):
+        generation = requested or eligibility.DEFAULT_GENERATION
+        if generation not in eligibility.GENERATIONS:
+            raise CommandError(f"Géographie {generation} non chargée ni proposée : 2024 (par défaut) ou 2015.")
         loaded = spatial.get_index().loaded
-        if not loaded:
+        if generation not in loaded:
+            others = [str(g) for g in sorted(loaded, reverse=True)]
             self.stderr.write(
-                "Attention : aucun contour de QPV n'est chargé (quartiers import-qpv --officiel) ; "
-                "les adresses seront géocodées sans QPV (statut contours_manquants)."
+                f"Attention : aucun contour de QPV de la géographie {generation} n'est chargé "
+                f"({eligibility.IMPORT_QPV}) ; les adresses seront indéterminées (statut contours_manquants)."
+                + (f" Géographies chargées : {', '.join(others)} (--generation)." if others else "")
             )
-            return requested
-        if requested and requested not in loaded:
-            raise CommandError(
-                f"Géographie {requested} non chargée ; géographies disponibles : {', '.join(map(str, loaded))}."
-            )
-        return requested or max(loaded)
+        return generation
