@@ -27,8 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
-PG_DB = "quartiers_bench_search"
-SQLITE_FILE = Path("/tmp/quartiers-bench-search/bench.sqlite3")
+PG_DB = os.environ.get("BENCH_PG_DB", "quartiers_bench_search")
+SQLITE_FILE = Path(os.environ.get("BENCH_SQLITE", "/tmp/quartiers-bench-search/bench.sqlite3"))
 
 FIELD = """quartier quartiers prioritaire prioritaires politique ville villes contrat contrats cohésion sociale
 renouvellement urbain urbaine rénovation NPNRU ANRU démolition reconstitution offre requalification
@@ -150,7 +150,7 @@ def percentile(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def run_engine(engine, n_docs, n_queries, peer_queries=None):
+def run_engine(engine, n_docs, n_queries, peer_queries=None, reuse=False):
     import django
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "quartiers.settings"
@@ -158,12 +158,13 @@ def run_engine(engine, n_docs, n_queries, peer_queries=None):
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
-    from django.db.models import Q
 
     from quartiers.resources import services
     from quartiers.resources.models import Document
 
     call_command("migrate", "resources", verbosity=0)
+    if reuse and Document.objects.count() == n_docs:
+        return _measure(engine, n_docs, n_queries, peer_queries, 0.0, None)
     t0 = time.perf_counter()
     batch = []
     with transaction.atomic():
@@ -173,16 +174,24 @@ def run_engine(engine, n_docs, n_queries, peer_queries=None):
                 Document.objects.bulk_create(batch)
                 batch = []
         Document.objects.bulk_create(batch)
-    insert_s = time.perf_counter() - t0
     text_bytes = sum(len(d["text"].encode()) for d in generate(50)) / 50
 
     t0 = time.perf_counter()
-    indexed = services.rebuild_index()
+    services.rebuild_index()
     index_s = time.perf_counter() - t0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE resources_document")  # fresh statistics, as autovacuum would give
+    return _measure(engine, n_docs, n_queries, peer_queries, index_s, text_bytes)
 
+
+def _measure(engine, n_docs, n_queries, peer_queries, index_s, text_bytes):
+    from django.db import connection
+    from django.db.models import Q
+
+    from quartiers.resources.models import Document
+
+    indexed = Document.objects.count()
     user = BenchUser()
     queries = make_queries(n_queries)
 
@@ -259,7 +268,6 @@ def run_engine(engine, n_docs, n_queries, peer_queries=None):
         else _pg_version(connection),
         "docs": indexed,
         "avg_text_bytes": text_bytes,
-        "insert_s": insert_s,
         "index_s": index_s,
         **results,
     }
@@ -271,17 +279,18 @@ def _pg_version(connection):
         return cursor.fetchone()[0].split()[0]
 
 
-def prepare_database(engine):
+def prepare_database(engine, reuse=False):
     if engine == "sqlite":
         SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm") if not reuse else ():
             Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{SQLITE_FILE}"
     import psycopg
 
-    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-        conn.execute(f"CREATE DATABASE {PG_DB}")
+    if not reuse:
+        with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+            conn.execute(f"CREATE DATABASE {PG_DB}")
     return PG_SERVER + PG_DB
 
 
@@ -291,18 +300,20 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--peer-queries", type=int, default=None, help="icontains on the first N queries only")
+    parser.add_argument("--reuse", action="store_true", help="keep a base already filled with --docs documents")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(run_engine(args.worker, args.docs, args.queries, args.peer_queries)))
+        print(json.dumps(run_engine(args.worker, args.docs, args.queries, args.peer_queries, args.reuse)))
         return
 
     rows = []
     for engine in args.engines.split(","):
-        env = {**os.environ, "DATABASE_URL": prepare_database(engine), "DEBUG": "true"}
+        env = {**os.environ, "DATABASE_URL": prepare_database(engine, args.reuse), "DEBUG": "true"}
         out = subprocess.run(
             [sys.executable, __file__, "--worker", engine, "--docs", str(args.docs), "--queries", str(args.queries)]
-            + (["--peer-queries", str(args.peer_queries)] if args.peer_queries else []),
+            + (["--peer-queries", str(args.peer_queries)] if args.peer_queries else [])
+            + (["--reuse"] if args.reuse else []),
             env=env,
             cwd=ROOT,
             capture_output=True,
