@@ -26,8 +26,8 @@ def test_invitation_path(page, browser_login, assert_accessible, transactional_d
     page.get_by_label("Nom", exact=True).fill("Benali")
     page.get_by_label("Organisation").select_option(label="CA Grand Calais Terres et Mers (test)")
     page.get_by_label("Rôle").select_option(label="Partenaire contributeur")
-    page.get_by_label("Niveau du territoire").select_option(label="EPCI")
-    page.get_by_label("Code du territoire").fill("200090751")
+    # The territory is chosen by name among those the inviter may grant, never typed as a code.
+    page.get_by_label("Territoire").select_option(value="epci:200090751")
     page.get_by_role("button", name="Envoyer l'invitation").click()
     page.wait_for_load_state()
     assert "Invitation envoyée à nadia.benali@exemple.test." in page.content()

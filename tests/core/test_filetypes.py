@@ -173,7 +173,8 @@ def test_meeting_attachment_refuses_a_linked_workbook(world, login, settings, tm
 
     settings.MEDIA_ROOT = tmp_path
     meeting = make_meeting(world)
-    response = login(world.users["chef"]).post(
+    # The network's animator adds the meeting's attachments (issue 12: not its member chefs de projet).
+    response = login(world.users["animateur"]).post(
         reverse("network:attachment_add", args=[meeting.pk]),
         {"title": "", "file": SimpleUploadedFile("budget.xlsx", linked_xlsx())},
     )
