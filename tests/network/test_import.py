@@ -219,3 +219,19 @@ def test_commune_name_without_accents_and_homonyms(world):
     assert report.rejected == [(3, "plusieurs communes s'appellent « Sainte-Marie » : indiquez le code INSEE")]
     assert network.members.get(email="a@exemple.test").commune == world.calais
     assert network.members.get(email="c@exemple.test").commune_id == "62999"
+
+
+def test_upload_limit_is_the_one_upload_table(world, login, settings):
+    """The 2 Mo of the member import live in core.filetypes.LIMITS (UPLOAD_MAX_MEMBERS_MB for a deployment)."""
+    from quartiers.core import filetypes
+
+    assert filetypes.max_size("membres") == 2 * filetypes.MB
+    network = make_network(world)
+    before = _snapshot(network)
+    settings.UPLOAD_MAX_MEMBERS_MB = 1
+    rows = "".join(f"Nom {i};nom{i}@exemple.test\r\n" for i in range(40_000))
+    big = SimpleUploadedFile("gros.csv", ("nom;e-mail\r\n" + rows).encode())
+    assert big.size > filetypes.MB
+    response = login(world.users["animateur"]).post(reverse("network:member_import", args=[SLUG]), {"file": big})
+    assert "Le fichier dépasse 1 Mo : découpez-le en plusieurs imports." in response.content.decode()
+    assert _snapshot(network) == before
