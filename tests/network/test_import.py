@@ -235,3 +235,28 @@ def test_upload_limit_is_the_one_upload_table(world, login, settings):
     response = login(world.users["animateur"]).post(reverse("network:member_import", args=[SLUG]), {"file": big})
     assert "Le fichier dépasse 1 Mo : découpez-le en plusieurs imports." in response.content.decode()
     assert _snapshot(network) == before
+
+
+TITLED_WITH_NULS = (
+    "Annuaire du réseau Littoral — mise à jour 2026\r\nnom;prénom;e-mail\r\nCaron\x00;Léa;lea.caron@exemple.test\r\n"
+).encode("cp1252")
+FIXED_NOTES = (
+    "En-têtes lus à la ligne 2 : ligne(s) de titre ignorée(s) (« Annuaire du réseau Littoral — mise à jour 2026 »).",
+    "Octets nuls (NUL) supprimés du fichier : 1.",
+)
+
+
+def test_report_says_what_the_reader_fixed(world, login, tmp_path):
+    """A title row above the header and a NUL byte are fixed by the reader: the preview and the command say so."""
+    network = make_network(world)
+    client = login(world.users["animateur"])
+    url = reverse("network:member_import", args=[SLUG])
+    page = client.post(url, {"file": SimpleUploadedFile("annuaire.csv", TITLED_WITH_NULS)}).content.decode()
+    assert "1 ligne(s) lue(s) : 1 membre(s) seraient créé(s)" in page
+    assert all(note in page for note in FIXED_NOTES)
+    path = tmp_path / "annuaire.csv"
+    path.write_bytes(TITLED_WITH_NULS)
+    out = StringIO()
+    call_command("import-membres", SLUG, str(path), stdout=out)
+    assert all(note in out.getvalue() for note in FIXED_NOTES)
+    assert network.members.get(email="lea.caron@exemple.test").full_name == "Léa Caron"
