@@ -26,6 +26,8 @@ DEFAULT_MAX_SIZE = 20 * MB
 LIMITS = {
     "document": ("UPLOAD_MAX_DOCUMENT_MB", 20),  # documents of the library
     "piece_jointe": ("UPLOAD_MAX_ATTACHMENT_MB", 10),  # meeting attachments, contract evidence
+    "photo": ("UPLOAD_MAX_PHOTO_MB", 10),  # photos of GUP reports (each)
+    "membres": ("UPLOAD_MAX_MEMBERS_MB", 2),  # member lists of the network's directory
     "tableau": ("UPLOAD_MAX_TABLE_MB", 50),  # address files of the eligibility batch
     "import": ("UPLOAD_MAX_IMPORT_MB", 200),  # official reference files (QPV outlines, indicators)
 }
@@ -80,6 +82,7 @@ OLD_OFFICE = FileKind("Office (ancien format)", "application/vnd.ms-office", "do
 TEXT = FileKind("CSV ou texte", "text/csv", "csv")
 GEOPACKAGE = FileKind("GeoPackage", "application/geopackage+sqlite3", "gpkg")
 XLSX = OOXML["xl/"]
+IMAGES = {JPEG, PNG, GIF, WEBP}
 ACCEPTED = "PDF, Word, Excel, PowerPoint, OpenDocument (odt, ods, odp), images PNG, JPEG, GIF ou WebP"
 TABLES = {TEXT, XLSX}
 IMPORTS = {TEXT, XLSX, GEOPACKAGE}
@@ -199,7 +202,8 @@ def check_upload(uploaded, limit=None, accepted=None, purpose="document"):
         names = ", ".join(sorted(k.kind for k in accepted)) if accepted is not None else ACCEPTED
         raise ValidationError(
             f"Le contenu du fichier « {uploaded.name} » n'est pas d'un format accepté ({names}), "
-            "quelle que soit son extension."
+            "quelle que soit son extension.",
+            code="format",  # a caller may say it in its own words
         )
     return kind
 

@@ -17,7 +17,8 @@ Verbs:
 Roles: administrateur; chef de projet; partenaire contributeur; lecteur (a plain reader);
 délégué du préfet (reads, and updates the State's own commitments in his scope: models that accept
 him say so with `owner_roles`); animateur du centre de ressources (animates the networks his
-organisation animates: the network module's `can_change` hooks).
+organisation animates: the network module's `can_change` hooks; publishes his organisation's news
+digests: `resources.Digest.can_change`).
 
 Scopes are territory keys: "region:32", "departement:62", "epci:200090751", "commune:62193".
 A territorial object lists every key it belongs to (`obj.territory_keys()`, ancestors included),

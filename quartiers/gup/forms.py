@@ -64,7 +64,7 @@ class ReportForm(forms.Form):
     )
     photos = MultiplePhotoField(
         label="Photos",
-        help_text="JPEG, PNG ou WebP, 10 Mo au plus chacune ; la position GPS des photos est retirée.",
+        help_text="JPEG, PNG, GIF ou WebP, 10 Mo au plus chacune ; la position GPS des photos est retirée.",
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)

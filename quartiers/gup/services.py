@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -18,7 +19,7 @@ from shapely import wkb
 from shapely.geometry import Point, shape
 
 from quartiers.accounts.models import Organisation, User
-from quartiers.core import audit, links
+from quartiers.core import audit, filetypes, links
 from quartiers.gup.models import (
     CATEGORIES,
     CLOSED_STATUSES,
@@ -34,7 +35,6 @@ from quartiers.gup.models import (
     StatusChange,
 )
 
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_SIDE = 1600
 MAX_PHOTOS = 5
 DUPLICATE_RADIUS_M = 50
@@ -166,8 +166,15 @@ def route(category, lon, lat, qpv, commune):
 def clean_photo(upload):
     """Return JPEG bytes: checked to be an image, EXIF (GPS included) dropped, resized. GupError otherwise."""
     name = getattr(upload, "name", "photo")
-    if upload.size > MAX_PHOTO_BYTES:
-        raise GupError(f"La photo « {name} » dépasse 10 Mo.")
+    try:  # the one upload rule: size limit of LIMITS["photo"], type read from the content
+        filetypes.check_upload(upload, purpose="photo", accepted=filetypes.IMAGES)
+    except ValidationError as exc:
+        if exc.code == "format":
+            raise GupError(
+                f"Le fichier « {name} » n'est pas une image (JPEG, PNG, GIF ou WebP), quelle que soit son nom."
+            ) from None
+        raise GupError(exc.messages[0]) from None
+    upload.seek(0)
     data = upload.read()
     try:
         probe = Image.open(io.BytesIO(data))

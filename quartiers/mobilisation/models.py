@@ -7,7 +7,7 @@ commitment engine (`quartiers.contracts.models.Commitment`), linked here by `mea
 from django.db import models
 
 from quartiers.accounts.models import Organisation
-from quartiers.core.permissions import PolicyQuerySetMixin
+from quartiers.core.permissions import OWNER_ROLES, PolicyQuerySetMixin, can, organisation_ids
 
 
 class Measure(models.Model):
@@ -71,3 +71,25 @@ class Company(models.Model):
 
     def territory_keys(self):
         return self.commune.territory_keys() if self.commune_id else set()
+
+    def moved_to(self, commune):
+        """The company as a move to `commune` would leave it, for the policy: `authorize(user, "change", …)`."""
+        return CompanyMove(self, commune)
+
+
+class CompanyMove:
+    """Changing a company's commune: who may change the company, and — unless the commune stays the same or the
+    user belongs to the company itself — may also change the new commune (a chef de projet does not move a
+    company out of the territory he answers for)."""
+
+    def __init__(self, company, commune):
+        self.company, self.commune = company, commune
+
+    def can_change(self, user):
+        if not can(user, "change", self.company):
+            return False
+        if self.commune is None or self.commune.pk == self.company.commune_id:
+            return True
+        if self.company.organisation_id in organisation_ids(user, OWNER_ROLES):
+            return True  # the company's own members say where it is
+        return can(user, "change", self.commune)

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from quartiers.contracts.models import Commitment, Contract, Indicator
 from quartiers.core.exports import export_response
-from quartiers.core.permissions import OWNER_ROLES, authorize, can, organisation_ids
+from quartiers.core.permissions import authorize, can
 from quartiers.territories.models import Region
 
 from . import services
@@ -123,11 +123,7 @@ def company_edit(request, pk):
     }
     form = CompanyProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        commune = form.cleaned_data["commune"]
-        own = company.organisation_id in organisation_ids(request.user, OWNER_ROLES)
-        if commune.pk != company.commune_id and not own:
-            # A chef de projet does not move a company out of the territory it answers for.
-            authorize(request.user, "change", commune)
+        authorize(request.user, "change", company.moved_to(form.cleaned_data["commune"]))
         try:
             services.update_company(request.user, company, **form.cleaned_data)
         except ValidationError as exc:

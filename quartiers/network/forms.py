@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quartiers.accounts.models import Organisation, User
+from quartiers.core import filetypes
 from quartiers.network.models import Meeting, NetworkMember, PriorityAxis, Registration, Theme
 from quartiers.territories.models import QPV, ContratDeVille
 
@@ -223,10 +224,11 @@ class MemberImportForm(forms.Form):
         "e-mail, organisation, fonction, commune ou code INSEE, téléphone. 2 Mo au plus.",
     )
 
-    MAX_SIZE = 2 * 1024 * 1024
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_SIZE:
-            raise forms.ValidationError("Le fichier dépasse 2 Mo : découpez-le en plusieurs imports.")
+        limit = filetypes.max_size("membres")  # the one table of upload limits
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {limit // 1024 // 1024} Mo : découpez-le en plusieurs imports."
+            )
         return upload

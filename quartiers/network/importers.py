@@ -77,6 +77,7 @@ class ImportReport:
     unchanged: list = field(default_factory=list)  # (line, name)
     rejected: list = field(default_factory=list)  # (line, reason)
     organisations_created: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what the reader fixed: title rows skipped, NUL bytes dropped
 
     @property
     def total(self):
@@ -235,7 +236,7 @@ def import_members(network, source, actor=None, filename="", dry_run=False):
     With `dry_run`, everything is checked and counted, then rolled back.
     """
     table, mapping = _read(source, filename)
-    report = ImportReport(dry_run=dry_run, encoding=table.encoding)
+    report = ImportReport(dry_run=dry_run, encoding=table.encoding, notes=table.notes())
     with transaction.atomic():
         resolver = _Resolver(network)
         existing = {}

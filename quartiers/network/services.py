@@ -26,7 +26,6 @@ from quartiers.network.models import (
     WorkingGroupMember,
 )
 
-MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
 Status = Registration.Status
 
 
@@ -218,11 +217,10 @@ def detect_type(fileobj):
 def add_attachment(meeting, upload, title, actor):
     if upload is None:
         raise NetworkError("Choisissez un fichier à joindre.")
-    if upload.size > MAX_ATTACHMENT_SIZE:
-        raise NetworkError(
-            f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de "
-            f"{MAX_ATTACHMENT_SIZE // 1024 // 1024} Mo."
-        )
+    limit = filetypes.max_size("piece_jointe")  # the one table of upload limits
+    if upload.size > limit:
+        size = f"{upload.size / filetypes.MB:.1f}".replace(".", ",")
+        raise NetworkError(f"Le fichier pèse {size} Mo : la limite est de {limit // filetypes.MB} Mo.")
     problem = filetypes.archive_problem(upload, f"Le fichier « {upload.name} »")
     if problem:  # zip bomb or linked workbook: the one upload rule of core.filetypes
         raise NetworkError(problem)

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from quartiers.core.permissions import is_admin, organisation_ids, scope_keys
+from quartiers.core.permissions import ANIMATOR, is_admin, organisation_ids, scope_keys
 from quartiers.resources.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuerySetMixin
 
 URL_RE = re.compile(r"https?://[^\s<>\"'\]]+")
@@ -295,6 +295,11 @@ class Digest(models.Model):
     @property
     def owner_organisation_id(self):
         return self.author_organisation_id
+
+    def can_change(self, user):
+        """The animateurs of the author organisation (the resource centre) publish its digests; administrators
+        pass before this hook."""
+        return bool(self.author_organisation_id) and self.author_organisation_id in organisation_ids(user, {ANIMATOR})
 
 
 class DigestItem(models.Model):

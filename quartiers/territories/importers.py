@@ -245,7 +245,8 @@ def _generation(code, forced):
 
 
 def read_qpv_rows(source, filename=""):
-    """(rows, srid): rows are (properties, geometry | None | GeoError). CSV lists have no geometry."""
+    """(rows, srid, notes): rows are (properties, geometry | None | GeoError). CSV lists have no geometry;
+    `notes` says what the table reader fixed (title rows skipped, NUL bytes dropped)."""
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     filename = filename or (str(source) if isinstance(source, (str, Path)) else "")
     if not data:
@@ -257,14 +258,14 @@ def read_qpv_rows(source, filename=""):
             pass  # a CSV with a BOM
         else:
             try:
-                return geo.read_features(data, filename)
+                return *geo.read_features(data, filename), []
             except geo.GeoError as exc:
                 raise ImportFailure(str(exc)) from None
     try:
         table = read_table(data, filename=filename)
     except TabularError as exc:
         raise ImportFailure(str(exc)) from None
-    return [(row, None) for _n, row, _r in table.rows()], geo.WGS84
+    return [(row, None) for _n, row, _r in table.rows()], geo.WGS84, table.notes()
 
 
 def _unzip_outlines(data):
@@ -288,9 +289,9 @@ def import_qpv(source, generation=None, filename="", source_label=""):
 
     Rows without a geometry (the QPV list CSV) never erase an outline already loaded.
     """
-    rows, srid = read_qpv_rows(source, filename)
+    rows, srid, notes = read_qpv_rows(source, filename)
     _commune_names.cache_clear()
-    report = Report(f"QPV{f' {generation}' if generation else ''}")
+    report = Report(f"QPV{f' {generation}' if generation else ''}", notes=notes)
     if srid == geo.LAMBERT93:
         report.notes.append("Coordonnées en Lambert-93 (EPSG:2154) reprojetées en WGS 84.")
     label = source_label or Path(filename or str(source) if isinstance(source, (str, Path)) else filename).name
@@ -659,7 +660,7 @@ def import_indicateurs(source, filename="", definitions=None, source_label="", a
     if definitions is None and filename:
         sidecar = Path(re.sub(r"\.(csv|xlsx)$", "", filename, flags=re.I) + ".colonnes.csv")
         definitions = read_definitions(sidecar) if sidecar.exists() else {}
-    report = Report("Indicateurs")
+    report = Report("Indicateurs", notes=table.notes())  # title rows skipped, NUL bytes dropped
     indicators = _indicator_definitions(columns, definitions or {}, source_label, annees or {}, annee)
     known_qpv = set(QPV.objects.values_list("code", flat=True))
     values, secrets = [], 0

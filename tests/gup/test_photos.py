@@ -3,6 +3,7 @@ import io
 import pytest
 from PIL import Image
 
+from quartiers.core import filetypes
 from quartiers.gup import services
 from quartiers.gup.models import Report
 from tests.gup import helpers as h
@@ -31,15 +32,31 @@ def test_exif_and_gps_are_stripped_and_image_resized(world):
 
 def test_a_non_image_named_jpg_is_refused_and_nothing_is_written(world):
     fake = h.upload(b"%PDF-1.4 not an image at all", name="photo.jpg")
-    with pytest.raises(services.GupError, match="n'est pas une image"):
+    with pytest.raises(services.GupError, match="« photo.jpg » n'est pas une image \\(JPEG"):
         h.report(world, photos=[fake])
     assert not Report.objects.exists()
 
 
 def test_too_large_photo_is_refused(world):
-    big = h.upload(b"x" * (services.MAX_PHOTO_BYTES + 1))
-    with pytest.raises(services.GupError, match="10 Mo"):
+    big = h.upload(h.jpeg_bytes()[:3] + b"x" * filetypes.max_size("photo"))
+    with pytest.raises(services.GupError, match="la taille maximale est de 10,0.Mio"):
         services.clean_photo(big)
+
+
+def test_photo_limit_is_the_one_upload_table(world, settings):
+    """The photo limit lives in core.filetypes.LIMITS (a deployment changes it with UPLOAD_MAX_PHOTO_MB)."""
+    assert filetypes.max_size("photo") == 10 * filetypes.MB
+    settings.UPLOAD_MAX_PHOTO_MB = 1
+    photo = h.upload(h.jpeg_bytes()[:3] + b"x" * filetypes.MB, name="grande.jpg")
+    with pytest.raises(services.GupError, match="« grande.jpg » pèse 1,0.Mio : la taille maximale est de 1,0.Mio"):
+        h.report(world, photos=[photo])
+    assert not Report.objects.exists()
+
+
+def test_empty_photo_gets_the_upload_rule_message(world):
+    with pytest.raises(services.GupError, match="« vide.jpg » est vide"):
+        h.report(world, photos=[h.upload(b"", name="vide.jpg")])
+    assert not Report.objects.exists()
 
 
 def test_form_shows_the_photo_error(world, login):

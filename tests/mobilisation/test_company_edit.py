@@ -94,3 +94,28 @@ def test_other_partners_see_no_edit_link(world, login):
     page = _text(login(world.users["partenaire"]).get(reverse("mobilisation:company_detail", args=[company.pk])))
     assert "Modifier le profil de l'entreprise" not in page
     assert Company.objects.get().sector == "Logistique"
+
+
+def test_moving_a_company_is_a_rule_of_the_policy(world):
+    """Who may move a company to another commune is asked of `can`, not decided in the view."""
+    from quartiers.core.permissions import can
+
+    company = make_company(world)  # in Calais
+    member = _member_of(company)
+    chef, partner = world.users["chef"], world.users["partenaire"]
+    assert can(chef, "change", company.moved_to(world.calais))
+    assert not can(chef, "change", company.moved_to(world.dunkerque))  # out of the territory he answers for
+    assert can(member, "change", company.moved_to(world.dunkerque))  # the company says where it is
+    assert not can(partner, "change", company.moved_to(world.calais))  # another organisation's company
+    assert can(world.users["autre_chef"], "change", company.moved_to(world.dunkerque)) is False
+    assert can(world.users["admin"], "change", company.moved_to(world.dunkerque))
+
+
+def test_company_member_moves_its_company(world, login):
+    company = make_company(world)
+    response = login(_member_of(company)).post(
+        reverse("mobilisation:company_edit", args=[company.pk]), {"commune": "59183", "sector": "Transport"}
+    )
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert (company.commune_id, company.sector) == ("59183", "Transport")

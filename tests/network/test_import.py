@@ -219,3 +219,44 @@ def test_commune_name_without_accents_and_homonyms(world):
     assert report.rejected == [(3, "plusieurs communes s'appellent « Sainte-Marie » : indiquez le code INSEE")]
     assert network.members.get(email="a@exemple.test").commune == world.calais
     assert network.members.get(email="c@exemple.test").commune_id == "62999"
+
+
+def test_upload_limit_is_the_one_upload_table(world, login, settings):
+    """The 2 Mo of the member import live in core.filetypes.LIMITS (UPLOAD_MAX_MEMBERS_MB for a deployment)."""
+    from quartiers.core import filetypes
+
+    assert filetypes.max_size("membres") == 2 * filetypes.MB
+    network = make_network(world)
+    before = _snapshot(network)
+    settings.UPLOAD_MAX_MEMBERS_MB = 1
+    rows = "".join(f"Nom {i};nom{i}@exemple.test\r\n" for i in range(40_000))
+    big = SimpleUploadedFile("gros.csv", ("nom;e-mail\r\n" + rows).encode())
+    assert big.size > filetypes.MB
+    response = login(world.users["animateur"]).post(reverse("network:member_import", args=[SLUG]), {"file": big})
+    assert "Le fichier dépasse 1 Mo : découpez-le en plusieurs imports." in response.content.decode()
+    assert _snapshot(network) == before
+
+
+TITLED_WITH_NULS = (
+    "Annuaire du réseau Littoral — mise à jour 2026\r\nnom;prénom;e-mail\r\nCaron\x00;Léa;lea.caron@exemple.test\r\n"
+).encode("cp1252")
+FIXED_NOTES = (
+    "En-têtes lus à la ligne 2 : ligne(s) de titre ignorée(s) (« Annuaire du réseau Littoral — mise à jour 2026 »).",
+    "Octets nuls (NUL) supprimés du fichier : 1.",
+)
+
+
+def test_report_says_what_the_reader_fixed(world, login, tmp_path):
+    """A title row above the header and a NUL byte are fixed by the reader: the preview and the command say so."""
+    network = make_network(world)
+    client = login(world.users["animateur"])
+    url = reverse("network:member_import", args=[SLUG])
+    page = client.post(url, {"file": SimpleUploadedFile("annuaire.csv", TITLED_WITH_NULS)}).content.decode()
+    assert "1 ligne(s) lue(s) : 1 membre(s) seraient créé(s)" in page
+    assert all(note in page for note in FIXED_NOTES)
+    path = tmp_path / "annuaire.csv"
+    path.write_bytes(TITLED_WITH_NULS)
+    out = StringIO()
+    call_command("import-membres", SLUG, str(path), stdout=out)
+    assert all(note in out.getvalue() for note in FIXED_NOTES)
+    assert network.members.get(email="lea.caron@exemple.test").full_name == "Léa Caron"

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from quartiers.core import filetypes
 from quartiers.network import services
 from quartiers.network.models import AgendaItem, Meeting, MeetingAttachment, NetworkMember, Registration
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -214,7 +215,7 @@ def test_attachment_type_is_checked_on_content(world, login, settings, tmp_path)
     assert 'filename="actu.pdf"' in download["Content-Disposition"]
 
 
-def test_office_files_are_recognised_and_size_is_limited(world, login, settings, tmp_path, monkeypatch):
+def test_office_files_are_recognised_and_size_is_limited(world, login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     meeting = make_meeting(world)
     buffer = io.BytesIO()
@@ -224,9 +225,10 @@ def test_office_files_are_recognised_and_size_is_limited(world, login, settings,
     client = login(world.users["animateur"])
     assert _upload(client, meeting, "cr.docx", buffer.getvalue()).status_code == 302
     assert MeetingAttachment.objects.get().content_type.endswith("wordprocessingml.document")
-    monkeypatch.setattr(services, "MAX_ATTACHMENT_SIZE", 10)
-    response = _upload(client, meeting, "gros.pdf", b"%PDF-1.4\n" + b"x" * 100)
-    assert "la limite est de" in response.content.decode()
+    assert filetypes.max_size("piece_jointe") == 10 * filetypes.MB
+    settings.UPLOAD_MAX_ATTACHMENT_MB = 1  # the limit of core.filetypes.LIMITS, as a deployment sets it
+    response = _upload(client, meeting, "gros.pdf", b"%PDF-1.4\n" + b"x" * filetypes.MB)
+    assert "Le fichier pèse 1,0 Mo : la limite est de 1 Mo." in response.content.decode()
     assert MeetingAttachment.objects.count() == 1
 
 

@@ -73,13 +73,13 @@ def attach_png(doc):
     return services.add_attachment(doc, upload("image.png", PNG_BYTES, "image/png"), None)
 
 
-def make_digest(world=None, public=True, slug="actualite-pdv"):
+def make_digest(world=None, public=True, slug="actualite-pdv", author="irev"):
     digest, _ = Digest.objects.get_or_create(
         slug=slug,
         defaults={
             "title": "Point d'actualité politique de la ville",
             "public": public,
-            "author_organisation": world.orgs["irev"] if world else None,
+            "author_organisation": world.orgs[author] if world else None,
         },
     )
     DigestItem.objects.get_or_create(

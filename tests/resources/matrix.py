@@ -120,7 +120,7 @@ CASES = [
     ),
     Case(
         "resources:digest",
-        expect(LOGIN, 403, 403, 403, 403, 302),
+        expect(LOGIN, 403, 403, 403, 403, 302, animateur=302),
         args=lambda w: [make_digest(w).slug],
         method="post",
         data={"date": "2019-02-01", "title": "Nouvelle brève", "text": "Texte"},

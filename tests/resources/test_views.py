@@ -188,6 +188,22 @@ def test_admin_adds_a_digest_item_linking_documents(world, login):
     assert "existe déjà" in response.content.decode().replace("&#x27;", "'")
 
 
+def test_resource_centre_animateur_publishes_its_digest(world, login):
+    """The IREV's animateur adds a brève to the IREV's digest, not to another organisation's."""
+    digest = make_digest(world)
+    client = login(world.users["animateur"])
+    page = client.get(digest.get_absolute_url()).content.decode()
+    assert 'name="title"' in page  # the form is offered
+    response = client.post(digest.get_absolute_url(), {"date": "2019-02-28", "title": "PAQTE", "text": "Déploiement."})
+    assert response.status_code == 302
+    assert digest.items.filter(title="PAQTE").exists()
+    other = make_digest(world, slug="breves-prefecture", author="prefecture")
+    assert 'name="title"' not in client.get(other.get_absolute_url()).content.decode()
+    refused = client.post(other.get_absolute_url(), {"date": "2019-02-28", "title": "PAQTE", "text": "Non."})
+    assert refused.status_code == 403
+    assert not other.items.filter(title="PAQTE").exists()
+
+
 def test_print_view_ends_with_source_and_numbered_links(client):
     paris = zoneinfo.ZoneInfo("Europe/Paris")
     doc = make_document(

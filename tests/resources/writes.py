@@ -126,13 +126,21 @@ WRITES = [
         ELEVATION,
         reason="Un favori n'écrit que la liste personnelle du demandeur, sur un document qu'il voit.",
     ),
-    # News digests: the administrators publish them (the animateur role does not reach resources yet).
+    # News digests: the resource centre's animateur publishes its digests, and the administrators.
+    write(
+        "resources:digest",
+        OTHER_ORGANISATION,
+        "animateur admin",
+        args=lambda w: [make_digest(w).slug],
+        data={"date": "2019-02-01", "title": "Nouvelle brève", "text": "Texte"},
+    ),
     write(
         "resources:digest",
         OTHER_ORGANISATION,
         "admin",
-        args=lambda w: [make_digest(w).slug],
+        args=lambda w: [make_digest(w, slug="breves-prefecture", author="prefecture").slug],
         data={"date": "2019-02-01", "title": "Nouvelle brève", "text": "Texte"},
+        label="resources:digest [autre_organisation] (série d'une autre organisation que le centre de ressources)",
     ),
     *not_applicable(
         "resources:digest",

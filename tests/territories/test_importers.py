@@ -245,3 +245,32 @@ def test_import_territoires_reads_the_official_package_layout(db, tmp_path):
     calais = Commune.objects.get(insee="62193")
     assert calais.epci_id == "200090751" and calais.codes_postaux == ["62100"]
     assert not Commune.objects.filter(insee="62999").exists()
+
+
+def test_qpv_list_report_says_what_the_reader_fixed(geography, tmp_path, capsys):
+    """A QPV list exported with a title row and stray NUL bytes is read, and the report says so."""
+    path = tmp_path / "liste.csv"
+    path.write_bytes(
+        "Liste des quartiers prioritaires — 2024\n\n"
+        "code_qp;lib_qp;departement;insee_com;lib_com\n"
+        "QNTEST01;Quartier de test\x00;62;62193;Calais\x00\n".encode()
+    )
+    call_command("import-qpv", str(path))
+    out = capsys.readouterr().out
+    assert "QPV : 1 créé(s)" in out
+    assert (
+        "En-têtes lus à la ligne 3 : ligne(s) de titre ignorée(s) (« Liste des quartiers prioritaires — 2024 »)." in out
+    )
+    assert "Octets nuls (NUL) supprimés du fichier : 2." in out
+    assert QPV.objects.get(code="QNTEST01").nom == "Quartier de test"
+
+
+def test_indicators_report_says_what_the_reader_fixed(geography, tmp_path, capsys):
+    path = tmp_path / "indicateurs.csv"
+    path.write_bytes(b"Indicateurs INSEE 2019\ncodgeo;pop_mun\n62193;67\x00000\n")
+    call_command("import-indicateurs", str(path))
+    out = capsys.readouterr().out
+    assert "Indicateurs (1 colonnes) : 1 créé(s)" in out
+    assert "En-têtes lus à la ligne 2 : ligne(s) de titre ignorée(s) (« Indicateurs INSEE 2019 »)." in out
+    assert "Octets nuls (NUL) supprimés du fichier : 1." in out
+    assert IndicatorValue.objects.get(level="commune", code="62193").valeur == 67000

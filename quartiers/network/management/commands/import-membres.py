@@ -25,6 +25,8 @@ class Command(BaseCommand):
         if report.dry_run:
             self.stdout.write("Aperçu : rien n'a été enregistré.")
         self.stdout.write(report.summary())
+        for note in report.notes:
+            self.stdout.write(note)
         for name in report.organisations_created:
             self.stdout.write(f"Organisation créée : {name}")
         for line, reason in report.rejected:
