@@ -101,7 +101,11 @@ def test_demo_needs_the_pdf_libraries_but_no_browser(machine):
 
 
 def test_make_test_checks_system_packages_before_anything_else():
-    dry_run = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    # Run from `make test` itself (CI), make would announce the directory and inherit the outer flags.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "test"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
     lines = [line for line in dry_run.stdout.splitlines() if line.strip()]
     assert lines[0] == "PY=python3 scripts/system-deps test"
     assert any("pytest" in line for line in lines)

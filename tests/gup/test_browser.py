@@ -1,6 +1,8 @@
 """Main path on a phone-size screen: a chef de projet files a report with the phone's position and a
 photo → the landlord (the manager) sees it to handle → takes it on → resolves it."""
 
+from playwright.sync_api import expect
+
 from quartiers.gup.models import Report, Status
 from tests.gup import helpers as h
 from tests.world import build_world
@@ -22,7 +24,7 @@ def test_file_a_report_on_a_phone_then_the_manager_resolves_it(
     assert_accessible(page)
     page.get_by_role("link", name="Faire un signalement").click()
     page.get_by_label("1. Catégorie").select_option("parties_communes")
-    assert "bailleur est concerné" in page.locator("#guidance").inner_text()
+    expect(page.locator("#guidance")).to_contain_text("bailleur est concerné")
     page.get_by_label("2. Quartier").select_option(world.qpv_beau_marais.code)
     page.get_by_role("button", name="Utiliser ma position").click()
     page.wait_for_function("document.getElementById('id_lon').value !== ''")
