@@ -39,7 +39,6 @@ class Write:
     content_type: str | None = None
     # Form pages may refuse a forbidden choice by showing the form again (200) with the French error.
     refused: tuple = (403, 404)
-    xfail: str = ""
     # Some writes land outside the database (an uploaded file waiting for its column mapping): say where.
     writes_outside_db: str = ""
 
