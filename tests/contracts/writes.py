@@ -42,31 +42,26 @@ def _indicator():
     return {"label": "Recrutements", "unit": "personnes", "baseline": Decimal(0), "target": Decimal(10)}
 
 
-def dunkerque_commitment(w):
+def _dunkerque_commitment_of(w, org_key, title):
     contract = dunkerque_contract(w)
     return services.create_commitment(
         None,
         contract,
         indicator=_indicator(),
         kind="signataire",
-        organisation=w.orgs["cud"],
-        title="Ouvrir une maison de l'emploi",
+        organisation=w.orgs[org_key],
+        title=title,
         pillar=contract.pillars.first(),
     )
+
+
+def dunkerque_commitment(w):
+    return _dunkerque_commitment_of(w, "cud", "Ouvrir une maison de l'emploi")
 
 
 def bailleur_dunkerque_commitment(w):
     """The bailleur works in both territories: his Calais partner account must not change Dunkerque's."""
-    contract = dunkerque_contract(w)
-    return services.create_commitment(
-        None,
-        contract,
-        indicator=_indicator(),
-        kind="signataire",
-        organisation=w.orgs["bailleur"],
-        title="Réhabiliter la résidence Soubise",
-        pillar=contract.pillars.first(),
-    )
+    return _dunkerque_commitment_of(w, "bailleur", "Réhabiliter la résidence Soubise")
 
 
 def association_commitment(w):
