@@ -3,14 +3,10 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
-from quartiers.core.permissions import ROLE_CHOICES, is_admin
+from quartiers.core.permissions import ROLE_CHOICES, PolicyQuerySetMixin
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # Accounts hold personal data: only administrators list them.
-        return self if is_admin(user) else self.none()
-
+class UserQuerySet(PolicyQuerySetMixin, models.QuerySet):
     def search(self, text):
         q = Q()
         for word in text.split():

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from quartiers.accounts.models import Organisation
-from quartiers.core.permissions import DELEGATE, OWNER_ROLES, PolicyQuerySetMixin
+from quartiers.core.permissions import PolicyQuerySetMixin
 
 CONTRACT_SCOPE = {
     "commune": "commune_id",
@@ -24,10 +24,6 @@ CONTRACT_SCOPE = {
     "departement": "departement_id",
     "region": "departement__region_id",
 }
-
-
-def _prefixed(prefix, paths):
-    return {level: f"{prefix}__{path}" for level, path in paths.items()}
 
 
 class ContractQuerySet(PolicyQuerySetMixin, models.QuerySet):
@@ -88,7 +84,6 @@ class Contract(models.Model):
     summary = models.TextField("présentation", blank=True)
 
     objects = ContractQuerySet.as_manager()
-    scope_paths = CONTRACT_SCOPE
 
     class Meta:
         ordering = ["departement_id", "name", "generation"]
@@ -289,10 +284,6 @@ class Commitment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CommitmentQuerySet.as_manager()
-    scope_paths = _prefixed("contract", CONTRACT_SCOPE)
-    owner_organisation_field = "organisation_id"
-    # The State's commitments are kept up to date by its délégués du préfet (on their territory).
-    owner_roles = OWNER_ROLES | {DELEGATE}
 
     class Meta:
         ordering = ["contract_id", "organisation__name", "pk"]
@@ -300,11 +291,6 @@ class Commitment(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def owner_organisation_id(self):
-        # The committed organisation updates its own commitment (core.permissions).
-        return self.organisation_id
 
     def territory_keys(self):
         return self.contract.territory_keys()

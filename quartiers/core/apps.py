@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from quartiers.core import checks  # noqa: F401  (registers the deployment checks)
+        from quartiers.core.permissions import autodiscover
+
+        autodiscover()  # every app's rules.py: can() and visible_to() refuse a model without rules

@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from quartiers.core.permissions import PolicyQuerySetMixin
+
 
 class AuditEvent(models.Model):
     """Who changed what and when. Written only through `quartiers.core.audit.record`."""
@@ -26,15 +28,8 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
 
 
-class JobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from quartiers.core.permissions import is_admin
-
-        if not user.is_authenticated:
-            return self.none()
-        if is_admin(user):
-            return self
-        return self.filter(owner=user)
+class JobQuerySet(PolicyQuerySetMixin, models.QuerySet):
+    pass
 
 
 class Job(models.Model):

@@ -1,31 +1,44 @@
-"""The one permission policy of Quartiers.
+"""The one permission policy of Quartiers: the machinery. The rules live in each app's `rules.py`.
 
 Every view and API endpoint asks `can(user, verb, obj)` (or `authorize`, which raises), and every
-list is built from a `visible_to(user)` / `editable_by(user)` queryset. Nothing else decides.
+list, export, API collection and search is built from `visible_to(user, queryset)` — which the
+querysets expose as `.visible_to(user)`, `.editable_by(user)`, `.contributable_by(user)`. Nothing
+else decides.
 
-Verbs:
-- "view": read a page or object. Public reference data (territories) is open to everyone;
-  the rest needs an account.
-- "contribute": add something to an object (a report, a registration, a comment, a commitment of
-  one's own organisation). Partenaires and chefs de projet whose scope covers the object.
-- "change": edit or steer an object. Chefs de projet whose scope covers it, or the organisation
-  that owns it (`obj.owner_organisation_id`) — through a membership of that organisation whose
-  scope covers the object too (a membership is role × scope × organisation: a Dunkerque membership
-  of a landlord does not edit its Calais operations).
-- "manage": administer the platform (accounts, imports of reference data). Administrators only.
+Each app declares, in `<app>/rules.py`, for each of its models who may view, create, change and
+delete it (and contribute to it where the app uses it):
+
+    rules.declare(
+        Commitment,
+        territory=prefixed("contract", CONTRACT_SCOPE),
+        owner="organisation", owner_roles=OWNER_ROLES | {DELEGATE},
+        view=signed_in, create=in_scope(CHEF), change=in_scope(CHEF) | owner_organisation,
+        delete=in_scope(CHEF), contribute=in_scope(CHEF, PARTNER) | owner_organisation,
+    )
+
+A rule is a `Predicate`: a test of one object (`test(user, obj)`) and the same rule as a queryset
+filter (`query(user, rules)`, a Q object), so that `can` and `visible_to` cannot disagree. Predicates
+compose with `|` and `&`. Administrators pass every rule; « manage » (administering the platform)
+is theirs alone. A model (or policy object) without a declaration is an error, never a default.
+
+Verbs: view, create, change, delete, contribute (add something to an object: a report to a walk, a
+registration, a commitment of one's own organisation), manage.
+
+Without an object (`can(user, "change")`) or with a model class, the question is « anywhere? »:
+view → signed in (everyone for public reference data), contribute → a chef de projet or partenaire
+membership, change → a chef de projet membership.
 
 Roles: administrateur; chef de projet; partenaire contributeur; lecteur (a plain reader);
-délégué du préfet (reads, and updates the State's own commitments in his scope: models that accept
-him say so with `owner_roles`); animateur du centre de ressources (animates the networks his
-organisation animates: the network module's `can_change` hooks; publishes his organisation's news
-digests: `resources.Digest.can_change`).
+délégué du préfet (reads, and updates the State's own commitments in his scope: `owner_roles`);
+animateur du centre de ressources (animates the networks his organisation animates, publishes its
+news digests: see network/rules.py and resources/rules.py).
 
 Scopes are territory keys: "region:32", "departement:62", "epci:200090751", "commune:62193".
 A territorial object lists every key it belongs to (`obj.territory_keys()`, ancestors included),
 so a chef de projet scoped on an EPCI covers the objects of its communes.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 
 ADMIN = "administrateur"
@@ -42,15 +55,21 @@ ROLE_CHOICES = [
     (DELEGATE, "Délégué du préfet"),
     (ANIMATOR, "Animateur (centre de ressources)"),
 ]
-VERBS = ("view", "contribute", "change", "manage")
+VERBS = ("view", "create", "change", "delete", "contribute", "manage")
+# Verbs every model declares (contribute only where the app uses it; manage is the administrators').
+DECLARED_VERBS = ("view", "create", "change", "delete")
+# « Anywhere? » questions (no object, or a model class).
 ROLES_FOR_VERB = {"contribute": {CHEF, PARTNER}, "change": {CHEF}}
-# Roles through which an organisation changes what it owns; a model may widen it with `owner_roles`
+# Roles through which an organisation changes what it owns; a declaration may widen it with `owner_roles`
 # (the State's commitments accept the délégué du préfet).
 OWNER_ROLES = {CHEF, PARTNER}
 
 
 class LoginRequired(PermissionDenied):
     """Raised for anonymous users: the middleware turns it into a redirect to the login page."""
+
+
+# --- who the user is ----------------------------------------------------------------------------------
 
 
 def _memberships(user):
@@ -60,6 +79,10 @@ def _memberships(user):
             user.memberships.filter(active=True).values_list("role", "scope_level", "scope_code", "organisation_id")
         )
     return user._quartiers_memberships
+
+
+def is_signed_in(user):
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def is_admin(user):
@@ -92,45 +115,284 @@ def owner_scopes(user, roles=OWNER_ROLES):
     return scopes
 
 
-def _owner_roles(obj):
-    model = obj if isinstance(obj, type) else type(obj)
-    return getattr(model, "owner_roles", OWNER_ROLES)
+def scope_q(keys, paths):
+    """Q object matching rows in any of the territory `keys`.
+
+    `paths` maps a level to the lookup reaching that level's code from the model, e.g.
+    {"commune": "communes__insee", "epci": "epci_id", "departement": "departement_id",
+    "region": "departement__region_id"}.
+    """
+    q = Q(pk__in=[])
+    for key in keys:
+        level, code = key.split(":", 1)
+        if level in paths:
+            q |= Q(**{paths[level]: code})
+    return q
 
 
-def is_public(obj):
-    return bool(getattr(obj, "public", False)) if obj is not None else False
+def prefixed(prefix, paths):
+    """Territory paths of a parent, seen from a child: prefixed("contract", CONTRACT_SCOPE)."""
+    return {level: f"{prefix}__{path}" for level, path in paths.items()}
+
+
+# --- predicates ----------------------------------------------------------------------------------------
+# A query answers True (every row), False (no row) or a Q object; True/False keep querysets untouched.
+
+
+def _or(a, b):
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    return a if b is False else a | b
+
+
+def _and(a, b):
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    return a if b is True else a & b
+
+
+class Predicate:
+    """One rule, for an object (`test(user, obj, rules)`) and for a queryset (`query(user, rules)`)."""
+
+    def __init__(self, name, test, query=None, distinct=False):
+        self.name, self._test, self._query, self.distinct = name, test, query, distinct
+
+    def test(self, user, obj, rules):
+        return bool(self._test(user, obj, rules))
+
+    def query(self, user, rules):
+        if self._query is None:
+            raise ImproperlyConfigured(f"la règle « {self.name} » ne sait pas filtrer une liste ({rules.label})")
+        return self._query(user, rules)
+
+    def needs_distinct(self, rules):
+        return self.distinct(rules) if callable(self.distinct) else self.distinct
+
+    def __or__(self, other):
+        return Predicate(
+            f"{self.name} ou {other.name}",
+            lambda u, o, r: self.test(u, o, r) or other.test(u, o, r),
+            lambda u, r: _or(self.query(u, r), other.query(u, r)),
+            lambda r: self.needs_distinct(r) or other.needs_distinct(r),
+        )
+
+    def __and__(self, other):
+        return Predicate(
+            f"{self.name} et {other.name}",
+            lambda u, o, r: self.test(u, o, r) and other.test(u, o, r),
+            lambda u, r: _and(self.query(u, r), other.query(u, r)),
+            lambda r: self.needs_distinct(r) or other.needs_distinct(r),
+        )
+
+    def __repr__(self):
+        return self.name
+
+
+def predicate(name, test, query=None):
+    """A rule of one app: `test(user, obj)`, `query(user)` → Q / True / False."""
+    return Predicate(name, lambda u, o, r: test(u, o), None if query is None else lambda u, r: query(u))
+
+
+def _joins(paths):
+    return any("__" in path for path in paths.values())
+
+
+anyone = Predicate("tout le monde", lambda u, o, r: True, lambda u, r: True)
+signed_in = Predicate("toute personne connectée", lambda u, o, r: is_signed_in(u), lambda u, r: is_signed_in(u))
+# Admins pass every rule before it is asked: `admins_only` is the rule of what nobody else touches.
+admins_only = Predicate("les administrateurs", lambda u, o, r: False, lambda u, r: False)
+public_row = Predicate("ce qui est public", lambda u, o, r: bool(o.public), lambda u, r: Q(public=True))
+
+
+def in_scope(*roles):
+    """A membership with one of `roles` whose territory covers the object."""
+    roles = set(roles)
+    return Predicate(
+        f"{'/'.join(sorted(roles))} du territoire",
+        lambda u, o, r: bool(o.territory_keys() & scope_keys(u, roles)),
+        lambda u, r: scope_q(scope_keys(u, roles), r.territory),
+        lambda r: _joins(r.territory),
+    )
+
+
+def _owner_test(user, obj, rules):
+    owner = getattr(obj, rules.owner_attname, None)
+    if not owner:
+        return False
+    return bool(obj.territory_keys() & owner_scopes(user, rules.owner_roles).get(owner, set()))
+
+
+def _owner_query(user, rules):
+    q = Q(pk__in=[])
+    for org, keys in owner_scopes(user, rules.owner_roles).items():
+        q |= Q(**{rules.owner: org}) & scope_q(keys, rules.territory)
+    return q
+
+
+# The organisation that owns an object (a partner's commitment, a landlord's operation), through a
+# membership of it (one of the declaration's `owner_roles`) whose territory covers the object.
+owner_organisation = Predicate("l'organisation propriétaire, sur son territoire", _owner_test, _owner_query, True)
+
+
+def holds(*roles):
+    """A membership with one of `roles`, anywhere (creating: the form then limits the territory to the user's)."""
+    roles = set(roles)
+    return Predicate(
+        f"{'/'.join(sorted(roles))} (tout territoire)",
+        lambda u, o, r: bool(scope_keys(u, roles)),
+        lambda u, r: bool(scope_keys(u, roles)),
+    )
+
+
+def own(field):
+    """The user the row belongs to (`field` names the foreign key to the user)."""
+
+    def test(user, obj, rules):
+        return is_signed_in(user) and getattr(obj, rules.model._meta.get_field(field).attname) == user.pk
+
+    return Predicate(f"son {field}", test, lambda u, r: Q(**{field: u}) if is_signed_in(u) else False)
+
+
+def row_rule(name, query):
+    """A rule written as a filter only (`query(user)` → Q): an object passes if its row matches."""
+
+    def test(user, obj, rules):
+        q = query(user)
+        if isinstance(q, bool):
+            return q
+        return type(obj)._default_manager.filter(pk=obj.pk).filter(q).exists()
+
+    return Predicate(name, test, lambda u, r: query(u))
+
+
+def via(attr, verb):
+    """The parent's rule: `via("network", "view")` lets whoever views the network view its meetings."""
+
+    def query(user, rules):
+        parent = rules.model._meta.get_field(attr).related_model
+        return Q(**{f"{attr}__in": visible_to(user, parent._default_manager.all(), verb)})
+
+    return Predicate(f"qui peut « {verb} » {attr}", lambda u, o, r: can(u, verb, getattr(o, attr)), query)
+
+
+# --- declarations ----------------------------------------------------------------------------------------
+
+
+class Rules:
+    """What one app declares for one model (or policy object)."""
+
+    def __init__(self, model, verbs, territory=None, owner=None, owner_roles=OWNER_ROLES):
+        self.model, self.verbs = model, verbs
+        self.territory = territory or {}
+        self.owner, self.owner_roles = owner, set(owner_roles)
+        self.label = getattr(getattr(model, "_meta", None), "label", model.__qualname__)
+
+    @property
+    def public(self):
+        """Reference data: viewing is open to everyone, anonymous included."""
+        return self.verbs.get("view") is anyone
+
+    @property
+    def owner_attname(self):
+        if self.owner and hasattr(self.model, "_meta"):
+            return self.model._meta.get_field(self.owner).attname
+        return self.owner
+
+    def rule(self, verb):
+        if verb not in self.verbs:
+            raise ImproperlyConfigured(f"{self.label} : aucune règle déclarée pour « {verb} »")
+        return self.verbs[verb]
+
+    def check(self, verb, user, obj):
+        return self.rule(verb).test(user, obj, self)
+
+    def filter(self, verb, user, queryset):
+        rule = self.rule(verb)
+        q = rule.query(user, self)
+        if q is True:
+            return queryset
+        if q is False:
+            return queryset.none()
+        queryset = queryset.filter(q)
+        return queryset.distinct() if rule.needs_distinct(self) else queryset
+
+
+REGISTRY = {}
+
+
+def declare(model, *, territory=None, owner=None, owner_roles=OWNER_ROLES, **verbs):
+    """Declare the rules of `model` (from its app's rules.py): a predicate per verb. view, create, change and
+    delete are required for a Django model; `territory` maps levels to lookups (see `scope_q`), `owner` names the
+    field of the organisation that owns a row (see `owner_organisation`)."""
+    unknown = set(verbs) - set(VERBS) | ({"manage"} & set(verbs))
+    if unknown:
+        raise ImproperlyConfigured(f"{model.__qualname__} : verbes inconnus {sorted(unknown)}")
+    missing = [v for v in DECLARED_VERBS if v not in verbs] if hasattr(model, "_meta") else []
+    if missing:
+        raise ImproperlyConfigured(f"{model._meta.label} : règles manquantes pour {missing}")
+    REGISTRY[model] = Rules(model, verbs, territory, owner, owner_roles)
+    return REGISTRY[model]
+
+
+def rules_for(model):
+    try:
+        return REGISTRY[model]
+    except KeyError:
+        label = getattr(getattr(model, "_meta", None), "label", getattr(model, "__qualname__", model))
+        raise ImproperlyConfigured(
+            f"{label} : aucune règle déclarée (à ajouter au rules.py de son application)"
+        ) from None
+
+
+def undeclared(models):
+    """The models of `models` without declared rules (the permission matrix fails on them)."""
+    return [m for m in models if m not in REGISTRY]
+
+
+# --- asking ----------------------------------------------------------------------------------------------------
 
 
 def can(user, verb, obj=None):
     if verb not in VERBS:
         raise ValueError(f"verbe inconnu : {verb}")
-    authenticated = getattr(user, "is_authenticated", False)
-    if verb == "view" and is_public(obj):
-        return True
-    if not authenticated or not user.is_active:
-        return False
+    if obj is None or isinstance(obj, type):
+        return _can_anywhere(user, verb, obj)
+    rules = rules_for(type(obj))
+    if not is_signed_in(user):
+        # Only a rule that admits visitors (public reference data, a public document) lets them read.
+        return verb == "view" and rules.check("view", user, obj)
     if is_admin(user):
         return True
     if verb == "manage":
         return False
-    if verb == "view":
-        # A model class (module-level check) has no per-object restriction.
-        checker = None if isinstance(obj, type) else getattr(obj, "can_view", None)
-        return checker(user) if checker else True
-    # An object with its own rule (e.g. « the author edits their document ») states it as can_<verb>.
-    hook = None if obj is None or isinstance(obj, type) else getattr(obj, f"can_{verb}", None)
-    if hook is not None:
-        return hook(user)
-    roles = ROLES_FOR_VERB[verb]
-    if obj is None:
-        return bool(scope_keys(user, roles))
-    keys = obj.territory_keys() if hasattr(obj, "territory_keys") else set()
-    # The organisation that owns an object (a partner's commitment, a landlord's operation) changes it,
-    # through a membership of that organisation on the object's territory.
-    owner_org = getattr(obj, "owner_organisation_id", None)
-    if owner_org and keys & owner_scopes(user, _owner_roles(obj)).get(owner_org, set()):
+    return rules.check(verb, user, obj)
+
+
+def _can_anywhere(user, verb, model):
+    public = model is not None and rules_for(model).public  # an undeclared model is an error here too
+    if verb == "view" and public:
         return True
-    return bool(keys & scope_keys(user, roles))
+    if not is_signed_in(user):
+        return False
+    if is_admin(user):
+        return True
+    if verb == "view":
+        return True
+    if verb not in ROLES_FOR_VERB:
+        return False  # manage; create and delete are asked of an object
+    return bool(scope_keys(user, ROLES_FOR_VERB[verb]))
+
+
+def visible_to(user, queryset, verb="view"):
+    """The rows of `queryset` the user may `verb` (view, change, contribute…), by its model's declaration."""
+    rules = rules_for(queryset.model)
+    if is_admin(user):
+        return queryset
+    return rules.filter(verb, user, queryset)
 
 
 def authorize(user, verb, obj=None):
@@ -148,48 +410,21 @@ def view_public(view):
     return view
 
 
-def scope_q(keys, paths):
-    """Q object matching rows in any of the territory `keys`.
-
-    `paths` maps a level to the lookup reaching that level's code from the model, e.g.
-    {"commune": "communes__insee", "epci": "epci_id", "departement": "departement_id",
-    "region": "departement__region_id"}.
-    """
-    q = Q(pk__in=[])
-    for key in keys:
-        level, code = key.split(":", 1)
-        if level in paths:
-            q |= Q(**{paths[level]: code})
-    return q
-
-
 class PolicyQuerySetMixin:
-    """Add to a QuerySet whose model declares `scope_paths` (see `scope_q`)."""
-
-    scope_paths: dict = {}
+    """Every policy QuerySet: one-line, chainable calls to `visible_to` (rules from the model's rules.py)."""
 
     def visible_to(self, user):
-        if getattr(self.model, "public", False):
-            return self
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self
-
-    def _for_roles(self, user, roles):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if is_admin(user):
-            return self
-        q = scope_q(scope_keys(user, roles), self.model.scope_paths)
-        org_field = getattr(self.model, "owner_organisation_field", None)
-        if org_field:
-            # Same rule as `can`: the owner organisation, on the territory of that membership.
-            for org, keys in owner_scopes(user, _owner_roles(self.model)).items():
-                q |= Q(**{org_field: org}) & scope_q(keys, self.model.scope_paths)
-        return self.filter(q).distinct() if any("__" in p for p in self.model.scope_paths.values()) else self.filter(q)
+        return visible_to(user, self)
 
     def editable_by(self, user):
-        return self._for_roles(user, ROLES_FOR_VERB["change"])
+        return visible_to(user, self, "change")
 
     def contributable_by(self, user):
-        return self._for_roles(user, ROLES_FOR_VERB["contribute"])
+        return visible_to(user, self, "contribute")
+
+
+def autodiscover():
+    """Import every installed app's rules.py (called from core's AppConfig.ready)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("rules")

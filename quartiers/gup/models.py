@@ -85,7 +85,6 @@ class Coordination(models.Model):
     public_map = models.BooleanField("carte publique des signalements résolus", default=False)
 
     objects = TerritorialQuerySet.as_manager()
-    scope_paths = {"epci": "epci_id", "commune": "commune_id"}
 
     class Meta:
         verbose_name = "coordination GUP"
@@ -128,7 +127,6 @@ class ManagerArea(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TerritorialQuerySet.as_manager()
-    scope_paths = {"commune": "commune_id", "epci": "commune__epci_id", "departement": "commune__departement_id"}
 
     class Meta:
         verbose_name = "périmètre de gestion"
@@ -161,7 +159,6 @@ class Walk(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TerritorialQuerySet.as_manager()
-    scope_paths = {"commune": "commune_id", "epci": "commune__epci_id", "departement": "commune__departement_id"}
 
     class Meta:
         verbose_name = "diagnostic en marchant"
@@ -221,13 +218,6 @@ class Report(models.Model):
     resolution_seconds = models.BigIntegerField(null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
-    scope_paths = {
-        "commune": "commune_id",
-        "epci": "epci_id",
-        "departement": "departement_id",
-        "region": "departement__region_id",
-    }
-    owner_organisation_field = "manager"
 
     class Meta:
         verbose_name = "signalement"
@@ -261,10 +251,6 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("gup:report_detail", args=[self.pk])
-
-    @property
-    def owner_organisation_id(self):
-        return self.manager_id
 
     @property
     def category_label(self):
@@ -414,8 +400,6 @@ class TfpbAgreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TfpbQuerySet.as_manager()
-    scope_paths = {"commune": "commune_id", "epci": "qpv__epci_id", "departement": "qpv__departement_id"}
-    owner_organisation_field = "bailleur"
 
     class Meta:
         verbose_name = "convention TFPB"
@@ -427,10 +411,6 @@ class TfpbAgreement(models.Model):
 
     def get_absolute_url(self):
         return reverse("gup:tfpb_detail", args=[self.pk])
-
-    @property
-    def owner_organisation_id(self):
-        return self.bailleur_id
 
     def territory_keys(self):
         keys = {f"commune:{self.commune_id}", f"departement:{self.qpv.departement_id}"}

@@ -7,7 +7,7 @@ commitment engine (`quartiers.contracts.models.Commitment`), linked here by `mea
 from django.db import models
 
 from quartiers.accounts.models import Organisation
-from quartiers.core.permissions import OWNER_ROLES, PolicyQuerySetMixin, can, organisation_ids
+from quartiers.core.permissions import PolicyQuerySetMixin
 
 
 class Measure(models.Model):
@@ -49,13 +49,6 @@ class Company(models.Model):
     joined_on = models.DateField("adhésion au PAQTE", null=True, blank=True)
 
     objects = CompanyQuerySet.as_manager()
-    owner_organisation_field = "organisation_id"
-    scope_paths = {
-        "commune": "commune_id",
-        "epci": "commune__epci_id",
-        "departement": "commune__departement_id",
-        "region": "commune__departement__region_id",
-    }
 
     class Meta:
         ordering = ["organisation__name"]
@@ -64,10 +57,6 @@ class Company(models.Model):
 
     def __str__(self):
         return self.organisation.name
-
-    @property
-    def owner_organisation_id(self):
-        return self.organisation_id
 
     def territory_keys(self):
         return self.commune.territory_keys() if self.commune_id else set()
@@ -78,18 +67,8 @@ class Company(models.Model):
 
 
 class CompanyMove:
-    """Changing a company's commune: who may change the company, and — unless the commune stays the same or the
-    user belongs to the company itself — may also change the new commune (a chef de projet does not move a
-    company out of the territory he answers for)."""
+    """Changing a company's commune, as the policy sees it (mobilisation/rules.py): who may change the company,
+    and — unless the commune stays the same or the user belongs to the company itself — the new commune too."""
 
     def __init__(self, company, commune):
         self.company, self.commune = company, commune
-
-    def can_change(self, user):
-        if not can(user, "change", self.company):
-            return False
-        if self.commune is None or self.commune.pk == self.company.commune_id:
-            return True
-        if self.company.organisation_id in organisation_ids(user, OWNER_ROLES):
-            return True  # the company's own members say where it is
-        return can(user, "change", self.commune)

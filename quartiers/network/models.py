@@ -1,12 +1,6 @@
 """The network of chefs de projet: networks, members, meetings (rencontres), priority axes.
 
-Who sees what is decided by `quartiers.core.permissions`, through the `can_*` hooks below:
-- animating a network (its meetings, attendance, minutes, axes' status, directory and imports) is
-  the resource centre's job: the « animateur » memberships of its animator organisation (and
-  administrators); a meeting's organisers also steer that meeting;
-- its members (chefs de projet, partners…) see it, register, propose and support axes, vote;
-- the chefs de projet and délégués du préfet whose scope covers the network read it too.
-Contact details are a separate object (`Contacts`) whose `can_view` admits members and animators.
+Who sees and steers what is declared in `network/rules.py` (animators, members, territory readers).
 """
 
 import secrets
@@ -19,12 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from quartiers.core.permissions import ANIMATOR, CHEF, DELEGATE, PARTNER, can, is_admin, organisation_ids, scope_keys
-
-# Roles whose scope lets them read the networks of their territory without being members.
-TERRITORY_READERS = {CHEF, DELEGATE}
-# Memberships of a meeting's organiser organisation that steer that meeting.
-ORGANISER_ROLES = {CHEF, PARTNER, ANIMATOR}
+from quartiers.core.permissions import PolicyQuerySetMixin
 
 
 def new_token():
@@ -42,45 +31,8 @@ def member_network_ids(user):
     return user._network_member_of
 
 
-def animated_organisation_ids(user):
-    return organisation_ids(user, {ANIMATOR})
-
-
-class NetworkQuerySet(models.QuerySet):
-    # Same answers as Network.can_view / can(user, "change", network), as querysets.
-    def editable_by(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if is_admin(user):
-            return self
-        return self.filter(animator_id__in=animated_organisation_ids(user))
-
-    def in_scope_of(self, user):
-        """Networks whose territory a chef de projet or délégué du préfet of the user covers."""
-        codes = {"commune": [], "epci": [], "departement": [], "region": []}
-        for key in scope_keys(user, TERRITORY_READERS):
-            level, code = key.split(":", 1)
-            codes.setdefault(level, []).append(code)
-        # A network covers its communes (with their EPCI, département, région) and the EPCI it lists.
-        q = (
-            Q(communes__insee__in=codes["commune"])
-            | Q(communes__epci_id__in=codes["epci"])
-            | Q(epcis__siren__in=codes["epci"])
-            | Q(communes__departement_id__in=codes["departement"])
-            | Q(communes__departement__region_id__in=codes["region"])
-        )
-        return self.filter(pk__in=Network.objects.filter(q).values("pk"))
-
-    def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if is_admin(user):
-            return self
-        return self.filter(
-            Q(pk__in=member_network_ids(user))
-            | Q(animator_id__in=animated_organisation_ids(user))
-            | Q(pk__in=Network.objects.in_scope_of(user).values("pk"))
-        )
+class NetworkQuerySet(PolicyQuerySetMixin, models.QuerySet):
+    pass
 
 
 class Network(models.Model):
@@ -118,10 +70,6 @@ class Network(models.Model):
     def get_absolute_url(self):
         return reverse("network:detail", args=[self.slug])
 
-    @property
-    def owner_organisation_id(self):
-        return self.animator_id
-
     def territory_keys(self):
         keys = set()
         for insee, epci, dep, reg in self.communes.values_list(
@@ -136,15 +84,6 @@ class Network(models.Model):
     def is_member(self, user):
         return self.pk in member_network_ids(user)
 
-    def can_change(self, user):
-        # Reached through `can`, after the administrators: only the animating organisation's animators.
-        return bool(self.animator_id) and self.animator_id in animated_organisation_ids(user)
-
-    def can_view(self, user):
-        if self.is_member(user) or can(user, "change", self):
-            return True
-        return bool(self.territory_keys() & scope_keys(user, TERRITORY_READERS))
-
     def member_for(self, user):
         if not getattr(user, "is_authenticated", False):
             return None
@@ -156,13 +95,10 @@ class Network(models.Model):
 
 
 class Contacts:
-    """The contact details of a network's members: a policy object visible to its members (and admins)."""
+    """The contact details of a network's members: a policy object (network/rules.py: its members and animators)."""
 
     def __init__(self, network):
         self.network = network
-
-    def can_view(self, user):
-        return self.network.is_member(user) or can(user, "change", self.network)
 
 
 class MemberQuerySet(models.QuerySet):
@@ -235,10 +171,7 @@ class Theme(models.Model):
         return self.name
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(network__in=Network.objects.visible_to(user))
-
+class MeetingQuerySet(PolicyQuerySetMixin, models.QuerySet):
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
 
@@ -293,22 +226,8 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("network:meeting_detail", args=[self.pk])
 
-    # The meeting follows its network for the policy.
-    @property
-    def owner_organisation_id(self):
-        return self.network.animator_id
-
     def territory_keys(self):
         return self.network.territory_keys()
-
-    def can_view(self, user):
-        return self.network.can_view(user)
-
-    def can_change(self, user):
-        # The network's animators, or the organisation that organises this meeting.
-        if can(user, "change", self.network):
-            return True
-        return bool(self.organiser_id) and self.organiser_id in organisation_ids(user, ORGANISER_ROLES)
 
     @property
     def is_past(self):
@@ -506,19 +425,8 @@ class PriorityAxis(models.Model):
     def get_absolute_url(self):
         return reverse("network:axis_detail", args=[self.pk])
 
-    @property
-    def owner_organisation_id(self):
-        return self.network.animator_id
-
     def territory_keys(self):
         return self.network.territory_keys()
-
-    def can_view(self, user):
-        return self.network.can_view(user)
-
-    def can_change(self, user):
-        # An axis' status, working group and notes: the network's animators.
-        return can(user, "change", self.network)
 
     def next_statuses(self):
         labels = dict(self.Status.choices)

@@ -48,8 +48,6 @@ class ProjectQuerySet(PolicyQuerySetMixin, models.QuerySet):
 
 
 class Project(models.Model):
-    scope_paths = QPV_SCOPE_PATHS
-
     name = models.CharField("nom du projet", max_length=200)
     qpv = models.ForeignKey(QPV, on_delete=models.PROTECT, related_name="renewal_projects", verbose_name="QPV")
     contrat = models.ForeignKey(
@@ -126,9 +124,6 @@ class OperationQuerySet(PolicyQuerySetMixin, models.QuerySet):
 
 
 class Operation(models.Model):
-    scope_paths = {level: f"project__{path}" for level, path in QPV_SCOPE_PATHS.items()}
-    owner_organisation_field = "maitre_ouvrage"
-
     class Status(models.TextChoices):
         PLANNED = "prevue", "Prévue"
         COMMITTED = "engagee", "Engagée"
@@ -162,10 +157,6 @@ class Operation(models.Model):
 
     def get_absolute_url(self):
         return reverse("renewal:operation_detail", args=[self.pk])
-
-    @property
-    def owner_organisation_id(self):
-        return self.maitre_ouvrage_id
 
     def territory_keys(self):
         return self.project.territory_keys()

@@ -13,14 +13,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from quartiers.core.permissions import ANIMATOR, is_admin, organisation_ids, scope_keys
+from quartiers.core.permissions import PolicyQuerySetMixin
 from quartiers.resources.search import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuerySetMixin
 
 URL_RE = re.compile(r"https?://[^\s<>\"'\]]+")
 
 
 class Theme(models.Model):
-    public = True
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField("nom", max_length=120, unique=True)
 
@@ -32,7 +31,7 @@ class Theme(models.Model):
         return self.name
 
 
-class DocumentQuerySet(SearchQuerySetMixin, models.QuerySet):
+class DocumentQuerySet(PolicyQuerySetMixin, SearchQuerySetMixin, models.QuerySet):
     """Documents: `visible_to`, `editable_by`, `contributable_by`, `search`, `for_territory` (chainable)."""
 
     # Territory key level → lookups reaching that level's code; a document is in scope if any matches.
@@ -47,11 +46,6 @@ class DocumentQuerySet(SearchQuerySetMixin, models.QuerySet):
             "qpvs__departement__region_id",
         ],
     }
-
-    def visible_to(self, user):
-        if getattr(user, "is_authenticated", False) and user.is_active:
-            return self
-        return self.filter(public=True)
 
     def in_scope(self, keys):
         q = models.Q(pk__in=[])
@@ -71,29 +65,6 @@ class DocumentQuerySet(SearchQuerySetMixin, models.QuerySet):
     def about_qpv(self, code):
         about = models.Q(qpvs__code=code) | models.Q(communes__qpvs__code=code)
         return self.filter(pk__in=Document.objects.filter(about).values("pk"))
-
-    def contributable_by(self, user):
-        return self._for_roles(user, {"chef_de_projet", "partenaire"})
-
-    def editable_by(self, user):
-        """Chefs de projet of the territory, the author's organisation chefs, the author, admins."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if is_admin(user):
-            return self
-        in_scope = Document.objects.in_scope(scope_keys(user, {"chef_de_projet"})).values("pk")
-        return self.filter(
-            models.Q(pk__in=in_scope)
-            | models.Q(author_organisation_id__in=organisation_ids(user, {"chef_de_projet"}))
-            | models.Q(created_by=user, pk__in=Document.objects.contributable_by(user).values("pk"))
-        )
-
-    def _for_roles(self, user, roles):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if is_admin(user):
-            return self
-        return self.in_scope(scope_keys(user, roles))
 
 
 class Document(models.Model):
@@ -147,7 +118,6 @@ class Document(models.Model):
     updated_at = models.DateTimeField("dernière modification", auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
-    owner_organisation_field = "author_organisation"
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -159,10 +129,6 @@ class Document(models.Model):
     def get_absolute_url(self):
         return reverse("resources:document", args=[self.pk])
 
-    @property
-    def owner_organisation_id(self):
-        return self.author_organisation_id
-
     def territory_keys(self):
         keys = set()
         for commune in self.communes.select_related("departement"):
@@ -172,9 +138,6 @@ class Document(models.Model):
         for qpv in self.qpvs.select_related("departement"):
             keys |= qpv.territory_keys()
         return keys
-
-    def can_change(self, user):
-        return Document.objects.editable_by(user).filter(pk=self.pk).exists()
 
     @property
     def excerpt(self):
@@ -255,11 +218,8 @@ class Favourite(models.Model):
         return f"{self.user} ★ {self.document}"
 
 
-class DigestQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if getattr(user, "is_authenticated", False) and user.is_active:
-            return self
-        return self.filter(public=True)
+class DigestQuerySet(PolicyQuerySetMixin, models.QuerySet):
+    pass
 
 
 class Digest(models.Model):
@@ -291,15 +251,6 @@ class Digest(models.Model):
 
     def get_absolute_url(self):
         return reverse("resources:digest", args=[self.slug])
-
-    @property
-    def owner_organisation_id(self):
-        return self.author_organisation_id
-
-    def can_change(self, user):
-        """The animateurs of the author organisation (the resource centre) publish its digests; administrators
-        pass before this hook."""
-        return bool(self.author_organisation_id) and self.author_organisation_id in organisation_ids(user, {ANIMATOR})
 
 
 class DigestItem(models.Model):

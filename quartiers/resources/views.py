@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from quartiers.core.permissions import LoginRequired, authorize, can, view_public
+from quartiers.core.permissions import authorize, can, view_public
 from quartiers.resources import services
 from quartiers.resources.forms import AttachmentForm, DigestItemForm, DocumentForm, SearchForm
 from quartiers.resources.models import Attachment, Digest, Document, Favourite, Theme
@@ -28,11 +28,8 @@ def _visible_document(request, pk):
 
 
 def _authorize_change(user, doc):
-    # Chefs de projet of the territory or of the author organisation, the author, admins (see editable_by).
-    if not getattr(user, "is_authenticated", False):
-        raise LoginRequired
-    if not doc.can_change(user):
-        raise PermissionDenied
+    # Chefs de projet of the territory or of the author organisation, the author, admins (resources/rules.py).
+    authorize(user, "change", doc)
 
 
 def _favourite_ids(user, docs):
@@ -147,7 +144,7 @@ def document(request, pk):
         "epcis": list(doc.epcis.all()),
         "qpvs": list(doc.qpvs.all()),
         "is_favourite": _favourite_ids(request.user, [doc]) == {doc.pk},
-        "can_change": request.user.is_authenticated and doc.can_change(request.user),
+        "can_change": can(request.user, "change", doc),
         "attachment_form": AttachmentForm(),
     }
     return render(request, "resources/document.html", context)

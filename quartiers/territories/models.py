@@ -14,7 +14,6 @@ class TerritoryQuerySet(PolicyQuerySetMixin, models.QuerySet):
 
 
 class Region(models.Model):
-    public = True
     code = models.CharField(max_length=3, primary_key=True)
     nom = models.CharField(max_length=100)
 
@@ -30,7 +29,6 @@ class Region(models.Model):
 
 
 class Departement(models.Model):
-    public = True
     code = models.CharField(max_length=3, primary_key=True)
     nom = models.CharField(max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
@@ -47,7 +45,6 @@ class Departement(models.Model):
 
 
 class EPCI(models.Model):
-    public = True
     siren = models.CharField("SIREN", max_length=9, primary_key=True)
     nom = models.CharField(max_length=200)
     type = models.CharField(max_length=3, help_text="CA, CU, CC ou ME")
@@ -55,11 +52,6 @@ class EPCI(models.Model):
     outline_simplified = models.JSONField(null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
-    scope_paths = {
-        "epci": "siren",
-        "departement": "communes__departement_id",
-        "region": "communes__departement__region_id",
-    }
 
     class Meta:
         ordering = ["nom"]
@@ -77,7 +69,6 @@ class EPCI(models.Model):
 
 
 class Commune(models.Model):
-    public = True
     insee = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField(max_length=200)
     siren = models.CharField("SIREN", max_length=9, blank=True)
@@ -91,12 +82,6 @@ class Commune(models.Model):
     lon = models.FloatField(null=True, blank=True)
 
     objects = TerritoryQuerySet.as_manager()
-    scope_paths = {
-        "commune": "insee",
-        "epci": "epci_id",
-        "departement": "departement_id",
-        "region": "departement__region_id",
-    }
 
     class Meta:
         ordering = ["nom"]
@@ -155,8 +140,6 @@ class QPVQuerySet(TerritoryQuerySet):
 class QPV(models.Model):
     """A quartier prioritaire, of the 2015 or the 2024 generation, identified by its official code."""
 
-    public = True
-
     class Generation(models.IntegerChoices):
         G2015 = 2015, "2015"
         G2024 = 2024, "2024"
@@ -180,12 +163,6 @@ class QPV(models.Model):
     point_approx = models.BooleanField("position approximative (centre de la commune)", default=False)
 
     objects = QPVQuerySet.as_manager()
-    scope_paths = {
-        "commune": "communes__insee",
-        "epci": "epci_id",
-        "departement": "departement_id",
-        "region": "departement__region_id",
-    }
 
     class Meta:
         ordering = ["code"]
@@ -210,7 +187,6 @@ class QPV(models.Model):
 class ContratDeVille(models.Model):
     """A contrat de ville of the official list (e.g. CN06207M « 62 - CA Grand Calais Terres et Mers »)."""
 
-    public = True
     code = models.CharField("code officiel", max_length=12, unique=True)
     nom = models.CharField(max_length=200)
     generation = models.CharField(max_length=9, default="2024-2030")
@@ -220,12 +196,6 @@ class ContratDeVille(models.Model):
     qpvs = models.ManyToManyField(QPV, related_name="contrats", blank=True)
 
     objects = TerritoryQuerySet.as_manager()
-    scope_paths = {
-        "commune": "commune_id",
-        "epci": "epci_id",
-        "departement": "departement_id",
-        "region": "departement__region_id",
-    }
 
     class Meta:
         ordering = ["code"]
@@ -248,7 +218,6 @@ class ContratDeVille(models.Model):
 class IndicatorDefinition(models.Model):
     """An indicator as its producer defines it: label, unit, source, vintage, and whether it may be summed."""
 
-    public = True
     code = models.CharField(max_length=40, unique=True)
     libelle = models.CharField("libellé", max_length=300)
     unite = models.CharField("unité", max_length=30, blank=True, help_text="nombre, %, €, indice…")
@@ -269,8 +238,6 @@ class IndicatorDefinition(models.Model):
 
 class IndicatorValue(models.Model):
     """One value of an indicator for one territory (a QPV or a reference territory)."""
-
-    public = True
 
     class Level(models.TextChoices):
         QPV = "qpv", "QPV"
@@ -303,8 +270,6 @@ class IndicatorValue(models.Model):
 
 class Label(models.Model):
     """A national label given to a territory: cité éducative, cité de l'emploi (ANCT lists)."""
-
-    public = True
 
     class Kind(models.TextChoices):
         CITE_EDUCATIVE = "cite_educative", "cité éducative"

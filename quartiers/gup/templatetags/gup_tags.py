@@ -1,6 +1,9 @@
 from django import template
 from django.conf import settings
 
+from quartiers.core.permissions import can
+from quartiers.gup.models import Report
+
 register = template.Library()
 
 
@@ -12,7 +15,6 @@ def map_tiles():
 
 @register.filter
 def can_contribute(user):
-    """Whether the user may file a report (the menu hides « Signaler » from readers)."""
-    from quartiers.core.permissions import can
-
-    return can(user, "contribute", None)
+    """Whether the user may file a report (the menu hides « Signaler » from readers): the policy's
+    `create` rule of a report (gup/rules.py)."""
+    return can(user, "create", Report())
