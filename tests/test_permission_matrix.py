@@ -1,8 +1,16 @@
-"""Every URL × the eight users of tests/world.py → the expected answer (see tests/permission_matrix.py)."""
+"""Every URL × the eight users of tests/world.py → the expected answer (see tests/permission_matrix.py);
+every model of every app → its declared rules (quartiers/<app>/rules.py)."""
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.test.utils import isolate_apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from quartiers.core import permissions
+from quartiers.gup.models import Walk
 from tests.conftest import matrix_modules
 from tests.permission_matrix import LOGIN
 from tests.world import ROLES
@@ -63,3 +71,50 @@ def test_every_url_is_named():
                 yield str(entry.pattern)
 
     assert not list(walk(get_resolver()))
+
+
+# --- the declarations -----------------------------------------------------------------------------------
+
+
+def policy_models():
+    """Every model of every quartiers.* app, internals included (join tables, jobs, audit rows)."""
+    return [m for m in apps.get_models() if m.__module__.startswith("quartiers.")]
+
+
+def undeclared_models(models=None):
+    return [m._meta.label for m in permissions.undeclared(policy_models() if models is None else models)]
+
+
+def test_every_model_declares_its_rules():
+    missing = undeclared_models()
+    assert not missing, f"Modèles sans règles déclarées (à ajouter au rules.py de leur application) : {missing}"
+
+
+def test_every_declaration_answers_view_create_change_delete():
+    for model in policy_models():
+        rules = permissions.rules_for(model)
+        assert set(permissions.DECLARED_VERBS) <= set(rules.verbs), model._meta.label
+
+
+def test_a_model_without_rules_fails_the_check_by_name(monkeypatch):
+    """Show it: remove one declaration, the check names the model; a throwaway model is reported too."""
+    monkeypatch.delitem(permissions.REGISTRY, Walk)
+    assert undeclared_models() == ["gup.Walk"]
+    with pytest.raises(AssertionError, match="gup.Walk"):
+        test_every_model_declares_its_rules()
+    with pytest.raises(ImproperlyConfigured, match="gup.Walk : aucune règle déclarée"):
+        Walk.objects.visible_to(AnonymousUser())
+
+    with isolate_apps("quartiers.core"):
+
+        class Throwaway(models.Model):
+            class Meta:
+                app_label = "core"
+
+            def __str__(self):
+                return "jetable"
+
+        def __str__(self):
+            return "jetable"
+
+        assert undeclared_models([*policy_models(), Throwaway]) == ["gup.Walk", "core.Throwaway"]
