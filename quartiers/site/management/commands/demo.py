@@ -1,3 +1,5 @@
+"""`quartiers demo`: the site layer runs every app's demo, in INSTALLED_APPS order (it sits above them all)."""
+
 import datetime
 import inspect
 from importlib import import_module
@@ -7,6 +9,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+
+from quartiers.accounts.demo import print_accounts
 
 
 def _day(value):
@@ -47,7 +51,5 @@ class Command(BaseCommand):
                 takes_today = "today" in inspect.signature(module.load_demo).parameters
                 with transaction.atomic():
                     module.load_demo(self.stdout, **({"today": today} if takes_today else {}))
-        from quartiers.accounts.demo import print_accounts
-
         print_accounts(self.stdout)  # the demo logins last, where the reader looks
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
