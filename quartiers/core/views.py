@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from quartiers.core.models import Job
 from quartiers.core.permissions import authorize, view_public
 
+
 @require_safe
 def job_detail(request, pk):
     authorize(request.user, "view", None)
