@@ -20,6 +20,16 @@ def _day(value):
         raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from None
 
 
+def demo_modules():
+    """Each app's `demo` module (with `load_reference(stdout)` and/or `load_demo(stdout)`), in INSTALLED_APPS
+    order: territories come before the modules that use them."""
+    return [
+        import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if config.name.startswith("quartiers.") and find_spec(f"{config.name}.demo")
+    ]
+
+
 class Command(BaseCommand):
     help = "Charge les données de référence et les données de démonstration de chaque module (idempotent)."
 
@@ -33,12 +43,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # Each app may have a `demo` module with `load_reference(stdout)` and/or `load_demo(stdout)`;
-        # apps run in INSTALLED_APPS order, so territories come before the modules that use them.
-        modules = []
-        for config in apps.get_app_configs():
-            if config.name.startswith("quartiers.") and find_spec(f"{config.name}.demo"):
-                modules.append(import_module(f"{config.name}.demo"))
+        modules = demo_modules()
         if not options["sans_reference"]:
             for module in modules:
                 if hasattr(module, "load_reference"):
