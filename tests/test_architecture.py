@@ -148,6 +148,30 @@ def test_a_cycle_breaks_the_acyclic_contract(options, graph):
     assert not _kept(options, graph, "acyclic", ("quartiers.territories.models", "quartiers.territories.importers"))
 
 
+def layer_diagram(options):
+    """The layers contract drawn top to bottom, as docs/architecture.md shows it."""
+    raw = next(c for c in options.contracts_options if c["id"] == "layers")
+    return "\n    ↓\n".join(raw["layers"])
+
+
+def app_dependencies(graph):
+    """{app: [apps it imports]} between the top-level modules of quartiers/, read from the code."""
+    tops = sorted(m for m in graph.modules if m.count(".") == 1)
+    return {
+        a.split(".")[1]: [
+            b.split(".")[1]
+            for b in tops
+            if a != b and graph.direct_import_exists(importer=a, imported=b, as_packages=True)
+        ]
+        for a in tops
+    }
+
+
+def test_docs_show_the_layers_of_the_contract(options):
+    docs = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert layer_diagram(options) in docs, "docs/architecture.md : recopier `python -m tests.test_architecture`"
+
+
 # --- the length rule ----------------------------------------------------------------------------------
 
 
@@ -222,6 +246,13 @@ def test_the_measure_sees_methods_nested_functions_and_views_packages():
 
 
 if __name__ == "__main__":
+    user_options = use_cases.read_user_options(str(ROOT / "pyproject.toml"))
+    print("Couches (pyproject.toml, du haut vers le bas) :\n")
+    print(layer_diagram(user_options), end="\n\n")
+    print("Imports entre les modules de quartiers/ (lus dans le code) :")
+    for app, deps in app_dependencies(grimp.build_graph("quartiers", cache_dir=None)).items():
+        print(f"  {app} → {', '.join(deps) or '—'}")
+    print()
     modules, functions = measure()
     for title, sizes, limit in (("Modules de vues", modules, 400), ("Fonctions", functions, 60)):
         print(f"{title} (limite {limit} lignes) :")
