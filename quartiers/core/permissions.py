@@ -56,6 +56,14 @@ ROLE_CHOICES = [
     (ANIMATOR, "Animateur (centre de ressources)"),
 ]
 VERBS = ("view", "create", "change", "delete", "contribute", "manage")
+VERB_LABELS = {
+    "view": "voir",
+    "create": "créer",
+    "change": "modifier",
+    "delete": "supprimer",
+    "contribute": "contribuer",
+    "manage": "administrer",
+}
 # Verbs every model declares (contribute only where the app uses it; manage is the administrators').
 DECLARED_VERBS = ("view", "create", "change", "delete")
 # « Anywhere? » questions (no object, or a model class).
@@ -159,14 +167,20 @@ class Predicate:
     """One rule, for an object (`test(user, obj, rules)`) and for a queryset (`query(user, rules)`)."""
 
     def __init__(self, name, test, query=None, distinct=False):
+        # `name` says the rule in French (`quartiers regles`); a callable gets the declaration (its model).
         self.name, self._test, self._query, self.distinct = name, test, query, distinct
+
+    def label(self, rules):
+        return self.name(rules) if callable(self.name) else self.name
 
     def test(self, user, obj, rules):
         return bool(self._test(user, obj, rules))
 
     def query(self, user, rules):
         if self._query is None:
-            raise ImproperlyConfigured(f"la règle « {self.name} » ne sait pas filtrer une liste ({rules.label})")
+            raise ImproperlyConfigured(
+                f"la règle « {self.label(rules)} » ne sait pas filtrer une liste ({rules.label})"
+            )
         return self._query(user, rules)
 
     def needs_distinct(self, rules):
@@ -174,7 +188,7 @@ class Predicate:
 
     def __or__(self, other):
         return Predicate(
-            f"{self.name} ou {other.name}",
+            lambda r: f"{self.label(r)} ou {other.label(r)}",
             lambda u, o, r: self.test(u, o, r) or other.test(u, o, r),
             lambda u, r: _or(self.query(u, r), other.query(u, r)),
             lambda r: self.needs_distinct(r) or other.needs_distinct(r),
@@ -182,19 +196,24 @@ class Predicate:
 
     def __and__(self, other):
         return Predicate(
-            f"{self.name} et {other.name}",
+            lambda r: f"{self.label(r)} et {other.label(r)}",
             lambda u, o, r: self.test(u, o, r) and other.test(u, o, r),
             lambda u, r: _and(self.query(u, r), other.query(u, r)),
             lambda r: self.needs_distinct(r) or other.needs_distinct(r),
         )
 
     def __repr__(self):
-        return self.name
+        return self.name if isinstance(self.name, str) else "<règle composée>"
 
 
 def predicate(name, test, query=None):
     """A rule of one app: `test(user, obj)`, `query(user)` → Q / True / False."""
     return Predicate(name, lambda u, o, r: test(u, o), None if query is None else lambda u, r: query(u))
+
+
+def roles_label(roles):
+    labels = dict(ROLE_CHOICES)
+    return ", ".join(labels[role].lower() for role in sorted(roles))
 
 
 def _joins(paths):
@@ -212,7 +231,7 @@ def in_scope(*roles):
     """A membership with one of `roles` whose territory covers the object."""
     roles = set(roles)
     return Predicate(
-        f"{'/'.join(sorted(roles))} du territoire",
+        f"{roles_label(roles)} du territoire",
         lambda u, o, r: bool(o.territory_keys() & scope_keys(u, roles)),
         lambda u, r: scope_q(scope_keys(u, roles), r.territory),
         lambda r: _joins(r.territory),
@@ -242,7 +261,7 @@ def holds(*roles):
     """A membership with one of `roles`, anywhere (creating: the form then limits the territory to the user's)."""
     roles = set(roles)
     return Predicate(
-        f"{'/'.join(sorted(roles))} (tout territoire)",
+        f"{roles_label(roles)} (tout territoire)",
         lambda u, o, r: bool(scope_keys(u, roles)),
         lambda u, r: bool(scope_keys(u, roles)),
     )
@@ -254,7 +273,9 @@ def own(field):
     def test(user, obj, rules):
         return is_signed_in(user) and getattr(obj, rules.model._meta.get_field(field).attname) == user.pk
 
-    return Predicate(f"son {field}", test, lambda u, r: Q(**{field: u}) if is_signed_in(u) else False)
+    return Predicate(
+        "la personne à qui il appartient", test, lambda u, r: Q(**{field: u}) if is_signed_in(u) else False
+    )
 
 
 def row_rule(name, query):
@@ -276,7 +297,11 @@ def via(attr, verb):
         parent = rules.model._meta.get_field(attr).related_model
         return Q(**{f"{attr}__in": visible_to(user, parent._default_manager.all(), verb)})
 
-    return Predicate(f"qui peut « {verb} » {attr}", lambda u, o, r: can(u, verb, getattr(o, attr)), query)
+    def name(rules):
+        parent = rules.model._meta.get_field(attr).related_model._meta.verbose_name
+        return f"qui peut {VERB_LABELS[verb]} « {parent} »"
+
+    return Predicate(name, lambda u, o, r: can(u, verb, getattr(o, attr)), query)
 
 
 # --- declarations ----------------------------------------------------------------------------------------
@@ -346,6 +371,14 @@ def rules_for(model):
         raise ImproperlyConfigured(
             f"{label} : aucune règle déclarée (à ajouter au rules.py de son application)"
         ) from None
+
+
+def describe():
+    """The declarations as rows (model label, {verb: the rule in words}), for `quartiers regles`."""
+    rows = [
+        (rules.label, {verb: rule.label(rules) for verb, rule in rules.verbs.items()}) for rules in REGISTRY.values()
+    ]
+    return sorted(rows)
 
 
 def undeclared(models):

@@ -20,6 +20,7 @@ from quartiers.core.permissions import (
     own,
     predicate,
     public_row,
+    roles_label,
     row_rule,
     scope_keys,
     signed_in,
@@ -32,7 +33,7 @@ from quartiers.resources.search import DocumentFts
 def document_in_scope(*roles):
     # A document reaches its territory through its communes, EPCI and QPV (see DocumentQuerySet.in_scope).
     return row_rule(
-        f"{'/'.join(sorted(roles))} du territoire du document",
+        f"{roles_label(roles)} du territoire du document",
         lambda user: Q(pk__in=Document.objects.in_scope(scope_keys(user, set(roles))).values("pk")),
     )
 

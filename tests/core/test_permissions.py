@@ -4,9 +4,13 @@ The central property: for every declared verb, `can(user, verb, obj)` on each ob
 `visible_to(user, queryset, verb)` on the list answer the same thing, for the eight users of the world.
 """
 
+import io
+
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import models
 from django.test.utils import isolate_apps
 
@@ -169,3 +173,16 @@ def test_a_model_must_declare_view_create_change_and_delete():
 def test_unknown_verb():
     with pytest.raises(ValueError):
         can(AnonymousUser(), "edit", None)
+
+
+def test_quartiers_regles_prints_every_declaration():
+    out = io.StringIO()
+    call_command("regles", stdout=out)
+    table = out.getvalue()
+    for model in apps.get_models():
+        if model.__module__.startswith("quartiers."):
+            assert f"| {model._meta.label} |" in table
+    assert (
+        "| renewal.Operation | toute personne connectée | qui peut modifier « projet de renouvellement urbain » | "
+        "chef de projet du territoire ou l'organisation propriétaire, sur son territoire |"
+    ) in table
