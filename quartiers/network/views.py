@@ -67,8 +67,8 @@ def _axis(request, pk, verb="view"):
 
 
 def _require_participant(user, network):
-    # Proposing an axis: a member of the network, or whoever steers it (through the policy).
-    if not (network.is_member(user) or can(user, "change", network)):
+    # Proposing an axis: a member of the network, or whoever steers it (network/rules.py: « contribute »).
+    if not can(user, "contribute", network):
         raise PermissionDenied
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from quartiers.accounts.models import Organisation
-from quartiers.core.permissions import CHEF, PARTNER, is_admin, organisation_ids, scope_keys
+from quartiers.core.permissions import CHEF, PARTNER, can, is_admin, organisation_ids, scope_keys
 from quartiers.resources import filetypes
 from quartiers.resources.models import DigestItem, Document, Theme
 from quartiers.territories.models import EPCI, QPV, Commune
@@ -183,8 +183,8 @@ class DocumentForm(forms.ModelForm):
         raw = ", ".join([*picked, self.cleaned_data["territories"]])
         communes, epcis, qpvs = resolve_territories(raw)
         if not is_admin(self.user):
-            allowed = scope_keys(self.user, (CHEF, PARTNER))
-            outside = [str(t) for t in (*communes, *epcis, *qpvs) if not (t.territory_keys() & allowed)]
+            # Publishing for a territory is contributing there (territories/rules.py).
+            outside = [str(t) for t in (*communes, *epcis, *qpvs) if not can(self.user, "contribute", t)]
             if outside:
                 raise ValidationError(
                     "Vous ne pouvez pas publier pour ces territoires, hors de votre périmètre : %(t)s.",
