@@ -10,7 +10,7 @@ urlpatterns = [path("", include("quartiers.core.urls"))]
 MOUNTS = {
     "accounts": "comptes/",
     "territories": "territoires/",
-    "geocoding": "eligibilite/",
+    "eligibility": "eligibilite/",
     "contracts": "contrats/",
     "mobilisation": "mobilisation/",
     "renewal": "npnru/",

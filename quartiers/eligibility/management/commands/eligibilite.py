@@ -7,9 +7,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from quartiers.core.tabular import TabularError
-from quartiers.geocoding import eligibility, spatial
-from quartiers.geocoding.eligibility_batch import run_table
-from quartiers.geocoding.eligibility_files import StreamTable
+from quartiers.eligibility import answers
+from quartiers.eligibility.batch import run_table
+from quartiers.eligibility.files import StreamTable
+from quartiers.geocoding import spatial
 
 OPTIONS = {
     "adresse": "--adresse",
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         )
         if summary.get("indetermine"):
             self.stdout.write(
-                f"{summary['indetermine']} indéterminée(s) faute de contours des QPV ({eligibility.IMPORT_QPV}) : "
+                f"{summary['indetermine']} indéterminée(s) faute de contours des QPV ({answers.IMPORT_QPV}) : "
                 f"départements {', '.join(sorted(d or '?' for d in summary['sans_contours']))}."
             )
         if summary.get("ban_manquante"):
@@ -119,10 +120,10 @@ class Command(BaseCommand):
                 + "."
             )
         for statut, n in sorted(summary["par_statut"].items(), key=lambda item: -item[1]):
-            self.stdout.write(f"  {statut} : {n} ({eligibility.STATUTS.get(statut, statut)})")
+            self.stdout.write(f"  {statut} : {n} ({answers.STATUTS.get(statut, statut)})")
 
     def _mapping(self, headers, options):
-        mapping = eligibility.detect_columns(headers)
+        mapping = answers.detect_columns(headers)
         for key in OPTIONS:
             if options.get(key):
                 if options[key] not in headers:
@@ -139,15 +140,15 @@ class Command(BaseCommand):
         return mapping
 
     def _generation(self, requested):
-        generation = requested or eligibility.DEFAULT_GENERATION
-        if generation not in eligibility.GENERATIONS:
+        generation = requested or answers.DEFAULT_GENERATION
+        if generation not in answers.GENERATIONS:
             raise CommandError(f"Géographie {generation} non chargée ni proposée : 2024 (par défaut) ou 2015.")
         loaded = spatial.get_index().loaded
         if generation not in loaded:
             others = [str(g) for g in sorted(loaded, reverse=True)]
             self.stderr.write(
                 f"Attention : aucun contour de QPV de la géographie {generation} n'est chargé "
-                f"({eligibility.IMPORT_QPV}) ; les adresses seront indéterminées (statut contours_manquants)."
+                f"({answers.IMPORT_QPV}) ; les adresses seront indéterminées (statut contours_manquants)."
                 + (f" Géographies chargées : {', '.join(others)} (--generation)." if others else "")
             )
         return generation

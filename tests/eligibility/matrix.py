@@ -20,10 +20,10 @@ OWNER_ONLY = expect(LOGIN, 404, 404, 404, 200, 200)
 
 
 def _upload_of_chef(w):
-    from quartiers.geocoding import eligibility_batch
+    from quartiers.eligibility import batch
 
     token = str(uuid.uuid4())
-    folder = eligibility_batch.root() / token
+    folder = batch.root() / token
     folder.mkdir(parents=True)
     (folder / "source.csv").write_bytes("adresse;cp\n12 rue du Carré;99100\n".encode())
     meta = {
@@ -42,13 +42,11 @@ def _upload_of_chef(w):
 
 
 def _job_of_chef(w, done=False):
-    from quartiers.geocoding import eligibility_batch
+    from quartiers.eligibility import batch
 
-    job = Job.objects.create(
-        kind=eligibility_batch.JOB_KIND, label="Éligibilité de test", owner=w.users["chef"], params={}
-    )
+    job = Job.objects.create(kind=batch.JOB_KIND, label="Éligibilité de test", owner=w.users["chef"], params={})
     if done:
-        folder = eligibility_batch.root() / str(uuid.uuid4())
+        folder = batch.root() / str(uuid.uuid4())
         folder.mkdir(parents=True)
         (folder / "resultat.csv").write_bytes(b"\xef\xbb\xbfadresse;qpv_code\r\n")
         job.finish(
@@ -63,30 +61,30 @@ def _upload_data(w):
 
 
 CASES = [
-    Case("geocoding:lookup", PUBLIC),
-    Case("geocoding:lookup", PUBLIC, query="?q=", label="GET geocoding:lookup vide"),
-    Case("geocoding:complete", PUBLIC, query="?q=rue"),
-    Case("geocoding:point", PUBLIC, query="?lon=1.85&lat=50.95"),
-    Case("geocoding:batch", MEMBERS),
+    Case("eligibility:lookup", PUBLIC),
+    Case("eligibility:lookup", PUBLIC, query="?q=", label="GET eligibility:lookup vide"),
+    Case("eligibility:complete", PUBLIC, query="?q=rue"),
+    Case("eligibility:point", PUBLIC, query="?lon=1.85&lat=50.95"),
+    Case("eligibility:batch", MEMBERS),
     Case(
-        "geocoding:batch",
+        "eligibility:batch",
         expect(LOGIN, 302, 302, 302, 302, 302),
         method="post",
         data=_upload_data,
-        label="POST geocoding:batch (dépôt)",
+        label="POST eligibility:batch (dépôt)",
     ),
-    Case("geocoding:batch_sample", MEMBERS),
-    Case("geocoding:batch_mapping", OWNER_ONLY, args=_upload_of_chef),
+    Case("eligibility:batch_sample", MEMBERS),
+    Case("eligibility:batch_mapping", OWNER_ONLY, args=_upload_of_chef),
     Case(
-        "geocoding:batch_mapping",
+        "eligibility:batch_mapping",
         expect(LOGIN, 404, 404, 404, 302, 302),
         args=_upload_of_chef,
         method="post",
         data={"adresse": "adresse", "code_postal": "cp"},
-        label="POST geocoding:batch_mapping (lancement)",
+        label="POST eligibility:batch_mapping (lancement)",
     ),
-    Case("geocoding:batch_detail", OWNER_ONLY, args=_job_of_chef),
-    Case("geocoding:batch_download", OWNER_ONLY, args=lambda w: _job_of_chef(w, done=True)),
+    Case("eligibility:batch_detail", OWNER_ONLY, args=_job_of_chef),
+    Case("eligibility:batch_download", OWNER_ONLY, args=lambda w: _job_of_chef(w, done=True)),
     Case("api_eligibilite_point", PUBLIC, query="?lon=1.85&lat=50.95"),
     Case(
         "api_eligibilite_adresse",

@@ -6,7 +6,7 @@ from django.http import JsonResponse
 
 from quartiers.core import api
 from quartiers.core.permissions import can
-from quartiers.geocoding import eligibility
+from quartiers.eligibility import answers
 from quartiers.territories.models import QPV
 
 
@@ -18,8 +18,8 @@ def _generation(request):
     """2024 unless asked otherwise; None (an error) for a generation we do not have."""
     raw = (request.GET.get("generation") or "").strip()
     if not raw:
-        return eligibility.DEFAULT_GENERATION
-    return int(raw) if raw in {str(g) for g in eligibility.GENERATIONS} else None
+        return answers.DEFAULT_GENERATION
+    return int(raw) if raw in {str(g) for g in answers.GENERATIONS} else None
 
 
 GENERATION_ERROR = "Le paramètre « generation » vaut 2024 (par défaut) ou 2015."
@@ -46,13 +46,13 @@ def adresse(request):
     if generation is None:
         return api.error(GENERATION_ERROR)
     try:
-        answer = eligibility.check_address(
+        answer = answers.check_address(
             query,
             postcode=request.GET.get("code_postal", ""),
             city=request.GET.get("commune", ""),
             generation=generation,
         )
-    except eligibility.GeocoderUnavailable as exc:
+    except answers.GeocoderUnavailable as exc:
         return api.error(str(exc), status=503)
     return _json(answer.as_json())
 
@@ -70,7 +70,7 @@ def point(request):
     generation = _generation(request)
     if generation is None:
         return api.error(GENERATION_ERROR)
-    answer = eligibility.check_point(lon, lat, generation=generation)
+    answer = answers.check_point(lon, lat, generation=generation)
     if answer.statut == "hors_france":
         return api.error(answer.sentences[0])
     return _json(answer.as_json())
@@ -89,7 +89,7 @@ urlpatterns = [
             api.param("commune", "Commune (facultatif)"),
             api.param("generation", "Géographie prioritaire : 2024 (par défaut) ou 2015", kind="integer"),
         ],
-        response=eligibility.ANSWER_SCHEMA,
+        response=answers.ANSWER_SCHEMA,
         tag="Éligibilité",
     ),
     api.route(
@@ -103,7 +103,7 @@ urlpatterns = [
             api.param("lat", "Latitude WGS84", required=True, kind="number"),
             api.param("generation", "Géographie prioritaire : 2024 (par défaut) ou 2015", kind="integer"),
         ],
-        response=eligibility.ANSWER_SCHEMA,
+        response=answers.ANSWER_SCHEMA,
         tag="Éligibilité",
     ),
 ]

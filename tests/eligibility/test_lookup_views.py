@@ -11,7 +11,7 @@ from tests.geocoding import outlines as t
 @pytest.mark.usefixtures("outlines", "stub_geocoder")
 class TestLookupPage:
     def test_address_in_qpv(self, client):
-        response = client.get(reverse("geocoding:lookup"), {"q": "12 rue du Carré"})
+        response = client.get(reverse("eligibility:lookup"), {"q": "12 rue du Carré"})
         html = response.content.decode()
         assert response.status_code == 200
         assert "Cette adresse est dans le QPV QNTEST01 « QPV de test carré troué » (géographie 2024)." in html
@@ -22,69 +22,71 @@ class TestLookupPage:
         assert {f["properties"]["code"] for f in data["qpv"]} == {"QNTEST01"}
 
     def test_generation_2015_still_offered(self, client):
-        html = client.get(reverse("geocoding:lookup"), {"q": "12 rue du Carré", "generation": "2015"}).content.decode()
+        html = client.get(
+            reverse("eligibility:lookup"), {"q": "12 rue du Carré", "generation": "2015"}
+        ).content.decode()
         assert "Cette adresse est dans le QPV QPTEST01 « Ancien QPV de test » (géographie 2015)." in html
 
     def test_2024_is_the_default_choice(self, client):
-        html = client.get(reverse("geocoding:lookup")).content.decode()
+        html = client.get(reverse("eligibility:lookup")).content.decode()
         assert '<option value="2024" selected>' in html and '<option value="2015">' in html
 
     def test_address_outside_with_distance(self, client):
-        html = client.get(reverse("geocoding:lookup"), {"q": "rue de l'Ouest"}).content.decode()
+        html = client.get(reverse("eligibility:lookup"), {"q": "rue de l'Ouest"}).content.decode()
         assert "Cette adresse n&#x27;est dans aucun QPV (géographie 2024) ; le plus proche, QNTEST01" in html
         assert "est à 160 m." in html
         assert "numéro introuvable" in html  # the geocoder's note: position of the street
 
     def test_address_in_hole(self, client):
-        html = client.get(reverse("geocoding:lookup"), {"q": "5 place du Trou"}).content.decode()
+        html = client.get(reverse("eligibility:lookup"), {"q": "5 place du Trou"}).content.decode()
         assert "n&#x27;est dans aucun QPV (géographie 2024)" in html
 
     def test_commune_only_is_not_answered(self, client):
-        html = client.get(reverse("geocoding:lookup"), {"q": "Testville"}).content.decode()
+        html = client.get(reverse("eligibility:lookup"), {"q": "Testville"}).content.decode()
         assert "Seule la commune a été reconnue" in html
         assert "est dans le QPV" not in html
 
     def test_unknown_address(self, client):
-        html = client.get(reverse("geocoding:lookup"), {"q": "nulle part"}).content.decode()
+        html = client.get(reverse("eligibility:lookup"), {"q": "nulle part"}).content.decode()
         assert "Adresse introuvable" in html
 
     def test_uncovered_departement_is_indetermine(self, client, world):
         # Calais (62) has QPVs whose outlines are not loaded: « indéterminé », never « aucun QPV » at 721 km.
-        html = client.get(reverse("geocoding:lookup"), {"q": "1 rue de Calais"}).content.decode()
+        html = client.get(reverse("eligibility:lookup"), {"q": "1 rue de Calais"}).content.decode()
         assert "Indéterminé — les contours des QPV de ce département (Pas-de-Calais) ne sont pas chargés" in html
         assert "quartiers import-qpv --officiel" in html
         assert "aucun QPV" not in html and "le plus proche" not in html
 
     def test_completion_fragment(self, client):
-        html = client.get(reverse("geocoding:complete"), {"q": "12 rue"}).content.decode()
+        html = client.get(reverse("eligibility:complete"), {"q": "12 rue"}).content.decode()
         assert "12 Rue du Carré 99100 Testville" in html
         assert "?q=12%20Rue%20du%20Carr%C3%A9%2099100%20Testville" in html
-        assert client.get(reverse("geocoding:complete"), {"q": "12"}).content.decode().strip() == ""
+        assert client.get(reverse("eligibility:complete"), {"q": "12"}).content.decode().strip() == ""
 
 
 @pytest.mark.usefixtures("outlines")
 class TestPointPage:
     def test_point_inside_island(self, client):
-        html = client.get(reverse("geocoding:point"), {"lon": t.IN_SECOND_ISLAND[0], "lat": t.IN_SECOND_ISLAND[1]})
+        html = client.get(reverse("eligibility:point"), {"lon": t.IN_SECOND_ISLAND[0], "lat": t.IN_SECOND_ISLAND[1]})
         assert (
             "Ce point est dans le QPV QNTEST02 « QPV de test deux îlots » (géographie 2024)." in html.content.decode()
         )
 
     def test_point_with_decimal_commas(self, client):
-        html = client.get(reverse("geocoding:point"), {"lon": "1,003", "lat": "45,003"}).content.decode()
+        html = client.get(reverse("eligibility:point"), {"lon": "1,003", "lat": "45,003"}).content.decode()
         assert "Ce point est dans le QPV QNTEST01" in html
 
     def test_point_outside_france(self, client):
-        html = client.get(reverse("geocoding:point"), {"lon": 45.0, "lat": 2.0}).content.decode()
+        html = client.get(reverse("eligibility:point"), {"lon": 45.0, "lat": 2.0}).content.decode()
         assert "est hors de France" in html and "longitude / latitude" in html
 
     def test_point_not_a_number(self, client):
-        html = client.get(reverse("geocoding:point"), {"lon": "abc", "lat": "45"}).content.decode()
+        html = client.get(reverse("eligibility:point"), {"lon": "abc", "lat": "45"}).content.decode()
         assert "Saisissez un nombre" in html
 
 
 def test_no_outline_loaded_says_how_to_import(client, db):
-    html = client.get(reverse("geocoding:point"), {"lon": 1.003, "lat": 45.003}).content.decode()
+    html = client.get(reverse("eligibility:point"), {"lon": 1.003, "lat": 45.003}).content.decode()
     assert "quartiers import-qpv --officiel" in html
     assert "quartiers import-ban --officiel 59 62" in html
 
@@ -144,11 +146,11 @@ class TestApi:
 
 
 def test_api_without_geocoder_is_a_clear_503(client, db, monkeypatch):
-    from quartiers.geocoding import eligibility
+    from quartiers.eligibility import answers
 
     def unavailable():
-        raise eligibility.GeocoderUnavailable("Le géocodeur d'adresses n'est pas installé.")
+        raise answers.GeocoderUnavailable("Le géocodeur d'adresses n'est pas installé.")
 
-    monkeypatch.setattr(eligibility, "get_geocoder", unavailable)
+    monkeypatch.setattr(answers, "get_geocoder", unavailable)
     response = client.get("/api/eligibilite/adresse", {"q": "1 rue"})
     assert response.status_code == 503 and "géocodeur" in response.json()["erreur"]

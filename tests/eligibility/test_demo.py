@@ -8,7 +8,8 @@ import json
 import shapely
 from django.core.management import call_command
 
-from quartiers.geocoding import demo, spatial
+from quartiers.eligibility import demo
+from quartiers.geocoding import spatial
 from quartiers.territories.models import QPV, Departement, Region
 from quartiers.territories.signals import outlines_changed
 

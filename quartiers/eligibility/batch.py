@@ -21,9 +21,10 @@ from quartiers.core import filetypes, jobs
 from quartiers.core.models import Job
 from quartiers.core.permissions import is_admin
 from quartiers.core.tabular import TabularError
-from quartiers.geocoding import eligibility
-from quartiers.geocoding.eligibility_files import CsvOut, StreamTable, as_row
+from quartiers.eligibility import answers
+from quartiers.eligibility.files import CsvOut, StreamTable, as_row
 
+# The kind is stored in the jobs table (queued and past jobs): it keeps the name it had before the app split.
 JOB_KIND = "geocoding.eligibilite"
 RETENTION = timedelta(hours=24)
 CHUNK_ROWS = 500
@@ -163,7 +164,7 @@ def start(token, meta, mapping, generation, user):
         "mapping": mapping,
         "generation": generation,
         "filename": meta["filename"],
-        "detail_url": "geocoding:batch_detail",
+        "detail_url": "eligibility:batch_detail",
     }
     job = jobs.enqueue(JOB_KIND, owner=user, label=label[:200], params=params)
     meta["job"] = str(job.pk)
@@ -235,27 +236,27 @@ def run_table(
     writer = CsvOut(out_fh)
     headers = table.headers
     if start == 0:
-        writer.header(eligibility.output_headers(headers))
+        writer.header(answers.output_headers(headers))
         writer.flush()
-    summary = summary or eligibility.new_summary()
+    summary = summary or answers.new_summary()
     names = names or {}
     pending = []
     done = start
 
     def flush_chunk():
         rows = [r for r, ragged in pending if not ragged]
-        results = iter(eligibility.process_chunk(rows, mapping, generation, geocoder)) if rows else iter(())
+        results = iter(answers.process_chunk(rows, mapping, generation, geocoder)) if rows else iter(())
         for row, ragged in pending:
             if ragged:
-                res = dict.fromkeys(eligibility.OUTPUT_COLUMNS, "")
+                res = dict.fromkeys(answers.OUTPUT_COLUMNS, "")
                 res["statut"] = "ligne_irreguliere"
             else:
                 row, res = next(results)
-            eligibility.add_to_summary(summary, res, names)
+            answers.add_to_summary(summary, res, names)
             cells = [row.get(h, "") for h in headers]
             if ragged:
                 cells[-1] = ";".join([cells[-1], *row["\x00extra"]])
-            writer.row(cells + [res[c] for c in eligibility.OUTPUT_COLUMNS])
+            writer.row(cells + [res[c] for c in answers.OUTPUT_COLUMNS])
         writer.flush()
         pending.clear()
 
@@ -274,7 +275,7 @@ def run_table(
         flush_chunk()
     if on_chunk:
         on_chunk(done, summary, names)
-    return eligibility.finish_summary(summary, names)
+    return answers.finish_summary(summary, names)
 
 
 jobs.handler(JOB_KIND, resumable=True)(run)

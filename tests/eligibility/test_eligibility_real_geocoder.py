@@ -35,10 +35,12 @@ def calais_test_outline(db):
 
 
 def test_lookup_page_with_real_geocoder(client, real_ban, calais_test_outline):
-    html = client.get(reverse("geocoding:lookup"), {"q": "10 bis r. royale calais"}).content.decode()
+    html = client.get(reverse("eligibility:lookup"), {"q": "10 bis r. royale calais"}).content.decode()
     assert "10 bis Rue Royale" in html
     assert "Cette adresse est dans le QPV QNTEST62 « QPV de test rue Royale » (géographie 2024)." in html
-    html = client.get(reverse("geocoding:lookup"), {"q": "12 rue Victor Hugo", "code_postal": "62100"}).content.decode()
+    html = client.get(
+        reverse("eligibility:lookup"), {"q": "12 rue Victor Hugo", "code_postal": "62100"}
+    ).content.decode()
     assert "n&#x27;est dans aucun QPV (géographie 2024) ; le plus proche, QNTEST62" in html
 
 
@@ -64,5 +66,5 @@ def test_cli_with_real_geocoder(tmp_path, real_ban, calais_test_outline):
 
 
 def test_empty_address_base_is_said(client, db):
-    html = client.get(reverse("geocoding:lookup")).content.decode()
+    html = client.get(reverse("eligibility:lookup")).content.decode()
     assert "Aucune base d&#x27;adresses n&#x27;est chargée." in html

@@ -22,7 +22,7 @@ def reader(client, world):
 
 
 def _upload(client, name, content):
-    response = client.post(reverse("geocoding:batch"), {"fichier": SimpleUploadedFile(name, content)})
+    response = client.post(reverse("eligibility:batch"), {"fichier": SimpleUploadedFile(name, content)})
     assert response.status_code == 302, response.content.decode()[:3000]
     return response["Location"]
 
@@ -33,7 +33,7 @@ def _run(client, run_jobs, url):
     assert client.post(url, {**data, "generation": 2024}).status_code == 302
     run_jobs()
     job = Job.objects.get()
-    response = client.get(reverse("geocoding:batch_download", args=[job.pk]))
+    response = client.get(reverse("eligibility:batch_download", args=[job.pk]))
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 

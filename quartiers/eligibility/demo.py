@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from quartiers.geocoding import eligibility, spatial
+from quartiers.eligibility import answers
+from quartiers.geocoding import spatial
 
 DEMO_SOURCE = "adresses-demo-quartiers.csv"
 BAN_HEADER = (
@@ -61,7 +62,7 @@ def _say_mirail(stdout, index):
         return
     point = gen.geoms[gen.codes.index(MIRAIL)].representative_point()
     # The demo's outlines are Occitanie 2015 (see the GUIDE's demo geography): ask that generation.
-    answer = eligibility.check_point(point.x, point.y, generation=2015)
+    answer = answers.check_point(point.x, point.y, generation=2015)
     stdout.write(f"Éligibilité : au point ({point.x:.5f}, {point.y:.5f}) du Mirail — " + " ".join(answer.sentences))
 
 
@@ -143,7 +144,7 @@ def demo_ban_rows(index=None):
                         "",
                         "",
                         name.upper(),
-                        eligibility.normalise_header(street).replace("_", " ").upper(),
+                        answers.normalise_header(street).replace("_", " ").upper(),
                         "commune",
                         "commune",
                         "0",
@@ -164,7 +165,7 @@ def sample_beneficiaries_csv():
     forms = [
         lambda n, s: f"{n} {s}",
         lambda n, s: f"{n} {s.replace('Rue', 'r.').replace('Avenue', 'av').replace('Boulevard', 'bd')}",
-        lambda n, s: f"{n} {eligibility.normalise_header(s).replace('_', ' ')}",
+        lambda n, s: f"{n} {answers.normalise_header(s).replace('_', ' ')}",
         lambda n, s: f"Bât. B, appt {n + 3}, {n} {s}",
         lambda n, s: f"{s} {n}",
     ]

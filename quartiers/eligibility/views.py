@@ -1,6 +1,6 @@
 """Pages of the eligibility module: one address, one point, a whole file.
 
-Who may use what (see tests/geocoding/matrix.py):
+Who may use what (see tests/eligibility/matrix.py):
 - the single lookups (address, point, completion) and their API are open to everyone, like the national
   map site: a resident may check their own address, and the QPV outlines are public reference data;
   the address typed is not stored.
@@ -21,8 +21,10 @@ from django.views.decorators.http import require_safe
 
 from quartiers.core.permissions import authorize, view_public
 from quartiers.core.tabular import TabularError
-from quartiers.geocoding import eligibility, eligibility_batch, spatial
-from quartiers.geocoding.forms import AddressForm, MappingForm, PointForm, UploadForm
+from quartiers.eligibility import answers
+from quartiers.eligibility import batch as batches
+from quartiers.eligibility.forms import AddressForm, MappingForm, PointForm, UploadForm
+from quartiers.geocoding import spatial
 from quartiers.territories.models import QPV
 
 STREAM_ABOVE = 20 * 1024 * 1024
@@ -63,12 +65,12 @@ def lookup(request):
     problem = ""
     if form.is_bound and form.is_valid():
         try:
-            answer = eligibility.check_address(
+            answer = answers.check_address(
                 form.cleaned_data["q"],
                 postcode=form.cleaned_data["code_postal"],
                 generation=form.cleaned_data.get("generation"),
             )
-        except eligibility.GeocoderUnavailable as exc:
+        except answers.GeocoderUnavailable as exc:
             problem = str(exc)
     context = {
         "form": form,
@@ -76,10 +78,10 @@ def lookup(request):
         "answer": answer,
         "map_data": _map_data(answer),
         "problem": problem,
-        "geocoder_problem": eligibility.geocoder_problem(),
+        "geocoder_problem": answers.geocoder_problem(),
         "loaded": _loaded_summary(),
     }
-    return render(request, "geocoding/lookup.html", context)
+    return render(request, "eligibility/lookup.html", context)
 
 
 @require_safe
@@ -91,11 +93,11 @@ def complete(request):
     suggestions = []
     if len(prefix) >= 3:
         try:
-            items = eligibility.get_geocoder().complete(prefix, limit=8)
-        except eligibility.GeocoderUnavailable:
+            items = answers.get_geocoder().complete(prefix, limit=8)
+        except answers.GeocoderUnavailable:
             items = []
         suggestions = [getattr(item, "label", None) or str(item) for item in items]
-    return render(request, "geocoding/_suggestions.html", {"suggestions": suggestions, "prefix": prefix})
+    return render(request, "eligibility/_suggestions.html", {"suggestions": suggestions, "prefix": prefix})
 
 
 @require_safe
@@ -105,7 +107,7 @@ def point(request):
     form = PointForm(request.GET or None, auto_id="id_point_%s")
     answer = None
     if form.is_bound and form.is_valid():
-        answer = eligibility.check_point(
+        answer = answers.check_point(
             form.cleaned_data["lon"], form.cleaned_data["lat"], generation=form.cleaned_data.get("generation")
         )
     context = {
@@ -114,11 +116,11 @@ def point(request):
         "answer": answer,
         "map_data": _map_data(answer),
         "problem": "",
-        "geocoder_problem": eligibility.geocoder_problem(),
+        "geocoder_problem": answers.geocoder_problem(),
         "loaded": _loaded_summary(),
         "by_point": True,
     }
-    return render(request, "geocoding/lookup.html", context)
+    return render(request, "eligibility/lookup.html", context)
 
 
 # ---- batch ----
@@ -126,34 +128,34 @@ def point(request):
 
 def batch(request):
     authorize(request.user, "view", None)
-    eligibility_batch.purge_expired()
-    too_big = request.method == "POST" and _declared_size(request) > eligibility_batch.max_upload_bytes() + 65536
+    batches.purge_expired()
+    too_big = request.method == "POST" and _declared_size(request) > batches.max_upload_bytes() + 65536
     upload_error = ""
     if too_big:
         # Refuse before Django reads (and spools to disk) a body of a gigabyte.
         form = UploadForm()
-        upload_error = eligibility_batch.too_big_message(_declared_size(request))
+        upload_error = batches.too_big_message(_declared_size(request))
     else:
         form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and not too_big and form.is_valid():
         try:
-            token, _meta = eligibility_batch.save_upload(form.cleaned_data["fichier"], request.user)
+            token, _meta = batches.save_upload(form.cleaned_data["fichier"], request.user)
         except TabularError as exc:
             form.add_error("fichier", str(exc))
         else:
-            return redirect("geocoding:batch_mapping", token)
+            return redirect("eligibility:batch_mapping", token)
     from quartiers.core.models import Job
 
-    recent = Job.objects.filter(owner=request.user, kind=eligibility_batch.JOB_KIND)[:10]
+    recent = Job.objects.filter(owner=request.user, kind=batches.JOB_KIND)[:10]
     context = {
         "form": form,
         "upload_error": upload_error,
         "recent": recent,
-        "max_mb": eligibility_batch.max_upload_bytes() // (1024 * 1024),
-        "geocoder_problem": eligibility.geocoder_problem(),
+        "max_mb": batches.max_upload_bytes() // (1024 * 1024),
+        "geocoder_problem": answers.geocoder_problem(),
         "loaded": _loaded_summary(),
     }
-    return render(request, "geocoding/batch.html", context)
+    return render(request, "eligibility/batch.html", context)
 
 
 def _declared_size(request):
@@ -167,7 +169,7 @@ def _declared_size(request):
 def batch_sample(request):
     """A sample beneficiaries file over the FICTIONAL demo addresses (see demo.py), to try the batch."""
     authorize(request.user, "view", None)
-    from quartiers.geocoding.demo import sample_beneficiaries_csv
+    from quartiers.eligibility.demo import sample_beneficiaries_csv
 
     response = HttpResponse(sample_beneficiaries_csv(), content_type="text/csv; charset=windows-1252")
     response["Content-Disposition"] = content_disposition_header(True, "beneficiaires-exemple-fictif.csv")
@@ -177,27 +179,27 @@ def batch_sample(request):
 def batch_mapping(request, token):
     authorize(request.user, "view", None)
     token = str(token)
-    meta = eligibility_batch.load_upload(token, request.user)
+    meta = batches.load_upload(token, request.user)
     if meta.get("job"):
-        return redirect("geocoding:batch_detail", meta["job"])
+        return redirect("eligibility:batch_detail", meta["job"])
     # Uploads stored before the header row and NUL bytes were recorded read as a plain file.
     meta = {"header_line": 1, "title_lines": [], "nul_bytes": 0, **meta}
     header_error = ""
     if request.method == "POST" and "ligne_entetes" in request.POST:
         header_error = _choose_header_line(request, token, meta)
         if not header_error:
-            return redirect("geocoding:batch_mapping", token)
+            return redirect("eligibility:batch_mapping", token)
     generations = sorted(spatial.get_index().loaded, reverse=True)
-    initial = eligibility.detect_columns(meta["headers"])
-    initial["generation"] = eligibility.DEFAULT_GENERATION
+    initial = answers.detect_columns(meta["headers"])
+    initial["generation"] = answers.DEFAULT_GENERATION
     bound = request.POST if request.method == "POST" and "ligne_entetes" not in request.POST else None
     form = MappingForm(bound, headers=meta["headers"], generations=generations, initial=initial)
     if request.method == "POST" and form.is_valid():
-        job = eligibility_batch.start(token, meta, form.mapping(), form.cleaned_data.get("generation"), request.user)
-        return redirect("geocoding:batch_detail", job.pk)
+        job = batches.start(token, meta, form.mapping(), form.cleaned_data.get("generation"), request.user)
+        return redirect("eligibility:batch_detail", job.pk)
     try:
-        rows = eligibility_batch.preview(token, meta)
-        lines = eligibility_batch.first_lines(token, meta)
+        rows = batches.preview(token, meta)
+        lines = batches.first_lines(token, meta)
     except TabularError as exc:
         rows, lines, form_error = [], [], str(exc)
     else:
@@ -212,7 +214,7 @@ def batch_mapping(request, token):
         "generations": generations,
         "token": token,
     }
-    return render(request, "geocoding/batch_mapping.html", context)
+    return render(request, "eligibility/batch_mapping.html", context)
 
 
 def _choose_header_line(request, token, meta):
@@ -222,7 +224,7 @@ def _choose_header_line(request, token, meta):
     except ValueError:
         return "Indiquez le numéro de la ligne des en-têtes (un nombre)."
     try:
-        eligibility_batch.set_header_line(token, meta, line)
+        batches.set_header_line(token, meta, line)
     except TabularError as exc:
         return str(exc)
     return ""
@@ -231,17 +233,17 @@ def _choose_header_line(request, token, meta):
 @require_safe
 def batch_detail(request, pk):
     authorize(request.user, "view", None)
-    eligibility_batch.purge_expired()
-    job = eligibility_batch.job_for(request.user, pk)
+    batches.purge_expired()
+    job = batches.job_for(request.user, pk)
     summary = (job.result or {}).get("summary") or {}
     if summary:
-        summary = {**eligibility.new_summary(), **summary}  # results written before the newer counters
+        summary = {**answers.new_summary(), **summary}  # results written before the newer counters
     per_qpv = sorted(
         ((code, summary.get("noms_qpv", {}).get(code, ""), n) for code, n in summary.get("par_qpv", {}).items()),
         key=lambda item: (-item[2], item[0]),
     )
     per_statut = [
-        (statut, eligibility.STATUTS.get(statut, statut), n)
+        (statut, answers.STATUTS.get(statut, statut), n)
         for statut, n in sorted(summary.get("par_statut", {}).items(), key=lambda item: -item[1])
     ]
     gaps = _gaps(summary)
@@ -254,11 +256,11 @@ def batch_detail(request, pk):
         "per_qpv": per_qpv,
         "per_statut": per_statut,
         "gaps": gaps,
-        "available": eligibility_batch.result_path(job) is not None,
+        "available": batches.result_path(job) is not None,
         "downloaded": bool((job.result or {}).get("telecharge")),
         "json_url": reverse("core:job_detail", args=[job.pk]) + "?format=json",
     }
-    return render(request, "geocoding/batch_detail.html", context)
+    return render(request, "eligibility/batch_detail.html", context)
 
 
 def _gaps(summary):
@@ -271,7 +273,7 @@ def _gaps(summary):
         out.append({"n": n, "kind": "adresse introuvable", "sentence": sentence})
     for dep, n in sorted((summary.get("sans_contours") or {}).items()):
         where = f"du département {coverage.departement_name(dep)[0]}" if dep else "de ce secteur"
-        sentence = f"les contours des QPV {where} ne sont pas chargés : « {eligibility.IMPORT_QPV} »"
+        sentence = f"les contours des QPV {where} ne sont pas chargés : « {answers.IMPORT_QPV} »"
         out.append({"n": n, "kind": "indéterminé", "sentence": sentence})
     return out
 
@@ -279,8 +281,8 @@ def _gaps(summary):
 @require_safe
 def batch_download(request, pk):
     authorize(request.user, "view", None)
-    job = eligibility_batch.job_for(request.user, pk)
-    fh = eligibility_batch.take_result(job)
+    job = batches.job_for(request.user, pk)
+    fh = batches.take_result(job)
     if fh is None:
         raise Http404("Résultat introuvable : déjà téléchargé, supprimé après 24 h ou traitement inachevé.")
     stem = (job.result or {}).get("filename", "adresses").rsplit(".", 1)[0]

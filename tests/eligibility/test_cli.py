@@ -81,10 +81,10 @@ def test_unreadable_line_midway_leaves_no_result(tmp_path):
 
 
 def test_streams_large_files_in_constant_memory(tmp_path, monkeypatch):
-    from quartiers.geocoding import eligibility_files
+    from quartiers.eligibility import files
 
     # The encoding check reads blocks of CHUNK bytes: make it small so the files are many blocks long.
-    monkeypatch.setattr(eligibility_files, "CHUNK", 256 * 1024)
+    monkeypatch.setattr(files, "CHUNK", 256 * 1024)
     line = "Dupont;12 rue du Carré;99100;Testville;" + "commentaire " * 40 + "\n"
 
     def peak_for(rows):

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from quartiers.core.models import Job
-from quartiers.geocoding import coverage, eligibility
+from quartiers.eligibility import answers
+from quartiers.geocoding import coverage
 from tests.geocoding import outlines as t
 
 CALAIS = {"lon": "1.86", "lat": "50.95"}
@@ -37,11 +38,11 @@ def _assert_indetermine(text):
 @pytest.mark.usefixtures("outlines", "calais_commune")
 class TestPointInUnloadedDepartement:
     def test_point_page(self, client):
-        html = client.get(reverse("geocoding:point"), CALAIS).content.decode()
+        html = client.get(reverse("eligibility:point"), CALAIS).content.decode()
         _assert_indetermine(html)
 
     def test_point_page_2015(self, client):
-        html = client.get(reverse("geocoding:point"), {**CALAIS, "generation": "2015"}).content.decode()
+        html = client.get(reverse("eligibility:point"), {**CALAIS, "generation": "2015"}).content.decode()
         _assert_indetermine(html)
 
     def test_api_point(self, client):
@@ -66,7 +67,7 @@ def test_2015_outlines_say_nothing_about_2024(client):
     point = {"lon": t.WEST_OF_SQUARE[0], "lat": t.WEST_OF_SQUARE[1]}
     data = client.get("/api/eligibilite/point", point).json()
     assert data["generation"] == 2024 and data["resultat"] == "indetermine" and data["qpv"] == []
-    html = client.get(reverse("geocoding:point"), point).content.decode()
+    html = client.get(reverse("eligibility:point"), point).content.decode()
     assert "Indéterminé" in html and "choisissez « QPV 2015 »" in html
     data = client.get("/api/eligibilite/point", {**point, "generation": "2015"}).json()
     assert data["resultat"] == "hors_qpv" and data["qpv"][0]["code"] == "QPTEST01"
@@ -78,7 +79,7 @@ def test_batch_counts_indetermine_apart(client, run_jobs, world):
     content = "Nom;Adresse;CP;Ville;lon;lat\r\nA;12 rue du Carré;99100;Testville;;\r\nB;;;;1,86;50,95\r\n"
     content += "C;1 rue de Calais;62100;Calais;;\r\n"
     response = client.post(
-        reverse("geocoding:batch"), {"fichier": SimpleUploadedFile("a.csv", content.encode("cp1252"), "text/csv")}
+        reverse("eligibility:batch"), {"fichier": SimpleUploadedFile("a.csv", content.encode("cp1252"), "text/csv")}
     )
     mapping = {"adresse": "Adresse", "code_postal": "CP", "commune": "Ville", "lon": "lon", "lat": "lat"}
     assert client.post(response["Location"], {**mapping, "generation": 2024}).status_code == 302
@@ -87,10 +88,10 @@ def test_batch_counts_indetermine_apart(client, run_jobs, world):
     summary = job.result["summary"]
     assert summary["en_qpv"] == 1 and summary["hors_qpv"] == 0
     assert summary["indetermine"] == 2 and summary["sans_contours"] == {"62": 2}
-    page = client.get(reverse("geocoding:batch_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("eligibility:batch_detail", args=[job.pk])).content.decode()
     assert "Indéterminées, contours des QPV non chargés" in page
     assert "du département Pas-de-Calais ne sont pas chargés" in page
-    result = client.get(reverse("geocoding:batch_download", args=[job.pk]))
+    result = client.get(reverse("eligibility:batch_download", args=[job.pk]))
     rows = list(csv.DictReader(io.StringIO(result.content.decode("utf-8-sig")), delimiter=";"))
     assert [r["statut"] for r in rows] == ["ok", "contours_manquants", "contours_manquants"]
     assert rows[1]["distance_qpv_m"] == "" and rows[1]["qpv_proche"] == ""
@@ -125,9 +126,9 @@ def empty_ban(db):
 class TestBanNotImported:
     def test_page_example_address(self, client):
         example = "12 rue de la Paix 62100 Calais"
-        page = client.get(reverse("geocoding:lookup")).content.decode()
+        page = client.get(reverse("eligibility:lookup")).content.decode()
         assert example in page  # the form's own example
-        html = client.get(reverse("geocoding:lookup"), {"q": example}).content.decode()
+        html = client.get(reverse("eligibility:lookup"), {"q": example}).content.decode()
         assert "la BAN du Pas-de-Calais n&#x27;est pas importée : « quartiers import-ban 62 »" in html
 
     def test_commune_name_without_postcode(self, client):
@@ -140,7 +141,7 @@ class TestBanNotImported:
         client.force_login(world.users["lecteur"])
         content = "Adresse;CP;Ville\r\n12 rue de la Paix;62100;Calais\r\n4 quai de la Citadelle;59140;Dunkerque\r\n"
         response = client.post(
-            reverse("geocoding:batch"), {"fichier": SimpleUploadedFile("a.csv", content.encode(), "text/csv")}
+            reverse("eligibility:batch"), {"fichier": SimpleUploadedFile("a.csv", content.encode(), "text/csv")}
         )
         mapping = {"adresse": "Adresse", "code_postal": "CP", "commune": "Ville"}
         client.post(response["Location"], {**mapping, "generation": 2024})
@@ -148,7 +149,7 @@ class TestBanNotImported:
         job = Job.objects.get()
         summary = job.result["summary"]
         assert summary["ban_manquante"] == 2 and summary["sans_ban"] == {"59": 1, "62": 1}
-        page = client.get(reverse("geocoding:batch_detail", args=[job.pk])).content.decode()
+        page = client.get(reverse("eligibility:batch_detail", args=[job.pk])).content.decode()
         assert "la BAN du Pas-de-Calais n&#x27;est pas importée : « quartiers import-ban 62 »" in page
         assert "la BAN du Nord n&#x27;est pas importée : « quartiers import-ban 59 »" in page
 
@@ -189,5 +190,5 @@ def test_import_ban_accepts_a_bare_departement_code(db, settings):
     out = io.StringIO()
     call_command("import-ban", "62", stdout=out)
     invalidate()
-    assert "62" in eligibility.get_geocoder().departements
+    assert "62" in answers.get_geocoder().departements
     invalidate()

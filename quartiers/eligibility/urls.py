@@ -1,8 +1,8 @@
 from django.urls import path
 
-from quartiers.geocoding import views
+from quartiers.eligibility import views
 
-app_name = "geocoding"
+app_name = "eligibility"
 urlpatterns = [
     path("", views.lookup, name="lookup"),
     path("completion/", views.complete, name="complete"),

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from quartiers.core.models import Job
-from quartiers.geocoding import eligibility_batch
+from quartiers.eligibility import batch
 
 HEADER = "Nom;Adresse;CP;Ville\r\n"
 ROWS = [
@@ -30,7 +30,7 @@ def _csv(encoding="cp1252", bom=b"", rows=ROWS):
 
 
 def _upload(client, content, name="beneficiaires.csv"):
-    response = client.post(reverse("geocoding:batch"), {"fichier": SimpleUploadedFile(name, content, "text/csv")})
+    response = client.post(reverse("eligibility:batch"), {"fichier": SimpleUploadedFile(name, content, "text/csv")})
     return response
 
 
@@ -70,13 +70,13 @@ def test_batch_end_to_end(client, world, run_jobs, encoding, bom):
     form = mapping_page.context["form"]
     assert (form["adresse"].value(), form["code_postal"].value(), form["commune"].value()) == ("Adresse", "CP", "Ville")
     assert job.status == Job.Status.DONE, job.message
-    detail = client.get(reverse("geocoding:batch_detail", args=[job.pk])).content.decode()
+    detail = client.get(reverse("eligibility:batch_detail", args=[job.pk])).content.decode()
     assert "Télécharger le résultat" in detail and "supprimés dès le téléchargement" in detail
     assert "(25,0 % des lignes)" in detail
     summary = job.result["summary"]
     assert summary["lignes"] == 8 and summary["en_qpv"] == 2
     assert summary["par_qpv"] == {"QNTEST01": 1, "QNTEST02": 1}
-    response = client.get(reverse("geocoding:batch_download", args=[job.pk]))
+    response = client.get(reverse("eligibility:batch_download", args=[job.pk]))
     assert response.status_code == 200
     rows = _read_result(response.content)
     assert list(rows[0])[:4] == ["Nom", "Adresse", "CP", "Ville"]
@@ -103,9 +103,9 @@ def test_batch_end_to_end(client, world, run_jobs, encoding, bom):
     assert by_name["Leroy"]["statut"] == "hors_france"
     assert by_name["Petit"]["statut"] == by_name["Durand"]["statut"] == "adresse_vide"
     # Downloaded once: deleted from the server.
-    assert client.get(reverse("geocoding:batch_download", args=[job.pk])).status_code == 404
-    assert not any(eligibility_batch.root().iterdir())
-    assert "Résultat téléchargé" in client.get(reverse("geocoding:batch_detail", args=[job.pk])).content.decode()
+    assert client.get(reverse("eligibility:batch_download", args=[job.pk])).status_code == 404
+    assert not any(batch.root().iterdir())
+    assert "Résultat téléchargé" in client.get(reverse("eligibility:batch_detail", args=[job.pk])).content.decode()
 
 
 @pytest.mark.usefixtures("outlines", "stub_geocoder")
@@ -139,7 +139,7 @@ def test_batch_coordinates_columns_and_quoted_newlines_and_ragged(client, world,
     client.force_login(world.users["partenaire"])
     job, page = _run_batch(client, run_jobs, content)
     assert page.context["form"]["lon"].value() == "longitude"
-    response = client.get(reverse("geocoding:batch_download", args=[job.pk]))
+    response = client.get(reverse("eligibility:batch_download", args=[job.pk]))
     rows = {r["id"]: r for r in _read_result(response.content)}
     assert rows["1"]["commentaire"] == "sur deux\nlignes" and rows["1"]["qpv_code"] == "QNTEST01"
     assert rows["1"]["statut"] == "ok_coordonnees"
@@ -167,7 +167,7 @@ def test_bad_uploads_give_a_french_error_and_keep_nothing(client, world, content
     response = _upload(client, content, name)
     assert response.status_code == 200
     assert message in response.content.decode()
-    root = eligibility_batch.root()
+    root = batch.root()
     assert not root.exists() or not any(root.iterdir())
 
 
@@ -182,7 +182,7 @@ def test_upload_size_limit(client, world, settings):
 def test_a_gigabyte_upload_is_refused_before_reading_it(client, world):
     client.force_login(world.users["lecteur"])
     response = client.post(
-        reverse("geocoding:batch"),
+        reverse("eligibility:batch"),
         data=b"x" * 10,
         content_type="multipart/form-data; boundary=b",
         CONTENT_LENGTH=str(1024**3),
@@ -204,9 +204,9 @@ def test_mapping_requires_an_address_column(client, world):
 @pytest.mark.usefixtures("outlines", "stub_geocoder")
 def test_resume_after_a_crash_continues_from_the_last_row_written(client, world, run_jobs, monkeypatch):
     rows = [f"P{i};12 rue du Carré;99100;Testville" for i in range(1200)]
-    monkeypatch.setattr(eligibility_batch, "CHUNK_ROWS", 500)
+    monkeypatch.setattr(batch, "CHUNK_ROWS", 500)
     calls = {"n": 0}
-    real = eligibility_batch.eligibility.process_chunk
+    real = batch.answers.process_chunk
 
     def crash_on_second_chunk(*args, **kwargs):
         calls["n"] += 1
@@ -214,18 +214,18 @@ def test_resume_after_a_crash_continues_from_the_last_row_written(client, world,
             raise RuntimeError("worker tué")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(eligibility_batch.eligibility, "process_chunk", crash_on_second_chunk)
+    monkeypatch.setattr(batch.answers, "process_chunk", crash_on_second_chunk)
     client.force_login(world.users["chef"])
     job, _ = _run_batch(client, run_jobs, _csv(rows=rows))
     assert job.status == Job.Status.FAILED
     assert job.state["next_row"] == 500
-    assert client.get(reverse("geocoding:batch_download", args=[job.pk])).status_code == 404  # no partial result
+    assert client.get(reverse("eligibility:batch_download", args=[job.pk])).status_code == 404  # no partial result
     # What recover_stale does for a resumable job: re-queue it; it goes on from row 500.
     Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED)
     run_jobs()
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and job.result["summary"]["lignes"] == 1200
-    result = _read_result(client.get(reverse("geocoding:batch_download", args=[job.pk])).content)
+    result = _read_result(client.get(reverse("eligibility:batch_download", args=[job.pk])).content)
     assert [r["Nom"] for r in result] == [f"P{i}" for i in range(1200)]
     assert calls["n"] == 4  # chunk 1, crash, then chunks 2 and 3 only
 
@@ -235,22 +235,22 @@ def test_only_the_owner_sees_and_downloads(client, world, run_jobs):
     client.force_login(world.users["chef"])
     job, _ = _run_batch(client, run_jobs, _csv())
     client.force_login(world.users["autre_chef"])
-    assert client.get(reverse("geocoding:batch_detail", args=[job.pk])).status_code == 404
-    assert client.get(reverse("geocoding:batch_download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("eligibility:batch_detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("eligibility:batch_download", args=[job.pk])).status_code == 404
     client.force_login(world.users["admin"])
-    assert client.get(reverse("geocoding:batch_download", args=[job.pk])).status_code == 200
+    assert client.get(reverse("eligibility:batch_download", args=[job.pk])).status_code == 200
 
 
 def test_purge_after_24_hours(client, world, settings):
     client.force_login(world.users["lecteur"])
     url = _upload(client, _csv())["Location"]
     token = url.rstrip("/").split("/")[-1]
-    folder = eligibility_batch.batch_dir(token)
+    folder = batch.batch_dir(token)
     meta = json.loads((folder / "meta.json").read_text())
-    assert eligibility_batch.purge_expired() == 0
+    assert batch.purge_expired() == 0
     meta["created"] = time.time() - 25 * 3600
     (folder / "meta.json").write_text(json.dumps(meta))
-    html = client.get(reverse("geocoding:batch")).content.decode()  # the page load purges
+    html = client.get(reverse("eligibility:batch")).content.decode()  # the page load purges
     assert "au plus tard 24 heures après le dépôt" in html
     assert not folder.exists()
     assert client.get(url).status_code == 404
@@ -258,14 +258,14 @@ def test_purge_after_24_hours(client, world, settings):
 
 def test_recent_batches_query_count_does_not_grow(client, world, django_assert_num_queries):
     client.force_login(world.users["chef"])
-    Job.objects.create(kind=eligibility_batch.JOB_KIND, label="lot", owner=world.users["chef"])
-    client.get(reverse("geocoding:batch"))  # warm the spatial index and the session
+    Job.objects.create(kind=batch.JOB_KIND, label="lot", owner=world.users["chef"])
+    client.get(reverse("eligibility:batch"))  # warm the spatial index and the session
     with django_assert_num_queries(QUERIES_BATCH_PAGE):
-        client.get(reverse("geocoding:batch"))
+        client.get(reverse("eligibility:batch"))
     for i in range(12):
-        Job.objects.create(kind=eligibility_batch.JOB_KIND, label=f"lot {i}", owner=world.users["chef"])
+        Job.objects.create(kind=batch.JOB_KIND, label=f"lot {i}", owner=world.users["chef"])
     with django_assert_num_queries(QUERIES_BATCH_PAGE):
-        response = client.get(reverse("geocoding:batch"))
+        response = client.get(reverse("eligibility:batch"))
     assert response.content.decode().count("lot ") >= 10
 
 

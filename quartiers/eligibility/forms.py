@@ -1,7 +1,7 @@
 from django import forms
 
 from quartiers.core import filetypes
-from quartiers.geocoding.eligibility import DEFAULT_GENERATION, GENERATIONS, MAPPING_KEYS
+from quartiers.eligibility.answers import DEFAULT_GENERATION, GENERATIONS, MAPPING_KEYS
 
 GENERATION_LABELS = {2024: "QPV 2024 (géographie en vigueur)", 2015: "QPV 2015 (contrats 2015-2023)"}
 
@@ -57,7 +57,7 @@ class UploadForm(forms.Form):
 
     def clean_fichier(self):
         f = self.cleaned_data["fichier"]
-        from quartiers.geocoding.eligibility_batch import too_big_message
+        from quartiers.eligibility.batch import too_big_message
 
         if f.size > filetypes.max_size("tableau"):
             raise forms.ValidationError(too_big_message(f.size))  # says how to process it on the server

@@ -2,7 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.geocoding.matrix import _upload_of_chef
+from tests.eligibility.matrix import _upload_of_chef
 from tests.write_matrix import ELEVATION, NOMINAL, OTHER_ORGANISATION, OTHER_TERRITORY, not_applicable, write
 
 NO_TERRITORY = "Un lot d'adresses n'a pas de territoire : il appartient à la personne qui l'a déposé."
@@ -14,23 +14,23 @@ def _upload(w):
 
 WRITES = [
     write(
-        "geocoding:batch",
+        "eligibility:batch",
         NOMINAL,
         "lecteur partenaire delegue animateur autre_chef chef admin",
         data=_upload,
         writes_outside_db="le fichier attend l'association de ses colonnes sur disque, sans ligne en base",
     ),
-    *not_applicable("geocoding:batch", OTHER_TERRITORY, OTHER_ORGANISATION, reason=NO_TERRITORY),
-    *not_applicable("geocoding:batch", ELEVATION, reason="Le dépôt ne porte ni organisation ni rôle."),
+    *not_applicable("eligibility:batch", OTHER_TERRITORY, OTHER_ORGANISATION, reason=NO_TERRITORY),
+    *not_applicable("eligibility:batch", ELEVATION, reason="Le dépôt ne porte ni organisation ni rôle."),
     # Another person's uploaded file (the chef's): only he and the administrators may launch it.
     write(
-        "geocoding:batch_mapping",
+        "eligibility:batch_mapping",
         OTHER_ORGANISATION,
         "chef admin",
         args=_upload_of_chef,
         data={"adresse": "adresse", "code_postal": "cp"},
-        label="geocoding:batch_mapping [autre_organisation] (le fichier déposé par un autre)",
+        label="eligibility:batch_mapping [autre_organisation] (le fichier déposé par un autre)",
     ),
-    *not_applicable("geocoding:batch_mapping", OTHER_TERRITORY, reason=NO_TERRITORY),
-    *not_applicable("geocoding:batch_mapping", ELEVATION, reason="L'association des colonnes ne porte aucun droit."),
+    *not_applicable("eligibility:batch_mapping", OTHER_TERRITORY, reason=NO_TERRITORY),
+    *not_applicable("eligibility:batch_mapping", ELEVATION, reason="L'association des colonnes ne porte aucun droit."),
 ]
