@@ -130,27 +130,9 @@ def human_duration(seconds):
     return f"{seconds / 3600:.1f} h".replace(".", ",")
 
 
-def dashboard(params, today=None):
-    """Every figure of the dashboard for the query-string filters `params` (5 or 6 queries whatever the data)."""
-    today = today or timezone.localdate()
-    stat_filters, report_filters = scope_filters(params)
+def _aggregate(cells, late):
+    """Sum the counter cells per manager and per category ({key: {group: counts}}) and overall per status."""
     statuses = Status.values
-    cells = list(
-        ReportStat.objects.filter(**stat_filters)
-        .values("manager_id", "category")
-        .annotate(**{f"n_{s}": Sum(s) for s in statuses})
-        .order_by()
-    )
-    reports = Report.objects.filter(**report_filters)
-    late_qs = (
-        reports.filter(status__in=OPEN_STATUSES, deadline__lt=today)
-        .values("manager_id", "category")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    late = {
-        (manager_id, category): n for manager_id, category, n in _fetch(late_qs, _index_hint(report_filters, "open"))
-    }
     per = {"manager_id": {}, "category": {}}
     by_status = dict.fromkeys(statuses, 0)
     for cell in cells:
@@ -165,25 +147,50 @@ def dashboard(params, today=None):
     for (manager_id, category), n in late.items():
         for key, value in (("manager_id", manager_id), ("category", category)):
             per[key].setdefault(value, {"total": 0, "open": 0, "resolved": 0, "late": 0})["late"] += n
+    return per, by_status
+
+
+def _rows(groups, medians_by_group, label):
+    """Dashboard rows of one grouping, biggest first."""
+    out = []
+    for value, acc in groups.items():
+        median = medians_by_group.get(value)
+        out.append(
+            {
+                "key": value,
+                "label": label(value),
+                **acc,
+                "median_n": acc["resolved"],
+                "median_seconds": median,
+                "median_label": human_duration(median),
+            }
+        )
+    return sorted(out, key=lambda r: (-r["total"], r["label"]))
+
+
+def dashboard(params, today=None):
+    """Every figure of the dashboard for the query-string filters `params` (5 or 6 queries whatever the data)."""
+    today = today or timezone.localdate()
+    stat_filters, report_filters = scope_filters(params)
+    cells = list(
+        ReportStat.objects.filter(**stat_filters)
+        .values("manager_id", "category")
+        .annotate(**{f"n_{s}": Sum(s) for s in Status.values})
+        .order_by()
+    )
+    reports = Report.objects.filter(**report_filters)
+    late_qs = (
+        reports.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+        .values("manager_id", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    late = {
+        (manager_id, category): n for manager_id, category, n in _fetch(late_qs, _index_hint(report_filters, "open"))
+    }
+    per, by_status = _aggregate(cells, late)
     med = {key: medians(reports, key, {g: a["resolved"] for g, a in per[key].items()}, report_filters) for key in per}
     names = dict(Organisation.objects.filter(pk__in=[k for k in per["manager_id"] if k]).values_list("pk", "name"))
-
-    def rows(key, label):
-        out = []
-        for value, acc in per[key].items():
-            median = med[key].get(value)
-            out.append(
-                {
-                    "key": value,
-                    "label": label(value),
-                    **acc,
-                    "median_n": acc["resolved"],
-                    "median_seconds": median,
-                    "median_label": human_duration(median),
-                }
-            )
-        return sorted(out, key=lambda r: (-r["total"], r["label"]))
-
     return {
         "totals": {
             "total": sum(by_status.values()),
@@ -191,9 +198,9 @@ def dashboard(params, today=None):
             "resolved": by_status[Status.RESOLU],
             "rejected": by_status[Status.REJETE],
         },
-        "per_status": [(Status(s).label, by_status[s]) for s in statuses],
-        "per_manager": rows("manager_id", lambda k: names.get(k, "Non orienté")),
-        "per_category": rows("category", lambda k: CATEGORIES.get(k, (k,))[0]),
+        "per_status": [(Status(s).label, by_status[s]) for s in Status.values],
+        "per_manager": _rows(per["manager_id"], med["manager_id"], lambda k: names.get(k, "Non orienté")),
+        "per_category": _rows(per["category"], med["category"], lambda k: CATEGORIES.get(k, (k,))[0]),
     }
 
 
