@@ -224,6 +224,23 @@ def map_features(queryset, limit=5000):
     ]
 
 
+def qpv_contours(code):
+    """({"code", "nom"}, outlines FeatureCollection) of a QPV for the map — its own outline when known, else its
+    communes' — in one query (values, no model instances nor prefetch: the map JSON is read on every pan of a
+    phone's map); None for an unknown code."""
+    rows = list(
+        QPV.objects.filter(code=code)
+        .order_by("communes__nom")
+        .values_list("pk", "code", "nom", "outline_simplified", "communes__nom", "communes__outline_simplified")
+    )
+    if not rows:
+        return None
+    pk, code, nom, outline, _c, _o = rows[0]
+    features = [{"type": "Feature", "geometry": outline, "properties": {"nom": nom}}] if outline else []
+    features += [{"type": "Feature", "geometry": geom, "properties": {"nom": name}} for *_q, name, geom in rows if geom]
+    return {"id": pk, "code": code, "nom": nom}, {"type": "FeatureCollection", "features": features}
+
+
 def filter_choices():
     """The EPCI, communes and quartiers the dashboard can be narrowed to — those with reports — by name, in one
     query over the pre-aggregated counts, so the filters never ask for a SIREN or a code."""

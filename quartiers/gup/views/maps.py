@@ -1,14 +1,17 @@
 """Maps and dashboards: the reports map and its JSON, the dashboard and its export, the public maps."""
 
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+import hashlib
+import json
+
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, view_public
 from quartiers.gup import stats
 from quartiers.gup.models import CATEGORY_CHOICES, OPEN_STATUSES, Coordination, Report, ReportStat, Status
-from quartiers.gup.views.common import contributable_qpvs, outlines
+from quartiers.gup.views.common import contributable_qpvs
 from quartiers.territories.models import QPV
 
 
@@ -27,17 +30,32 @@ def report_map(request):
 def map_data(request, code):
     """Open reports of one QPV as GeoJSON, with the outlines to draw: a fixed number of queries."""
     authorize(request.user, "view", None)
-    qpv = get_object_or_404(QPV.objects.prefetch_related("communes"), code=code)
-    reports = Report.objects.visible_to(request.user).filter(qpv=qpv, status__in=OPEN_STATUSES)
-    return JsonResponse(
+    found = stats.qpv_contours(code)
+    if found is None:
+        raise Http404("Quartier inconnu.")
+    quartier, contours = found
+    reports = Report.objects.visible_to(request.user).filter(qpv_id=quartier.pop("id"), status__in=OPEN_STATUSES)
+    body = json.dumps(
         {
             "type": "FeatureCollection",
             "features": stats.map_features(reports),
-            "contours": outlines([qpv]),
-            "quartier": {"code": qpv.code, "nom": qpv.nom},
+            "contours": contours,
+            "quartier": quartier,
         },
-        json_dumps_params={"ensure_ascii": False},
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
+    return _revalidated(request, body)
+
+
+def _revalidated(request, body):
+    """The JSON with an ETag: a map reloaded with nothing changed gets a 304 and no body."""
+    tag = '"' + hashlib.sha1(body.encode()).hexdigest()[:20] + '"'
+    response = HttpResponseNotModified() if request.headers.get("If-None-Match") == tag else None
+    response = response or HttpResponse(body, content_type="application/json")
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"  # reports move: always revalidate, never reuse blindly
+    return response
 
 
 @require_safe
