@@ -8,7 +8,8 @@
   (SQLite has no percentile function; PostgreSQL runs the same SQL.)
 """
 
-from datetime import datetime
+import json
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import Count, Sum
@@ -204,40 +205,85 @@ def dashboard(params, today=None):
     }
 
 
+def _feature(pk, ref, cat, status, lon, lat, deadline, today):
+    if isinstance(deadline, str):  # raw SQLite rows: the ORM's date converter did not run
+        deadline = date.fromisoformat(deadline)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {
+            "id": pk,
+            "reference": ref,
+            "categorie": CATEGORIES.get(cat, (cat,))[0],
+            "statut": Status(status).label,
+            "en_retard": status in OPEN_STATUSES and deadline < today,
+        },
+    }
+
+
+MAP_FIELDS = ("pk", "reference", "category", "status", "lon", "lat", "deadline")
+
+
 def map_features(queryset, limit=5000):
     """GeoJSON features of reports (one query), light enough for a phone."""
-    rows = queryset.order_by().values_list("pk", "reference", "category", "status", "lon", "lat", "deadline")[:limit]
+    rows = queryset.order_by().values_list(*MAP_FIELDS)[:limit]
     today = timezone.localdate()
-    return [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-            "properties": {
-                "id": pk,
-                "reference": ref,
-                "categorie": CATEGORIES.get(cat, (cat,))[0],
-                "statut": Status(status).label,
-                "en_retard": status in OPEN_STATUSES and deadline < today,
-            },
-        }
-        for pk, ref, cat, status, lon, lat, deadline in rows
-    ]
+    return [_feature(*row, today) for row in rows]
+
+
+# The map JSON is read on every pan of every phone's map: its two queries are built by the ORM once per process
+# (with a stand-in value swapped for the real one, as `medians` does), not on every request.
+_COMPILED = {}
+SENTINEL_CODE = "__gup_qpv__"
+SENTINEL_ID = -424242
+
+
+def _compiled(name, build, sentinel, value):
+    if name not in _COMPILED:
+        _COMPILED[name] = build().query.sql_with_params()
+    sql, params = _COMPILED[name]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value if p == sentinel else p for p in params])
+        return cursor.fetchall()
+
+
+def open_map_features(visible, qpv_id, limit=5000):
+    """`map_features` of the open reports of a QPV among `visible` (a `Report.objects.visible_to(user)`)."""
+    reports = visible.filter(qpv_id=qpv_id, status__in=OPEN_STATUSES)
+    if visible.query.where:  # the policy restricts this user's reports: let the ORM build that query
+        return map_features(reports, limit)
+
+    def build():
+        return Report.objects.filter(qpv_id=SENTINEL_ID, status__in=OPEN_STATUSES).values_list(*MAP_FIELDS)[:limit]
+
+    today = timezone.localdate()
+    return [_feature(*row, today) for row in _compiled(f"open:{limit}", build, SENTINEL_ID, qpv_id)]
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def qpv_contours(code):
-    """({"code", "nom"}, outlines FeatureCollection) of a QPV for the map — its own outline when known, else its
-    communes' — in one query (values, no model instances nor prefetch: the map JSON is read on every pan of a
-    phone's map); None for an unknown code."""
-    rows = list(
-        QPV.objects.filter(code=code)
-        .order_by("communes__nom")
-        .values_list("pk", "code", "nom", "outline_simplified", "communes__nom", "communes__outline_simplified")
-    )
+    """({"id", "code", "nom"}, outlines FeatureCollection) of a QPV for the map — its own outline when known, and
+    its communes' — in one query; None for an unknown code."""
+
+    def build():
+        return (
+            QPV.objects.filter(code=SENTINEL_CODE)
+            .order_by("communes__nom")
+            .values_list("pk", "code", "nom", "outline_simplified", "communes__nom", "communes__outline_simplified")
+        )
+
+    rows = _compiled("contours", build, SENTINEL_CODE, code)
     if not rows:
         return None
     pk, code, nom, outline, _c, _o = rows[0]
+    outline = _json(outline)
     features = [{"type": "Feature", "geometry": outline, "properties": {"nom": nom}}] if outline else []
-    features += [{"type": "Feature", "geometry": geom, "properties": {"nom": name}} for *_q, name, geom in rows if geom]
+    for *_q, name, geom in rows:
+        if geom is not None and _json(geom):
+            features.append({"type": "Feature", "geometry": _json(geom), "properties": {"nom": name}})
     return {"id": pk, "code": code, "nom": nom}, {"type": "FeatureCollection", "features": features}
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from quartiers.gup import services, stats
+from quartiers.gup.models import Report
 from tests.gup import helpers as h
 
 DAY = 86400
@@ -166,3 +167,15 @@ def test_counters_kept_by_the_services_match_a_full_recount(world):
         assert figures["totals"] == expected, params
         assert sum(r["median_n"] for r in figures["per_manager"]) == 1
     assert stats.dashboard({"qpv": "QN05962M"})["totals"]["total"] == 0
+
+
+def test_open_map_features_keep_a_restricted_policy(world):
+    """The precompiled map query serves an unrestricted `visible_to`; a restricting one goes through the ORM."""
+    hall = h.report(world)
+    h.report(world, category="voirie", point=(1.88, 50.95))
+    qpv_id = world.qpv_beau_marais.pk
+    every = stats.open_map_features(Report.objects.all(), qpv_id)
+    assert len(every) == 2
+    restricted = stats.open_map_features(Report.objects.filter(category="parties_communes"), qpv_id)
+    assert [f["properties"]["reference"] for f in restricted] == [hall.reference]
+    assert stats.open_map_features(Report.objects.none(), qpv_id) == []

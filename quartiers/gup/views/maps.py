@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, view_public
 from quartiers.gup import stats
-from quartiers.gup.models import CATEGORY_CHOICES, OPEN_STATUSES, Coordination, Report, ReportStat, Status
+from quartiers.gup.models import CATEGORY_CHOICES, Coordination, Report, ReportStat, Status
 from quartiers.gup.views.common import contributable_qpvs
 from quartiers.territories.models import QPV
 
@@ -34,11 +34,11 @@ def map_data(request, code):
     if found is None:
         raise Http404("Quartier inconnu.")
     quartier, contours = found
-    reports = Report.objects.visible_to(request.user).filter(qpv_id=quartier.pop("id"), status__in=OPEN_STATUSES)
+    features = stats.open_map_features(Report.objects.visible_to(request.user), quartier.pop("id"))
     body = json.dumps(
         {
             "type": "FeatureCollection",
-            "features": stats.map_features(reports),
+            "features": features,
             "contours": contours,
             "quartier": quartier,
         },
