@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, can, organisation_ids
 from quartiers.gup import services, stats
+from quartiers.gup.exports import FILTER_KEYS, REPORT_COLUMNS, reports_for
 from quartiers.gup.forms import CommentForm, ReportForm, TransitionForm, category_help
 from quartiers.gup.models import CATEGORIES, CATEGORY_CHOICES, OPEN_STATUSES, Follower, Photo, Report, Status, Walk
 from quartiers.gup.views.common import contributable_qpvs
@@ -40,13 +41,13 @@ def index(request):
 
 
 def _filtered_reports(request):
-    return Report.objects.visible_to(request.user).matching(request.GET, request.user)
+    return reports_for(request.user, request.GET)
 
 
 @require_safe
 def report_list(request):
     authorize(request.user, "view", None)
-    qs = _filtered_reports(request).select_related("qpv", "manager", "commune")
+    qs = _filtered_reports(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,6 +58,7 @@ def report_list(request):
             "page": page,
             "query": query.urlencode(),
             "f": {k: request.GET.get(k, "") for k in ("statut", "categorie", "qpv", "a_traiter")},
+            "export_filters": {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)},
             "qpv_choices": stats.filter_choices()["qpvs"],
             "statuses": Status.choices,
             "categories": CATEGORY_CHOICES,
@@ -65,29 +67,12 @@ def report_list(request):
     )
 
 
-REPORT_COLUMNS = [
-    ("Référence", "reference"),
-    ("Catégorie", "category_label"),
-    ("Statut", lambda r: r.get_status_display()),
-    ("Quartier", lambda r: r.qpv.nom if r.qpv else ""),
-    ("Code QPV", lambda r: r.qpv.code if r.qpv else ""),
-    ("Commune", "commune.nom"),
-    ("Gestionnaire", lambda r: r.manager.name if r.manager else ""),
-    ("Créé le", "created_at"),
-    ("Échéance", "deadline"),
-    ("Résolu le", "resolved_at"),
-    ("Délai de résolution (jours)", lambda r: round(r.resolution_seconds / 86400, 1) if r.resolution_seconds else None),
-    ("Longitude", "lon"),
-    ("Latitude", "lat"),
-    ("Adresse", "address"),
-    ("Description", "description"),
-]
-
-
 @require_safe
 def report_export(request):
+    """The filtered list in the request: for small lists (a walk's follow-up); the list page offers the whole
+    export as a background job (gup.exports)."""
     authorize(request.user, "view", None)
-    qs = _filtered_reports(request).select_related("qpv", "manager", "commune")
+    qs = _filtered_reports(request)
     return export_response(qs.iterator(chunk_size=2000), REPORT_COLUMNS, "signalements-gup", request.GET.get("format"))
 
 
