@@ -43,8 +43,6 @@ KNOWN_OUTLIERS = {
     "quartiers/contracts/demo.py::build_calais_2024",  # 217 — contracts
     "quartiers/contracts/demo.py::build_calais_2015",  # 84 — contracts
     "quartiers/resources/demo.py::_documents",  # 89 — search
-    "quartiers/geocoding/geocoder.py::Geocoder._build",  # 73 — geo (engine split)
-    "quartiers/geocoding/geocoder.py::Geocoder._match",  # 63 — geo
     "quartiers/territories/importers.py::import_indicateurs",  # 66 — terr
 }
 
