@@ -15,7 +15,7 @@ from django.utils import timezone
 from quartiers.accounts.models import Organisation
 from quartiers.territories.models import Commune, ContratDeVille
 
-from . import services
+from . import fragments, services
 from .models import Amendment, Commitment, Contract, Indicator, Measurement, Objective, Pillar, Signatory
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -154,6 +154,7 @@ def commit(contract, organisation, title, *, indicator, values=(), status="prevu
     if existing:
         if "due_on" in fields and existing.due_on != fields["due_on"]:  # deadlines follow the day of loading
             Commitment.objects.filter(pk=existing.pk).update(due_on=fields["due_on"])
+            fragments.touch([contract.pk])  # an update sends no signal
             existing.due_on = fields["due_on"]
         return existing
     label, unit, baseline, target, *rest = indicator

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from quartiers.core import audit
 
+from . import fragments
 from .models import Commitment, ContractDocument, Objective, Pillar
 from .services import MAX_EVIDENCE_BYTES, _sniff, _user
 
@@ -88,6 +89,7 @@ def move_node(actor, contract, node, direction):
     for order, sibling in enumerate(siblings):
         sibling.order = order
     type(node).objects.bulk_update(siblings, ["order"])
+    fragments.touch([contract.pk])  # a bulk update sends no signal
     audit.record(actor, f"{_label(node)} déplacé", contract, {"intitulé": node.title, "sens": direction})
     return node
 

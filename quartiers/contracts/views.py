@@ -11,7 +11,7 @@ from quartiers.core.exports import export_response
 from quartiers.core.models import AuditEvent
 from quartiers.core.permissions import authorize, can
 
-from . import services
+from . import fragments, services
 from .charts import indicator_svg
 from .forms import (
     AmendmentForm,
@@ -149,25 +149,28 @@ def _commitments_by_signatory(contract, page_number=None):
 @require_safe
 def detail(request, pk):
     contract = _contract(request, pk)
-    groups, commitments_page = _commitments_by_signatory(contract, request.GET.get("page") or 1)
+    page = fragments.contract_fragments(contract, request.GET.get("page") or 1, _build_fragments)
     posts = services.posts_by_structure(contract.code) if contract.code else []
     return render(
         request,
         "contracts/detail.html",
         {
             "contract": contract,
-            "pillars": _structure(contract),
+            "fragments": page,
             "signatories": contract.signatories.select_related("organisation"),
             "amendments": contract.amendments.prefetch_related("signatories").annotate(n=Count("commitments")),
             "documents": contract.documents.all(),
             "qpvs": contract.qpvs.all(),
-            "groups": groups,
-            "commitments_page": commitments_page,
             "posts": posts,
             "posts_totals": _posts_totals(posts),
             "can_change": can(request.user, "change", contract),
         },
     )
+
+
+def _build_fragments(contract, page_number):
+    groups, commitments_page = _commitments_by_signatory(contract, page_number)
+    return fragments.render_fragments(_structure(contract), groups, commitments_page)
 
 
 def _posts_totals(posts):
