@@ -10,11 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quartiers.contracts import edits, services
+from quartiers.contracts import services
 from quartiers.contracts.models import Commitment, Contract, Measurement, Objective
 from quartiers.mobilisation.catalogue import seed_measures
 from quartiers.mobilisation.models import Measure
-from tests.contracts.helpers import first_indicator, make_commitment, make_contract
+from tests.contracts.helpers import first_indicator, make_commitment
 
 
 def _page(client, contract, **params):
@@ -57,14 +57,14 @@ def test_every_write_of_what_the_fragments_show_is_on_the_next_page(world, login
     assert shows("70 %")
     services.record_measurement(None, indicator, measured_on=dt.date(2025, 6, 1), value=9)  # corrected
     assert shows("90 %")
-    edits.delete_measurement(None, Measurement.objects.get(value=9))
+    services.delete_measurement(None, Measurement.objects.get(value=9))
     assert not shows("90 %")
     services.change_status(None, commitment, "realise")
     assert shows("Réalisé")
     pillar = commitment.pillar
-    edits.rename_node(None, contract, pillar, "Emploi, insertion et économie")
+    services.rename_node(None, contract, pillar, "Emploi, insertion et économie")
     assert shows("Emploi, insertion et économie")
-    edits.add_objective(None, contract, pillar=pillar, title="Soutenir les créations d'entreprises")
+    services.add_objective(None, contract, pillar=pillar, title="Soutenir les créations d'entreprises")
     assert shows("Soutenir les créations d'entreprises")
     Objective.objects.filter(title="Soutenir les créations d'entreprises").get().delete()
     assert not shows("Soutenir les créations d'entreprises")
@@ -77,11 +77,11 @@ def test_writes_that_send_no_signal_or_come_from_other_modules_change_the_versio
     contract = commitment.contract
     client = login(world.users["lecteur"])
     jeunesse = contract.pillars.get(title="Jeunesse")
-    edits.add_pillar(None, contract, title="Santé", cross_cutting=True)
+    services.add_pillar(None, contract, title="Santé", cross_cutting=True)
     page, _ = _page(client, contract)
     assert page.index("Jeunesse") < page.index("Santé")
     before = Contract.objects.get(pk=contract.pk).version
-    edits.move_node(None, contract, jeunesse, "down")  # a bulk update: no signal
+    services.move_node(None, contract, jeunesse, "down")  # a bulk update: no signal
     assert Contract.objects.get(pk=contract.pk).version != before
     page, _ = _page(client, contract)
     assert page.index("Santé") < page.index("Jeunesse")

@@ -92,7 +92,7 @@ def test_evidence_type_is_checked_on_content(world):
 
 
 def test_evidence_size_limit(world, monkeypatch):
-    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 10)
+    monkeypatch.setattr(services.common, "MAX_EVIDENCE_BYTES", 10)  # the one limit, read by every upload service
     pdf = SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"0" * 20)
     with pytest.raises(ValidationError, match="10 Mo"):
         services.add_evidence(None, bailleur_commitment(world), title="Gros", uploaded=pdf)
