@@ -1,4 +1,5 @@
-"""Read-side services of the national mobilisation: regional consolidation and PAQTE summaries."""
+"""Services of the national mobilisation: regional consolidation and PAQTE summaries (reads), PAQTE companies
+(writes: one transaction, permission-checked by the service itself, audited)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from django.db.models import Count
 
 from quartiers.contracts import hooks as contract_hooks
 from quartiers.core import audit
+from quartiers.core.permissions import authorize
 
 from .models import Measure
 
@@ -142,6 +144,7 @@ def contracts_for_consolidation(user, region=None):
 @transaction.atomic
 def register_company(actor, *, name, commune, sector="", headcount="", siret="", joined_on=None):
     """A company joins the PAQTE: its organisation (kind « entreprise ») and its PAQTE record."""
+    _check(actor, "change", commune)  # a chef de projet of the company's commune
     from quartiers.accounts.models import Organisation
 
     from .models import Company
@@ -166,6 +169,8 @@ PROFILE_FIELDS = ("sector", "headcount", "commune", "joined_on")
 @transaction.atomic
 def update_company(actor, company, *, siret="", **fields):
     """Edit a PAQTE company's profile; the audit trail keeps each field's before → after."""
+    _check(actor, "change", company)
+    _check(actor, "change", company.moved_to(fields["commune"]))  # and where it moves
     changes = {}
     for name in PROFILE_FIELDS:
         before, after = getattr(company, name), fields[name]
@@ -182,3 +187,9 @@ def update_company(actor, company, *, siret="", **fields):
     if changes:
         audit.record(actor, "profil d'entreprise PAQTE modifié", company, changes)
     return changes
+
+
+def _check(actor, verb, obj):
+    # The view asked first; the service does not rely on it. actor=None: the platform (demo, imports).
+    if actor is not None:
+        authorize(actor, verb, obj)
