@@ -114,3 +114,29 @@ def test_the_page_number_in_the_key_is_normalised(world, login):
     for page in ("abc", "-1", "99999999999"):
         text, _ = _page(client, commitment.contract, page=page)
         assert "Recruter des habitants" in text
+
+
+def test_documents_signatories_avenants_and_funded_posts_are_on_the_next_page(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from quartiers.accounts.models import Organisation
+
+    commitment = make_commitment(world)
+    contract = commitment.contract
+    client = login(world.users["lecteur"])
+    assert "Aucun avenant." in _page(client, contract)[0]
+    pdf = SimpleUploadedFile("contrat.pdf", b"%PDF-1.4\n%contrat\n")
+    services.add_document(None, contract, title="Contrat signé", uploaded=pdf)
+    caf = Organisation.objects.create(name="CAF du Pas-de-Calais (test)", kind="autre")
+    services.add_signatory(None, contract, organisation=caf, role="Directrice")
+    amendment = services.create_amendment(None, contract, kind="autre", title="Avenant n° 1")
+    page, _ = _page(client, contract)
+    assert "Contrat signé" in page and "Directrice" in page and "Avenant n° 1" in page
+    amendment.signatories.add(caf)  # an avenant's signatories (m2m)
+    assert "Signataires : CAF du Pas-de-Calais (test)" in _page(client, contract)[0]
+    caf.name = "Caisse d'allocations familiales (test)"
+    caf.save()
+    assert "Signataires : Caisse d'allocations familiales (test)" in _page(client, contract)[0]
+    row = {"id_poste": "A9", "raison_sociale": "ASSO NOUVELLE", "montant": 7164, "annee": "2025"}
+    services.import_posts([row | {"code_cv": contract.code}], "adultes_relais")  # bulk: no signal
+    assert "ASSO NOUVELLE" in _page(client, contract)[0]

@@ -11,7 +11,8 @@ from django.db.models import Count, Sum
 
 from quartiers.core import audit
 
-from ..models import FundedPost
+from .. import fragments
+from ..models import Contract, FundedPost
 
 
 @dataclass
@@ -75,6 +76,7 @@ def import_posts(rows, programme):
         to_update, ["structure", "structure_siret", "amount", "departement_code"], batch_size=500
     )
     report.created, report.updated = len(to_create), len(to_update)
+    fragments.touch(Contract.objects.all())  # the contract pages show the posts; a bulk write sends no signal
     audit.record(None, f"import des postes {programme}", None, {"créés": report.created, "mis à jour": report.updated})
     return report
 

@@ -53,28 +53,37 @@ def _commitments_by_signatory(contract, page_number=None):
 @require_safe
 def detail(request, pk):
     contract = get_contract(request, pk)
-    page = fragments.contract_fragments(contract, request.GET.get("page") or 1, _build_fragments)
-    posts = services.posts_by_structure(contract.code) if contract.code else []
     return render(
         request,
         "contracts/detail.html",
         {
             "contract": contract,
-            "fragments": page,
-            "signatories": contract.signatories.select_related("organisation"),
-            "amendments": contract.amendments.prefetch_related("signatories").annotate(n=Count("commitments")),
-            "documents": contract.documents.all(),
+            "fragments": fragments.contract_fragments(contract, request.GET.get("page") or 1, _build_fragments),
             "qpvs": contract.qpvs.all(),
-            "posts": posts,
-            "posts_totals": _posts_totals(posts),
             "can_change": can(request.user, "change", contract),
         },
     )
 
 
 def _build_fragments(contract, page_number):
+    """Everything on the page that does not depend on the user, rendered (`fragments` caches it)."""
     groups, commitments_page = _commitments_by_signatory(contract, page_number)
-    return fragments.render_fragments(_structure(contract), groups, commitments_page)
+    posts = services.posts_by_structure(contract.code) if contract.code else []
+    amendments = contract.amendments.prefetch_related("signatories").annotate(n=Count("commitments"))
+    return fragments.render(
+        structure=("contracts/_structure.html", {"pillars": _structure(contract)}),
+        documents=("contracts/_documents.html", {"contract": contract, "documents": contract.documents.all()}),
+        signatories=(
+            "contracts/_signatories.html",
+            {"signatories": contract.signatories.select_related("organisation")},
+        ),
+        amendments=("contracts/_amendments.html", {"amendments": amendments}),
+        commitments=(
+            "contracts/_commitments_page.html",
+            {"groups": groups, "commitments_page": commitments_page, "link": True},
+        ),
+        posts=("contracts/_posts.html", {"posts": posts, "posts_totals": _posts_totals(posts)}),
+    )
 
 
 def _posts_totals(posts):
