@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from quartiers.core import audit
 from quartiers.core.permissions import can
+from quartiers.network import signals
 from quartiers.network.models import AxisNote, AxisRank, AxisSupport, Network, PriorityAxis, WorkingGroupMember
 
 from ._common import NetworkError, check
@@ -86,6 +87,7 @@ def rank_axes(network, member, ordered_ids, actor):
             AxisRank(axis=axes[pk], member=member, position=i, points=n - i + 1)
             for i, pk in enumerate(ordered_ids, start=1)
         )
+        signals.bump(Network.objects.filter(pk=network.pk))  # bulk_create sends no post_save
         audit.record(actor, "classement des axes prioritaires", network, {"membre": str(member), "ordre": ordered_ids})
 
 

@@ -10,6 +10,7 @@ from quartiers.core.permissions import authorize, can
 from quartiers.network import services
 from quartiers.network.forms import DirectoryFilterForm, MemberForm
 from quartiers.network.models import Meeting, Network
+from quartiers.network.summary import network_summary
 
 from ._common import export_query, get_network, upcoming_with_counts
 
@@ -38,17 +39,10 @@ def index(request):
 @require_safe
 def detail(request, slug):
     network = get_network(request, slug)
-    meetings = network.meetings.all()
     context = {
         "network": network,
-        "communes": network.communes.all(),
-        "epcis": network.epcis.all(),
-        "member_count": network.members.active().count(),
-        "upcoming": upcoming_with_counts(meetings)[:5],
-        "past": meetings.past().select_related("organiser")[:5],
-        "axes": network.axes.ranked(network.vote_mode).select_related("meeting"),
+        "summary": network_summary(network),
         "ranking_mode": network.vote_mode == Network.VoteMode.RANKING,
-        "voter_count": services.voter_count(network),
         "me": network.member_for(request.user),
         "can_manage": can(request.user, "change", network),
     }
