@@ -77,6 +77,13 @@ class NetworkQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=Network.objects.filter(q).values("pk"))
 
+    def with_calendar_token(self, user):
+        """`my_calendar_token`: the calendar token of `user`'s active member card, None if not a member."""
+        if not getattr(user, "is_authenticated", False):
+            return self.annotate(my_calendar_token=models.Value(None, output_field=models.CharField()))
+        cards = NetworkMember.objects.filter(network=models.OuterRef("pk"), user=user, active=True)
+        return self.annotate(my_calendar_token=models.Subquery(cards.values("calendar_token")[:1]))
+
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()

@@ -12,8 +12,9 @@ from quartiers.network.models import Meeting, Network, PriorityAxis
 DOCUMENTS_TEMPLATE = "resources/_meeting_documents.html"
 
 
-def get_network(request, slug, verb="view"):
-    network = get_object_or_404(Network.objects.select_related("animator"), slug=slug)
+def get_network(request, slug, verb="view", queryset=None):
+    queryset = Network.objects.all() if queryset is None else queryset
+    network = get_object_or_404(queryset.select_related("animator"), slug=slug)
     authorize(request.user, verb, network)
     return network
 

@@ -38,12 +38,13 @@ def index(request):
 
 @require_safe
 def detail(request, slug):
-    network = get_network(request, slug)
+    # The reader's member card comes with the network (one query): the page needs only its calendar token.
+    network = get_network(request, slug, queryset=Network.objects.with_calendar_token(request.user))
     context = {
         "network": network,
         "summary": network_summary(network),
         "ranking_mode": network.vote_mode == Network.VoteMode.RANKING,
-        "me": network.member_for(request.user),
+        "calendar_token": network.my_calendar_token,
         "can_manage": can(request.user, "change", network),
     }
     return render(request, "network/detail.html", context)
