@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from quartiers.network.models import Network
+from quartiers.network.services import voter_count
 
 MAX_AGE = timedelta(minutes=5)
 UPCOMING = 5
@@ -42,9 +43,6 @@ def network_summary(network):
 
 
 def build_summary(network, now):
-    # Imported here: the services import the models, the views import this module.
-    from quartiers.network.services import voter_count
-
     meetings = network.meetings.all()
     upcoming = list(meetings.upcoming(now).with_counts().select_related("network", "organiser")[:UPCOMING])
     ranking_mode = network.vote_mode == Network.VoteMode.RANKING
