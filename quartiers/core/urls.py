@@ -4,7 +4,6 @@ from quartiers.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("taches/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("sante/", views.health, name="health"),
     path("api/openapi.json", views.openapi, name="openapi"),
