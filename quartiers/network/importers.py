@@ -24,6 +24,7 @@ from quartiers.accounts.models import Organisation
 from quartiers.core import audit
 from quartiers.core.tabular import TabularError, read_table
 from quartiers.network.models import NetworkMember
+from quartiers.network.services import check
 from quartiers.territories.models import Commune
 
 MAX_ROWS = 5000
@@ -233,8 +234,10 @@ def import_members(network, source, actor=None, filename="", dry_run=False):
     """Import the members listed in `source` (path, bytes or uploaded file) into `network`.
 
     Returns an ImportReport. Raises ImportFileError (nothing written) when the file cannot be read.
-    With `dry_run`, everything is checked and counted, then rolled back.
+    With `dry_run`, everything is checked and counted, then rolled back. `actor` must be allowed to change
+    the network (None: the system, e.g. the `import-membres` command).
     """
+    check(actor, "change", network)
     table, mapping = _read(source, filename)
     report = ImportReport(dry_run=dry_run, encoding=table.encoding, notes=table.notes())
     with transaction.atomic():

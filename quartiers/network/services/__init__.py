@@ -5,7 +5,7 @@ Views validate their input, call one of these and redirect; a `NetworkError` car
 message to show, and nothing has been written when it is raised.
 """
 
-from ._common import NetworkError
+from ._common import NetworkError, check
 from .axes import (
     add_note,
     change_status,
@@ -39,6 +39,7 @@ __all__ = [
     "add_note",
     "cancel",
     "change_status",
+    "check",
     "create_meeting",
     "detect_type",
     "fill_seats",
