@@ -44,8 +44,6 @@ KNOWN_OUTLIERS = {
     "quartiers/contracts/demo.py::build_calais_2015",  # 84 — contracts
     "quartiers/gup/demo.py::_littoral",  # 105 — gup
     "quartiers/resources/demo.py::_documents",  # 89 — search
-    "quartiers/geocoding/geocoder.py::Geocoder._build",  # 73 — geo (engine split)
-    "quartiers/geocoding/geocoder.py::Geocoder._match",  # 63 — geo
     "quartiers/gup/services.py::create_report",  # 67 — gup
     "quartiers/territories/importers.py::import_indicateurs",  # 66 — terr
     "quartiers/gup/stats.py::dashboard",  # 65 — gup

@@ -56,11 +56,18 @@ def rows(objects, columns):
 def csv_bytes(objects, columns):
     """UTF-8 with BOM, `;` separator, decimal commas: what French Excel opens as is."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([label for label, _ in columns])
-    for row in rows(objects, columns):
-        writer.writerow([_csv_value(v) for v in row])
+    write_csv(buffer, objects, columns)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_csv(text_fh, objects, columns, on_row=None):
+    """Write the CSV (without the BOM) to a text file; `on_row(n)` is called after each row (progress)."""
+    writer = csv.writer(text_fh, delimiter=";", lineterminator="\r\n")
+    writer.writerow([label for label, _ in columns])
+    for n, row in enumerate(rows(objects, columns), 1):
+        writer.writerow([_csv_value(v) for v in row])
+        if on_row:
+            on_row(n)
 
 
 def _csv_value(value):
@@ -80,11 +87,37 @@ def xlsx_bytes(objects, columns, title="Export"):
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows(objects, columns):
-        ws.append([neutralise(v) if isinstance(v, str) else (float(v) if isinstance(v, Decimal) else v) for v in row])
+        ws.append([_xlsx_value(v) for v in row])
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _xlsx_value(value):
+    return neutralise(value) if isinstance(value, str) else (float(value) if isinstance(value, Decimal) else value)
+
+
+def write_xlsx(path, objects, columns, title="Export", on_row=None):
+    """The XLSX of `xlsx_bytes`, streamed to `path` row by row (write-only workbook: memory stays flat)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    ws.freeze_panes = "A2"
+    header = []
+    for label, _ in columns:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for n, row in enumerate(rows(objects, columns), 1):
+        ws.append([_xlsx_value(v) for v in row])
+        if on_row:
+            on_row(n)
+    wb.save(path)
 
 
 def geojson_bytes(features):

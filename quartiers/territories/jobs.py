@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from quartiers.core import jobs
-from quartiers.territories import importers
+from quartiers.territories import exports, importers  # noqa: F401  (exports registers « tout »)
 
 
 @jobs.handler("territories.import")

@@ -12,27 +12,13 @@ from quartiers.core.exports import export_response, geojson_response, unknown_fo
 from quartiers.core.permissions import authorize, can, view_public
 from quartiers.territories import hooks
 from quartiers.territories import jobs as territory_jobs  # noqa: F401  (registers "territories.import")
+from quartiers.territories.exports import EXPORT_COLUMNS
 from quartiers.territories.indicators import comparison, coverage, totals
 from quartiers.territories.models import EPCI, QPV, Commune, ContratDeVille, Departement, Label, Region
 from quartiers.territories.services import SORTS, compare_generations, filter_qpvs
 
 PAGE_SIZE = 50
 LITTORAL = ["62193", "59183", "62160", "62758", "62765", "59295"]  # the coastal network of the 2019 meeting
-
-EXPORT_COLUMNS = [
-    ("Code", "code"),
-    ("Nom", "nom"),
-    ("Géographie", "generation"),
-    ("Département", "departement_id"),
-    ("Région", lambda q: q.departement.region.nom),
-    ("EPCI (SIREN)", "epci_id"),
-    ("EPCI", lambda q: q.epci.nom if q.epci else ""),
-    ("Communes (INSEE)", lambda q: ";".join(c.insee for c in q.communes.all())),
-    ("Communes", lambda q: ";".join(c.nom for c in q.communes.all())),
-    ("Population", "population"),
-    ("NPNRU", "npnru"),
-    ("Contour chargé", "outline_loaded"),
-]
 
 
 def _list_context(request, qs):
