@@ -233,9 +233,8 @@ def _apply(member, values, resolver):
 def import_members(network, source, actor=None, filename="", dry_run=False):
     """Import the members listed in `source` (path, bytes or uploaded file) into `network`.
 
-    Returns an ImportReport. Raises ImportFileError (nothing written) when the file cannot be read.
-    With `dry_run`, everything is checked and counted, then rolled back. `actor` must be allowed to change
-    the network (None: the system, e.g. the `import-membres` command).
+    Returns an ImportReport; ImportFileError (nothing written) when the file cannot be read. `dry_run`: all
+    checked and counted, then rolled back. `actor` may change the network (None: the `import-membres` command).
     """
     check(actor, "change", network)
     table, mapping = _read(source, filename)
