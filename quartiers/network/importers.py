@@ -231,11 +231,10 @@ def _apply(member, values, resolver):
 
 
 def import_members(network, source, actor=None, filename="", dry_run=False):
-    """Import the members listed in `source` (path, bytes or uploaded file) into `network`.
+    """Import the members listed in `source` (path, bytes or uploaded file) into `network`: an ImportReport.
 
-    Returns an ImportReport; ImportFileError (nothing written) when the file cannot be read. `dry_run`: all
-    checked and counted, then rolled back. `actor` may change the network (None: the `import-membres` command).
-    """
+    ImportFileError (nothing written) when the file cannot be read. `dry_run`: all checked and counted, then
+    rolled back. `actor` may change the network (None: the `import-membres` command)."""
     check(actor, "change", network)
     table, mapping = _read(source, filename)
     report = ImportReport(dry_run=dry_run, encoding=table.encoding, notes=table.notes())
