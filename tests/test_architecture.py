@@ -37,17 +37,9 @@ MAX_FUNCTION_LINES = 60
 # when it is fixed: an entry no longer over the limit fails test_known_outliers_are_not_stale.
 KNOWN_OUTLIERS = {
     # view modules (lines)
-    "quartiers/gup/views.py",  # 857 — gup: writes into gup/services.py, views/ package
-    "quartiers/network/views.py",  # 730 — network: same
-    "quartiers/contracts/views.py",  # 422 — contracts: views and edit_views in one room
     # functions (lines, def line to last line)
-    "quartiers/contracts/demo.py::build_calais_2024",  # 217 — contracts
-    "quartiers/contracts/demo.py::build_calais_2015",  # 84 — contracts
-    "quartiers/gup/demo.py::_littoral",  # 105 — gup
     "quartiers/resources/demo.py::_documents",  # 89 — search
-    "quartiers/gup/services.py::create_report",  # 67 — gup
     "quartiers/territories/importers.py::import_indicateurs",  # 66 — terr
-    "quartiers/gup/stats.py::dashboard",  # 65 — gup
 }
 
 

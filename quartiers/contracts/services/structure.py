@@ -1,20 +1,15 @@
-"""Edits of a followed contract after its creation: its strategic tree, its general information, its
-documents, and the correction of measured values and evidence.
-
-Each function is one transaction and writes the audit trail, like `services`.
-"""
+"""Edits of a contract's strategic tree: pillars and cross-cutting axes → strategic → operational objectives.
+Each in one transaction, permission-checked, written to the audit trail."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from quartiers.core import audit
 
-from .models import Commitment, ContractDocument, Objective, Pillar
-from .services import MAX_EVIDENCE_BYTES, _sniff, _user
-
-# ---- Strategic tree: pillars and cross-cutting axes → strategic → operational objectives ----
+from .. import fragments
+from ..models import Commitment, Objective, Pillar
+from .common import check
 
 
 def _clean_title(title):
@@ -26,6 +21,7 @@ def _clean_title(title):
 
 @transaction.atomic
 def add_pillar(actor, contract, *, title, cross_cutting=False):
+    check(actor, "change", contract)
     title = _clean_title(title)
     siblings = contract.pillars.filter(cross_cutting=cross_cutting)
     if siblings.filter(title__iexact=title).exists():
@@ -41,6 +37,7 @@ def add_pillar(actor, contract, *, title, cross_cutting=False):
 @transaction.atomic
 def add_objective(actor, contract, *, pillar=None, parent=None, title):
     """A strategic objective under a pillar, or an operational objective under a strategic one."""
+    check(actor, "change", contract)
     title = _clean_title(title)
     if parent is not None:
         if parent.pillar.contract_id != contract.pk or parent.level != Objective.Level.STRATEGIC:
@@ -62,6 +59,7 @@ def add_objective(actor, contract, *, pillar=None, parent=None, title):
 
 @transaction.atomic
 def rename_node(actor, contract, node, title):
+    check(actor, "change", contract)
     title = _clean_title(title)
     previous = node.title
     if previous == title:
@@ -69,13 +67,14 @@ def rename_node(actor, contract, node, title):
     node.title = title
     node.full_clean()
     node.save(update_fields=["title"])
-    audit.record(actor, f"{_label(node)} renommé", contract, {"intitulé": [previous, title]})
+    audit.record(actor, f"{label(node)} renommé", contract, {"intitulé": [previous, title]})
     return node
 
 
 @transaction.atomic
 def move_node(actor, contract, node, direction):
     """Move a pillar/axis or an objective one place up or down among its siblings."""
+    check(actor, "change", contract)
     if direction not in ("up", "down"):
         raise ValidationError({"direction": "Sens de déplacement inconnu."})
     siblings = list(_siblings(node).select_for_update())
@@ -88,7 +87,8 @@ def move_node(actor, contract, node, direction):
     for order, sibling in enumerate(siblings):
         sibling.order = order
     type(node).objects.bulk_update(siblings, ["order"])
-    audit.record(actor, f"{_label(node)} déplacé", contract, {"intitulé": node.title, "sens": direction})
+    fragments.touch([contract.pk])  # a bulk update sends no signal
+    audit.record(actor, f"{label(node)} déplacé", contract, {"intitulé": node.title, "sens": direction})
     return node
 
 
@@ -102,15 +102,16 @@ def blocking_commitments(node):
 @transaction.atomic
 def remove_node(actor, contract, node):
     """Remove a pillar/axis or an objective — refused while commitments point to it."""
+    check(actor, "change", contract)
     count = blocking_commitments(node).count()
     if count:
         raise ValidationError(
             f"Suppression impossible : {count} engagement{'s' if count > 1 else ''} "
             f"relève{'nt' if count > 1 else ''} de cet élément. Rattachez-les d'abord à un autre pilier ou objectif."
         )
-    title, label = node.title, _label(node)
+    title, kind = node.title, label(node)
     node.delete()
-    audit.record(actor, f"{label} supprimé", contract, {"intitulé": title})
+    audit.record(actor, f"{kind} supprimé", contract, {"intitulé": title})
 
 
 def _siblings(node):
@@ -128,95 +129,7 @@ def _next_order(siblings):
     return 0 if last is None else last + 1
 
 
-def _label(node):
+def label(node):
     if isinstance(node, Pillar):
         return "axe transversal" if node.cross_cutting else "pilier"
     return "objectif stratégique" if node.level == Objective.Level.STRATEGIC else "objectif opérationnel"
-
-
-# ---- General information and documents ----
-
-INFO_FIELDS = ("local_pilot", "state_pilot", "signed_on", "summary")
-
-
-@transaction.atomic
-def update_contract_info(actor, contract, *, qpvs, **fields):
-    changes = {}
-    for name in INFO_FIELDS:
-        before, after = getattr(contract, name), fields[name]
-        if before != after:
-            changes[name] = [_text(before), _text(after)]
-            setattr(contract, name, after)
-    contract.full_clean()
-    contract.save()
-    before_qpvs = set(contract.qpvs.values_list("code", flat=True))
-    after_qpvs = {q.code for q in qpvs}
-    if before_qpvs != after_qpvs:
-        contract.qpvs.set(qpvs)
-        changes["qpv"] = [sorted(before_qpvs), sorted(after_qpvs)]
-    if changes:
-        audit.record(actor, "contrat de ville modifié", contract, changes)
-    return changes
-
-
-def _text(value):
-    return "" if value is None else str(value)
-
-
-@transaction.atomic
-def add_document(actor, contract, *, title, uploaded, published_on=None):
-    if uploaded.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": "Le fichier dépasse 10 Mo."})
-    ctype = _sniff(uploaded, uploaded.name)
-    if ctype is None:
-        raise ValidationError(
-            {"file": "Type de fichier refusé : seuls les PDF, PNG, JPEG et documents bureautiques sont acceptés."}
-        )
-    document = ContractDocument(
-        contract=contract,
-        title=title,
-        published_on=published_on,
-        file=uploaded,
-        content_type=ctype,
-        size=uploaded.size,
-        uploaded_by=_user(actor),
-        uploaded_at=timezone.now(),
-    )
-    document.full_clean(exclude=["file"])
-    document.save()
-    audit.record(actor, "document du contrat ajouté", contract, {"titre": title})
-    return document
-
-
-# ---- Corrections: measured values and evidence ----
-
-
-@transaction.atomic
-def delete_measurement(actor, measurement, reason=""):
-    """Delete a wrong measured value; the audit trail keeps what it was, who deleted it and why."""
-    indicator = measurement.indicator
-    audit.record(
-        actor,
-        "valeur mesurée supprimée",
-        indicator.commitment,
-        {
-            "indicateur": indicator.label,
-            "date": measurement.measured_on.isoformat(),
-            "valeur": str(measurement.value),
-            "motif": reason,
-        },
-    )
-    measurement.delete()
-
-
-@transaction.atomic
-def remove_evidence(actor, evidence, reason=""):
-    """Withdraw a piece of evidence: hidden from the list, kept in the base with who and when."""
-    if evidence.removed_at is not None:
-        raise ValidationError("Cette pièce a déjà été retirée.")
-    evidence.removed_at = timezone.now()
-    evidence.removed_by = _user(actor)
-    evidence.removal_reason = reason[:300]
-    evidence.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-    audit.record(actor, "pièce justificative retirée", evidence.commitment, {"titre": evidence.title, "motif": reason})
-    return evidence
