@@ -48,13 +48,17 @@ class DocumentQuerySet(PolicyQuerySetMixin, SearchQuerySetMixin, models.QuerySet
     }
 
     def in_scope(self, keys):
+        return self.filter(self.in_scope_q(keys))
+
+    def in_scope_q(self, keys):
+        """The Q object of `in_scope` (resources/rules.py builds the documents' territorial rules on it)."""
         q = models.Q(pk__in=[])
         for key in keys:
             level, code = key.split(":", 1)
             for lookup in self.scope_lookups.get(level, ()):
                 q |= models.Q(**{lookup: code})
         # A subquery rather than joins + DISTINCT: the outer query keeps its ordering and annotations.
-        return self.filter(pk__in=Document.objects.filter(q).values("pk"))
+        return models.Q(pk__in=Document.objects.filter(q).values("pk"))
 
     def for_territory(self, key):
         """The documents of a territory key; for a QPV, those of the quartier or of one of its communes."""

@@ -34,7 +34,7 @@ def document_in_scope(*roles):
     # A document reaches its territory through its communes, EPCI and QPV (see DocumentQuerySet.in_scope).
     return row_rule(
         f"{roles_label(roles)} du territoire du document",
-        lambda user: Q(pk__in=Document.objects.in_scope(scope_keys(user, set(roles))).values("pk")),
+        lambda user: Document.objects.in_scope_q(scope_keys(user, set(roles))),
     )
 
 
