@@ -33,6 +33,7 @@ from quartiers.territories.models import (
     Label,
     Region,
 )
+from quartiers.territories import refcache
 from quartiers.territories.signals import outlines_changed
 
 DATA = Path(settings.DATA_DIR)
@@ -96,6 +97,7 @@ def _upsert(model, objects, update_fields, report):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_territoires(folder=None):
     """Régions, départements, EPCI (and the EPT of Grand Paris), communes; outlines where bundled."""
     folder = Path(folder or DATA / "admin")
@@ -284,6 +286,7 @@ def _unzip_outlines(data):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_qpv(source, generation=None, filename="", source_label=""):
     """Create or update QPVs from an official file. Outlines are repaired and stored at full resolution.
 
@@ -488,6 +491,7 @@ def download_official(dataset_url=None, generation=2024, timeout=60):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_contrats(path=None):
     """The 448 contrats de ville 2024-2030 (ANCT), each linked to the 2024 QPVs of its territory."""
     path = Path(path or DATA / "programmes" / "contrats_de_ville_2024.geojson")
@@ -550,6 +554,7 @@ def _link_contract_qpvs(saved, ept_members):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_npnru(path=None):
     """Flag the 2015 QPVs of the NPNRU (ANRU list of QPV 2015 codes)."""
     codes = npnru_codes() if path is None else _codes_from(path)
@@ -569,6 +574,7 @@ INSEE_IN_TEXT = re.compile(r"\((\d[\dAB]\d{3})\)")
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_labels(path, kind):
     """Cités éducatives / cités de l'emploi (ANCT), attached to the communes named in `liste_geo`."""
     report = Report("Cités éducatives" if kind == Label.Kind.CITE_EDUCATIVE else "Cités de l'emploi")
@@ -636,6 +642,7 @@ def read_definitions(path):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_indicateurs(source, filename="", definitions=None, source_label="", annees=None, annee=None):
     """Indicator values from an INSEE-style table: one row per territory, one column per indicator.
 
