@@ -28,4 +28,6 @@ class TerritoriesConfig(AppConfig):
             post_save.connect(refcache.bump, sender=model, dispatch_uid=f"{uid}.save", weak=False)
             post_delete.connect(refcache.bump, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
         for through in (models.QPV.communes.through, models.ContratDeVille.qpvs.through, models.Label.communes.through):
-            m2m_changed.connect(refcache.bump, sender=through, dispatch_uid=f"territories.refcache.{through}", weak=False)
+            m2m_changed.connect(
+                refcache.bump, sender=through, dispatch_uid=f"territories.refcache.{through}", weak=False
+            )
