@@ -32,6 +32,7 @@ demo: system-deps-demo migrate
 test: system-deps-test install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/quartiers makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "quartiers.gup",
     "quartiers.network",
     "quartiers.resources",
+    "quartiers.site",  # the top layer: home page, navigation, demo orchestration (last)
 ]
 
 MIDDLEWARE = [
@@ -72,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "quartiers.core.context_processors.navigation",
+                "quartiers.site.context_processors.navigation",
             ],
             # French plurals (« 0 résultat ») and safe Markdown in every template, without a {% load %}.
             "builtins": ["quartiers.core.templatetags.texte"],
@@ -98,8 +99,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["quartiers.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

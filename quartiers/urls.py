@@ -4,7 +4,8 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.urls import include, path
 
-urlpatterns = [path("", include("quartiers.core.urls"))]
+# The site layer (home page) and core (jobs, health, OpenAPI) share the root.
+urlpatterns = [path("", include("quartiers.site.urls")), path("", include("quartiers.core.urls"))]
 
 # Each domain app brings its own urls.py (and api_urls.py for /api/); mounted here by convention.
 MOUNTS = {

@@ -71,7 +71,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/invitation_accept.html"
     token_generator = invitation_token
     reset_url_token = "choisir-mot-de-passe"
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("site:home")
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

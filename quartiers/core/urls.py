@@ -4,7 +4,6 @@ from quartiers.core import export_jobs, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("taches/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("exports/", export_jobs.export_start, name="export_start"),
     path("exports/<uuid:pk>/", export_jobs.export_detail, name="export_detail"),

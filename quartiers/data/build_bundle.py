@@ -76,50 +76,45 @@ def build_departement_outlines(features, path, tolerance=0.01, digits=3):
     _dump_gz(out, path)
 
 
-def build(src: Path):
-    admin, qpv, prog = HERE / "admin", HERE / "qpv", HERE / "programmes"
-    for folder in (admin, qpv, prog):
-        folder.mkdir(exist_ok=True)
-    occitanie = json.loads((src / "qpv/qpv2015_occitanie.geojson").read_text())
-    occ_communes = {f["properties"]["code_commune"] for f in occitanie["features"]}
-
-    # Centroids of every commune, and outlines of the communes of the Occitanie 2015 QPVs.
+def _centroids_and_outlines(src, admin, occ_communes):
+    """Centroids of every commune, and outlines of the given communes (those of the Occitanie 2015 QPVs);
+    writes the départements' outlines on the way, from the same national file."""
     with lzma.open(src / "admin/communes_france_2024_simplifiees.geojson.xz", "rt") as fh:
         france = json.load(fh)
-    centroids, occ_outlines = {}, []
+    centroids, outlines = {}, []
     for feat in france["features"]:
         geom = shape(feat["geometry"])
         point = geom.representative_point()
         centroids[feat["properties"]["code"]] = (round(point.y, 4), round(point.x, 4))
         if feat["properties"]["code"] in occ_communes:
             props = {k: feat["properties"].get(k) for k in ("code", "nom", "dep", "epci", "population")}
-            occ_outlines.append({"type": "Feature", "properties": props, "geometry": _round(mapping(geom), 5)})
+            outlines.append({"type": "Feature", "properties": props, "geometry": _round(mapping(geom), 5)})
     build_departement_outlines(france["features"], admin / "departements_contours_2024.geojson.gz")
-    del france
+    return centroids, outlines
 
+
+def _commune_row(c, centroids):
+    lat, lon = centroids.get(c["code"], (None, None))
+    return {
+        "code": c["code"],
+        "nom": c["nom"],
+        "type": c["type"],
+        "departement": c.get("departement"),
+        "region": c.get("region"),
+        "siren": c.get("siren", ""),
+        "codesPostaux": c.get("codesPostaux", []),
+        "population": c.get("population"),
+        "parent": c.get("commune") or c.get("chefLieu"),
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def _administrative_tree(src, admin, centroids):
+    """Communes (with their centroid), EPCI and EPT trimmed to the fields the product uses."""
+    kinds = ("commune-actuelle", "arrondissement-municipal", "commune-deleguee")
     communes = json.load(gzip.open(src / "admin/communes.json.gz"))
-    rows = []
-    for c in communes:
-        if c["type"] not in ("commune-actuelle", "arrondissement-municipal", "commune-deleguee"):
-            continue
-        lat, lon = centroids.get(c["code"], (None, None))
-        rows.append(
-            {
-                "code": c["code"],
-                "nom": c["nom"],
-                "type": c["type"],
-                "departement": c.get("departement"),
-                "region": c.get("region"),
-                "siren": c.get("siren", ""),
-                "codesPostaux": c.get("codesPostaux", []),
-                "population": c.get("population"),
-                "parent": c.get("commune") or c.get("chefLieu"),
-                "lat": lat,
-                "lon": lon,
-            }
-        )
-    _dump_gz(rows, admin / "communes.json.gz")
-
+    _dump_gz([_commune_row(c, centroids) for c in communes if c["type"] in kinds], admin / "communes.json.gz")
     epci = json.load(gzip.open(src / "admin/epci.json.gz"))
     _dump_gz(
         [
@@ -144,25 +139,38 @@ def build(src: Path):
     for name in ("departements.json", "regions.json", "decoupage-administratif.LICENSE"):
         shutil.copy(src / "admin" / name, admin / name)
 
+
+QPV_FILES = (
+    "qpv2024_liste.csv",
+    "qpv2015_occitanie.geojson",
+    "qpv2015_occitanie.colonnes.csv",
+    "qpv2015_occitanie_indicateurs.csv",
+    "qpv2015_occitanie_indicateurs.colonnes.csv",
+)
+PROGRAMME_FILES = (
+    "contrats_de_ville_2024.geojson",
+    "npnru_qpv2015_codes.csv",
+    "cites_educatives.geojson",
+    "cites_emploi.geojson",
+)
+
+
+def build(src: Path):
+    admin, qpv, prog = HERE / "admin", HERE / "qpv", HERE / "programmes"
+    for folder in (admin, qpv, prog):
+        folder.mkdir(exist_ok=True)
+    occitanie = json.loads((src / "qpv/qpv2015_occitanie.geojson").read_text())
+    occ_communes = {f["properties"]["code_commune"] for f in occitanie["features"]}
+    centroids, occ_outlines = _centroids_and_outlines(src, admin, occ_communes)
+    _administrative_tree(src, admin, centroids)
+
     outlines = json.loads((src / "admin/communes_59_62_2024.geojson").read_text())
     outlines["features"].extend(occ_outlines)
     _dump_gz(outlines, admin / "communes_contours_2024.geojson.gz")
     _dump_gz(json.loads((src / "admin/epci_59_62_2024.geojson").read_text()), admin / "epci_59_62_2024.geojson.gz")
-
-    for name in (
-        "qpv2024_liste.csv",
-        "qpv2015_occitanie.geojson",
-        "qpv2015_occitanie.colonnes.csv",
-        "qpv2015_occitanie_indicateurs.csv",
-        "qpv2015_occitanie_indicateurs.colonnes.csv",
-    ):
+    for name in QPV_FILES:
         shutil.copy(src / "qpv" / name, qpv / name)
-    for name in (
-        "contrats_de_ville_2024.geojson",
-        "npnru_qpv2015_codes.csv",
-        "cites_educatives.geojson",
-        "cites_emploi.geojson",
-    ):
+    for name in PROGRAMME_FILES:
         shutil.copy(src / "programmes" / name, prog / name)
     with open(qpv / "qpv2024_liste.csv", encoding="utf-8") as fh:
         print(sum(1 for _ in csv.DictReader(fh)), "QPV 2024")

@@ -55,8 +55,8 @@ def test_admin_invites_and_the_person_sets_a_password(world, login, django_captu
     form_url = response["Location"]
     assert "Activer mon compte" in client.get(form_url).content.decode()
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
-    home = client.get(reverse("core:home")).content.decode()
+    assert response.status_code == 302 and response["Location"] == reverse("site:home")
+    home = client.get(reverse("site:home")).content.decode()
     assert "Bonjour Nadia" in home and "CA Grand Calais Terres et Mers" in home
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)

@@ -8,7 +8,6 @@ def _job_of_chef(w):
 
 
 CASES = [
-    Case("core:home", PUBLIC),
     Case("core:health", PUBLIC),
     Case("core:openapi", PUBLIC),
     Case("core:job_detail", expect(LOGIN, 404, 404, 404, 200, 200), args=_job_of_chef),

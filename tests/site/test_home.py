@@ -8,7 +8,7 @@ from tests.factories import MembershipFactory
 
 def _get(client):
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("site:home"))
     assert response.status_code == 200
     return response.content.decode(), len(ctx.captured_queries)
 
@@ -71,8 +71,8 @@ def test_home_query_count_does_not_grow(world, login):
 
 
 def test_quick_links_do_not_repeat_the_header_names(world, login):
-    from quartiers.core.context_processors import NAVIGATION
-    from quartiers.core.views import QUICK_LINKS
+    from quartiers.site.context_processors import NAVIGATION
+    from quartiers.site.views import QUICK_LINKS
 
     page, _ = _get(login(world.users["chef"]))
     assert "Accès rapide" in page

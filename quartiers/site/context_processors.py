@@ -1,3 +1,5 @@
+"""The header navigation: it names every module, so it lives in the site layer above them."""
+
 from django.urls import NoReverseMatch, reverse
 
 from quartiers.core.permissions import is_admin

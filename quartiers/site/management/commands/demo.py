@@ -1,3 +1,5 @@
+"""`quartiers demo`: the site layer runs every app's demo, in INSTALLED_APPS order (it sits above them all)."""
+
 import datetime
 import inspect
 from importlib import import_module
@@ -8,12 +10,24 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from quartiers.accounts.demo import print_accounts
+
 
 def _day(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from None
+
+
+def demo_modules():
+    """Each app's `demo` module (with `load_reference(stdout)` and/or `load_demo(stdout)`), in INSTALLED_APPS
+    order: territories come before the modules that use them."""
+    return [
+        import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if config.name.startswith("quartiers.") and find_spec(f"{config.name}.demo")
+    ]
 
 
 class Command(BaseCommand):
@@ -29,12 +43,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # Each app may have a `demo` module with `load_reference(stdout)` and/or `load_demo(stdout)`;
-        # apps run in INSTALLED_APPS order, so territories come before the modules that use them.
-        modules = []
-        for config in apps.get_app_configs():
-            if config.name.startswith("quartiers.") and find_spec(f"{config.name}.demo"):
-                modules.append(import_module(f"{config.name}.demo"))
+        modules = demo_modules()
         if not options["sans_reference"]:
             for module in modules:
                 if hasattr(module, "load_reference"):
@@ -47,7 +56,5 @@ class Command(BaseCommand):
                 takes_today = "today" in inspect.signature(module.load_demo).parameters
                 with transaction.atomic():
                     module.load_demo(self.stdout, **({"today": today} if takes_today else {}))
-        from quartiers.accounts.demo import print_accounts
-
         print_accounts(self.stdout)  # the demo logins last, where the reader looks
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))

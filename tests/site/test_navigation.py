@@ -2,7 +2,7 @@ from django.urls import reverse
 
 
 def test_header_has_landmarks_skip_link_and_menu_button(client, db):
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert '<a class="skip-link" href="#contenu">Aller au contenu</a>' in page
     assert '<main id="contenu"' in page and "<header" in page and "<footer" in page
     assert 'aria-label="Navigation principale"' in page
@@ -14,7 +14,7 @@ def test_header_has_landmarks_skip_link_and_menu_button(client, db):
 def test_administration_entry_for_administrators_only(world, login):
     admin_page = login(world.users["admin"]).get(reverse("accounts:user_list")).content.decode()
     assert f'<a href="{reverse("accounts:user_list")}" aria-current="page">Administration</a>' in admin_page
-    chef_page = login(world.users["chef"]).get(reverse("core:home")).content.decode()
+    chef_page = login(world.users["chef"]).get(reverse("site:home")).content.decode()
     assert ">Administration<" not in chef_page
 
 

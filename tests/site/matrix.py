@@ -1,0 +1,5 @@
+from tests.permission_matrix import PUBLIC, Case
+
+CASES = [
+    Case("site:home", PUBLIC),
+]
