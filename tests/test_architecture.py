@@ -48,7 +48,6 @@ KNOWN_OUTLIERS = {
     "quartiers/geocoding/geocoder.py::Geocoder._build",  # 73 — geo (engine split)
     "quartiers/geocoding/geocoder.py::Geocoder._match",  # 63 — geo
     "quartiers/gup/services.py::create_report",  # 67 — gup
-    "quartiers/territories/importers.py::import_indicateurs",  # 66 — terr
     "quartiers/gup/stats.py::dashboard",  # 65 — gup
 }
 
