@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "quartiers.accounts",
     "quartiers.territories",
     "quartiers.geocoding",
+    "quartiers.eligibility",
     "quartiers.contracts",
     "quartiers.mobilisation",
     "quartiers.renewal",

@@ -11,7 +11,7 @@ urlpatterns = [path("", include("quartiers.site.urls")), path("", include("quart
 MOUNTS = {
     "accounts": "comptes/",
     "territories": "territoires/",
-    "geocoding": "eligibilite/",
+    "eligibility": "eligibilite/",
     "contracts": "contrats/",
     "mobilisation": "mobilisation/",
     "renewal": "npnru/",

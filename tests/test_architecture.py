@@ -38,15 +38,9 @@ MAX_FUNCTION_LINES = 60
 KNOWN_OUTLIERS = {
     # view modules (lines)
     "quartiers/gup/views.py",  # 857 — gup: writes into gup/services.py, views/ package
-    "quartiers/network/views.py",  # 730 — network: same
-    "quartiers/contracts/views.py",  # 422 — contracts: views and edit_views in one room
     # functions (lines, def line to last line)
-    "quartiers/contracts/demo.py::build_calais_2024",  # 217 — contracts
-    "quartiers/contracts/demo.py::build_calais_2015",  # 84 — contracts
     "quartiers/gup/demo.py::_littoral",  # 105 — gup
     "quartiers/resources/demo.py::_documents",  # 89 — search
-    "quartiers/geocoding/geocoder.py::Geocoder._build",  # 73 — geo (engine split)
-    "quartiers/geocoding/geocoder.py::Geocoder._match",  # 63 — geo
     "quartiers/gup/services.py::create_report",  # 67 — gup
     "quartiers/gup/stats.py::dashboard",  # 65 — gup
 }

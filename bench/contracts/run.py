@@ -5,8 +5,9 @@
 Builds a fresh SQLite database in a temporary folder with the test geography (tests/world.py), one contract
 and its commitments (one indicator each, two measured values), then times the contract page through Django's
 test client, logged in as a reader, at 24 and at 240 commitments, and the health page (`/sante/`, the floor:
-a view that does nothing). Prints p50 / p95 in ms, the queries of one page, the 240/24 ratio and each
-figure as a multiple of the floor.
+a view that does nothing). Each page twice: built (a new contract version before each request: what the first
+visit after a write costs) and served from the cache of its contract version (contracts/fragments.py).
+Prints p50 / p95 in ms, the queries of one page, the 240/24 ratio and each figure as a multiple of the floor.
 """
 
 import argparse
@@ -26,9 +27,13 @@ def percentile(values, q):
     return values[min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))]
 
 
-def timed(client, url, runs):
+def timed(client, url, runs, cold=None):
+    from quartiers.contracts import fragments
+
     durations = []
     for _ in range(runs):
+        if cold:
+            fragments.touch([cold.pk])  # a new version, as after a write: the page is built again
         start = time.perf_counter()
         response = client.get(url)
         durations.append((time.perf_counter() - start) * 1000)
@@ -36,8 +41,13 @@ def timed(client, url, runs):
     return durations
 
 
-def count_queries(client, url):
+def count_queries(client, url, cold=None):
     from django.db import connection
+
+    from quartiers.contracts import fragments
+
+    if cold:
+        fragments.touch([cold.pk])
 
     seen = []
 
@@ -99,19 +109,22 @@ def main():
         add_commitments(world, contract, done, total - done)
         done = total
         timed(client, url, 3)  # warm-up
-        queries = count_queries(client, url)
         floor_ms = timed(client, "/sante/", args.runs)
-        page_ms = timed(client, url, args.runs)
-        rows[total] = (statistics.median(page_ms), percentile(page_ms, 95), queries)
+        for cold in (True, False):
+            queries = count_queries(client, url, contract if cold else None)
+            page_ms = timed(client, url, args.runs, contract if cold else None)
+            rows[(total, cold)] = (statistics.median(page_ms), percentile(page_ms, 95), queries)
         floor = statistics.median(floor_ms) if floor is None else min(floor, statistics.median(floor_ms))
     print(f"Page d'un contrat de ville — {args.runs} requêtes par mesure, charge moyenne {os.getloadavg()[0]:.1f}")
     print(f"plancher (/sante/) p50 = {floor:.2f} ms")
-    for total, (p50, p95, queries) in rows.items():
+    for (total, cold), (p50, p95, queries) in rows.items():
+        how = "construite" if cold else "en cache  "
         print(
-            f"{total:4} engagements : p50 = {p50:7.1f} ms  p95 = {p95:7.1f} ms  requêtes SQL = {queries:3}  "
-            f"({p50 / floor:.0f} × le plancher)"
+            f"{total:4} engagements, page {how} : p50 = {p50:7.1f} ms  p95 = {p95:7.1f} ms  "
+            f"requêtes SQL = {queries:3}  ({p50 / floor:.0f} × le plancher)"
         )
-    print(f"240 / 24 engagements : p50 × {rows[240][0] / rows[24][0]:.2f}")
+    for cold, how in ((True, "construite"), (False, "en cache")):
+        print(f"240 / 24 engagements, page {how} : p50 × {rows[(240, cold)][0] / rows[(24, cold)][0]:.2f}")
 
 
 if __name__ == "__main__":

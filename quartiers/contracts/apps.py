@@ -8,7 +8,10 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from quartiers.territories import hooks
 
+        from . import fragments
+
         hooks.register_qpv_links(qpv_links)
+        fragments.connect()
 
 
 def qpv_links(qpv, user):

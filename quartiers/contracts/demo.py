@@ -15,7 +15,7 @@ from django.utils import timezone
 from quartiers.accounts.models import Organisation
 from quartiers.territories.models import Commune, ContratDeVille
 
-from . import services
+from . import fragments, services
 from .models import Amendment, Commitment, Contract, Indicator, Measurement, Objective, Pillar, Signatory
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -154,6 +154,7 @@ def commit(contract, organisation, title, *, indicator, values=(), status="prevu
     if existing:
         if "due_on" in fields and existing.due_on != fields["due_on"]:  # deadlines follow the day of loading
             Commitment.objects.filter(pk=existing.pk).update(due_on=fields["due_on"])
+            fragments.touch([contract.pk])  # an update sends no signal
             existing.due_on = fields["due_on"]
         return existing
     label, unit, baseline, target, *rest = indicator
@@ -197,306 +198,258 @@ def days_from(today, days):
     return today + dt.timedelta(days=days)
 
 
-def build_calais_2024(contract, orgs, today):
-    from quartiers.mobilisation.models import Measure
+# The 2024–2030 contract of the CA Grand Calais Terres et Mers: its pillars, signatories and commitments.
+ECO, SOCIAL, URBAN = PILLARS_2024[2][0], PILLARS_2024[0][0], PILLARS_2024[1][0]
+CALAIS_2024 = {
+    "signed_on": dt.date(2024, 6, 28),
+    "summary": "Contrat « Engagements Quartiers 2030 » de l'agglomération (démonstration : structure et "
+    "engagements illustratifs).",
+    "signatories": ("etat", "epci", "ville", "departement", "caf", "bailleur", "region"),
+}
+y = dt.date
+SIGNATORY_2024 = [
+    # organisation, pillar, due (days from the day of loading), status, title, indicator, measured values
+    (
+        "etat",
+        ECO,
+        390,
+        "engage",
+        "Mobiliser les crédits de droit commun de l'emploi pour les résidents des QPV",
+        ("Contrats aidés prescrits à des résidents des QPV", "contrats", 0, 120),
+        [(y(2024, 12, 31), 35), (y(2025, 12, 31), 71)],
+    ),
+    (
+        "departement",
+        SOCIAL,
+        760,
+        "engage",
+        "Renforcer la prévention spécialisée dans les quartiers",
+        ("Éducateurs de prévention présents", "ETP", 4, 6),
+        [(y(2024, 12, 31), 5)],
+    ),
+    (
+        "caf",
+        SOCIAL,
+        -95,
+        "realise",
+        "Ouvrir un accueil de loisirs supplémentaire au Beau Marais",
+        ("Places d'accueil ouvertes", "places", 0, 40),
+        [(y(2025, 9, 1), 40)],
+    ),
+    (
+        "bailleur",
+        URBAN,
+        -160,  # past and still « engagé »: late
+        "engage",
+        "Recruter des habitants des QPV pour l'entretien du patrimoine",
+        ("Recrutements de résidents des QPV", "personnes", 0, 12),
+        [(y(2024, 12, 31), 3), (y(2025, 6, 30), 5), (y(2025, 12, 31), 8)],
+    ),
+    (
+        "bailleur",
+        URBAN,
+        -340,
+        "abandonne",
+        "Financer la médiation de nuit par l'abattement de TFPB",
+        ("Médiateurs financés", "postes", 0, 2),
+        [(y(2024, 12, 31), 0)],
+    ),
+]
+DIJON_PILLAR = {
+    "developpement_economique": ECO,
+    "emploi": ECO,
+    "mobilite": ECO,
+    "habitat_peuplement": URBAN,
+    "securite": URBAN,
+    "education": SOCIAL,
+    "justice": SOCIAL,
+    "sante": SOCIAL,
+}
+DIJON_2024 = [
+    # Pacte de Dijon domain, organisation, title, indicator, measured values, status — due at the end of next year
+    (
+        "developpement_economique",
+        "epci",
+        "Ouvrir une pépinière d'entreprises en QPV",
+        ("Entreprises hébergées", "entreprises", 0, 15),
+        [(y(2025, 12, 31), 6)],
+        "engage",
+    ),
+    (
+        "emploi",
+        "epci",
+        "Créer un guichet unique emploi-formation de proximité",
+        ("Personnes accompagnées", "personnes", 0, 300),
+        [(y(2024, 12, 31), 120), (y(2025, 12, 31), 260)],
+        "engage",
+    ),
+    (
+        "habitat_peuplement",
+        "epci",
+        "Adopter une convention intercommunale d'attribution",
+        ("Part des attributions hors QPV aux ménages du premier quartile", "%", 12, 25, False),
+        [(y(2025, 12, 31), 19)],
+        "engage",
+    ),
+    (
+        "mobilite",
+        "epci",
+        "Desservir les zones d'emploi depuis les quartiers en transport à la demande",
+        ("Lignes ouvertes", "lignes", 0, 3),
+        [(y(2025, 6, 30), 3)],
+        "realise",
+    ),
+    (
+        "education",
+        "education",
+        "Scolariser les enfants de moins de trois ans en éducation prioritaire",
+        ("Taux de scolarisation des moins de 3 ans en REP+", "%", 15, 30, False),
+        [(y(2025, 9, 1), 22)],
+        "engage",
+    ),
+    (
+        "securite",
+        "etat",
+        "Tenir une cellule de veille sécurité trimestrielle avec les bailleurs",
+        ("Réunions tenues", "réunions", 0, 8),
+        [(y(2025, 12, 31), 7)],
+        "engage",
+    ),
+    (
+        "justice",
+        "etat",
+        "Ouvrir une permanence du point-justice en QPV",
+        ("Permanences tenues", "permanences", 0, 40),
+        [],
+        "prevu",
+    ),
+    (
+        "sante",
+        "etat",
+        "Soutenir l'ouverture d'un centre de santé au Fort Nieulay",
+        ("Centre de santé ouvert", "centres", 0, 1),
+        [],
+        "prevu",
+    ),
+]
 
+# The 2015–2023 contract, revised in 2019 by its PERR: no official reference row exists for it.
+CALAIS_2015 = {
+    "name": "Contrat de ville du Calaisis 2015–2023",
+    "signed_on": dt.date(2015, 7, 3),
+    "signatories": ("etat", "epci", "ville", "departement", "caf", "bailleur"),
+}
+PERR_2019 = {
+    "title": "Protocole d'engagements renforcés et réciproques",
+    "signed_on": dt.date(2019, 12, 12),
+    "changes": "Révision du contrat après la circulaire du 22 janvier 2019 : engagements de chaque "
+    "signataire, priorités communes du réseau Littoral (emploi, éducation, GUP).",
+}
+EXTENSION_2022 = {
+    "title": "Prolongation jusqu'au 31 décembre 2023",
+    "signed_on": dt.date(2022, 3, 15),
+    "changes": "Prolongation de la durée du contrat jusqu'au 31 décembre 2023 (loi de finances pour 2022).",
+}
+PERR_DUE = dt.date(2022, 12, 31)
+PERR_COMMITMENTS = [
+    # organisation, title, pillar, indicator, measured values, status — all attached to the PERR
+    (
+        "etat",
+        "Augmenter la part des résidents des QPV dans les contrats aidés",
+        ECO,
+        ("Part des QPV dans les parcours emploi compétences", "%", 18, 30, False),
+        [(y(2021, 12, 31), 27)],
+        "realise",
+    ),
+    (
+        "caf",
+        "Doubler l'offre d'accompagnement à la parentalité en QPV",
+        SOCIAL,
+        ("Actions parentalité financées", "actions", 6, 12),
+        [(y(2020, 12, 31), 9), (y(2022, 12, 31), 12)],
+        "realise",
+    ),
+    (
+        "departement",
+        "Ouvrir une maison des solidarités au Beau Marais",
+        SOCIAL,
+        ("Maison ouverte", "équipements", 0, 1),
+        [],
+        "abandonne",
+    ),
+    (
+        "bailleur",
+        "Affecter l'abattement de TFPB à des actions de gestion de proximité",
+        URBAN,
+        ("Actions financées", "actions", 0, 20),
+        [(y(2020, 12, 31), 8), (y(2022, 12, 31), 17)],
+        "engage",
+    ),
+]
+
+
+def build_calais_2024(contract, orgs, today):
     contract.local_pilot, contract.state_pilot = orgs["epci"], orgs["etat"]
-    contract.signed_on = dt.date(2024, 6, 28)
-    contract.summary = (
-        "Contrat « Engagements Quartiers 2030 » de l'agglomération (démonstration : structure et "
-        "engagements illustratifs)."
-    )
+    contract.signed_on, contract.summary = CALAIS_2024["signed_on"], CALAIS_2024["summary"]
     contract.save()
     pillars = build_structure(contract, PILLARS_2024)
-    sign(
-        contract,
-        [orgs[k] for k in ("etat", "epci", "ville", "departement", "caf", "bailleur", "region")],
-        dt.date(2024, 6, 28),
-    )
-    eco, social, urban = (
-        pillars["Développement économique et emploi"],
-        pillars["Cohésion sociale"],
-        pillars["Cadre de vie et renouvellement urbain"],
-    )
-    y = dt.date
-    commit(
-        contract,
-        orgs["etat"],
-        "Mobiliser les crédits de droit commun de l'emploi pour les résidents des QPV",
-        kind="signataire",
-        pillar=eco,
-        due_on=days_from(today, 390),
-        status="engage",
-        indicator=("Contrats aidés prescrits à des résidents des QPV", "contrats", 0, 120),
-        values=[(y(2024, 12, 31), 35), (y(2025, 12, 31), 71)],
-    )
-    commit(
-        contract,
-        orgs["departement"],
-        "Renforcer la prévention spécialisée dans les quartiers",
-        kind="signataire",
-        pillar=social,
-        due_on=days_from(today, 760),
-        status="engage",
-        indicator=("Éducateurs de prévention présents", "ETP", 4, 6),
-        values=[(y(2024, 12, 31), 5)],
-    )
-    commit(
-        contract,
-        orgs["caf"],
-        "Ouvrir un accueil de loisirs supplémentaire au Beau Marais",
-        kind="signataire",
-        pillar=social,
-        due_on=days_from(today, -95),
-        status="realise",
-        indicator=("Places d'accueil ouvertes", "places", 0, 40),
-        values=[(y(2025, 9, 1), 40)],
-    )
-    commit(
-        contract,
-        orgs["bailleur"],
-        "Recruter des habitants des QPV pour l'entretien du patrimoine",
-        kind="signataire",
-        pillar=urban,
-        due_on=days_from(today, -160),  # past and still « engagé »: late
-        status="engage",
-        indicator=("Recrutements de résidents des QPV", "personnes", 0, 12),
-        values=[(y(2024, 12, 31), 3), (y(2025, 6, 30), 5), (y(2025, 12, 31), 8)],
-    )
-    commit(
-        contract,
-        orgs["bailleur"],
-        "Financer la médiation de nuit par l'abattement de TFPB",
-        kind="signataire",
-        pillar=urban,
-        due_on=days_from(today, -340),
-        status="abandonne",
-        indicator=("Médiateurs financés", "postes", 0, 2),
-        values=[(y(2024, 12, 31), 0)],
-    )
-    dijon_pillar = {
-        "developpement_economique": eco,
-        "emploi": eco,
-        "mobilite": eco,
-        "habitat_peuplement": urban,
-        "securite": urban,
-        "education": social,
-        "justice": social,
-        "sante": social,
-    }
-    for domain, organisation, title, ind, values, status in [
-        (
-            "developpement_economique",
-            "epci",
-            "Ouvrir une pépinière d'entreprises en QPV",
-            ("Entreprises hébergées", "entreprises", 0, 15),
-            [(y(2025, 12, 31), 6)],
-            "engage",
-        ),
-        (
-            "emploi",
-            "epci",
-            "Créer un guichet unique emploi-formation de proximité",
-            ("Personnes accompagnées", "personnes", 0, 300),
-            [(y(2024, 12, 31), 120), (y(2025, 12, 31), 260)],
-            "engage",
-        ),
-        (
-            "habitat_peuplement",
-            "epci",
-            "Adopter une convention intercommunale d'attribution",
-            ("Part des attributions hors QPV aux ménages du premier quartile", "%", 12, 25, False),
-            [(y(2025, 12, 31), 19)],
-            "engage",
-        ),
-        (
-            "mobilite",
-            "epci",
-            "Desservir les zones d'emploi depuis les quartiers en transport à la demande",
-            ("Lignes ouvertes", "lignes", 0, 3),
-            [(y(2025, 6, 30), 3)],
-            "realise",
-        ),
-        (
-            "education",
-            "education",
-            "Scolariser les enfants de moins de trois ans en éducation prioritaire",
-            ("Taux de scolarisation des moins de 3 ans en REP+", "%", 15, 30, False),
-            [(y(2025, 9, 1), 22)],
-            "engage",
-        ),
-        (
-            "securite",
-            "etat",
-            "Tenir une cellule de veille sécurité trimestrielle avec les bailleurs",
-            ("Réunions tenues", "réunions", 0, 8),
-            [(y(2025, 12, 31), 7)],
-            "engage",
-        ),
-        (
-            "justice",
-            "etat",
-            "Ouvrir une permanence du point-justice en QPV",
-            ("Permanences tenues", "permanences", 0, 40),
-            [],
-            "prevu",
-        ),
-        (
-            "sante",
-            "etat",
-            "Soutenir l'ouverture d'un centre de santé au Fort Nieulay",
-            ("Centre de santé ouvert", "centres", 0, 1),
-            [],
-            "prevu",
-        ),
-    ]:
+    sign(contract, [orgs[k] for k in CALAIS_2024["signatories"]], CALAIS_2024["signed_on"])
+    for organisation, pillar, days, status, title, indicator, values in SIGNATORY_2024:
+        commit(
+            contract,
+            orgs[organisation],
+            title,
+            kind="signataire",
+            pillar=pillars[pillar],
+            due_on=days_from(today, days),
+            status=status,
+            indicator=indicator,
+            values=values,
+        )
+    for domain, organisation, title, indicator, values, status in DIJON_2024:
         commit(
             contract,
             orgs[organisation],
             title,
             kind="pacte_dijon",
             dijon_domain=domain,
-            pillar=dijon_pillar[domain],
+            pillar=pillars[DIJON_PILLAR[domain]],
             status=status,
-            indicator=ind,
+            indicator=indicator,
             values=values,
             due_on=year_end(today, 1),
-        )
-    measures = {m.code: m for m in Measure.objects.all()}
-    rollouts = [
-        (
-            "emplois-francs",
-            "etat",
-            "Déployer les emplois francs auprès des employeurs du Calaisis",
-            [(y(2024, 12, 31), 48), (y(2025, 12, 31), 97)],
-            150,
-            "engage",
-        ),
-        (
-            "cites-educatives",
-            "education",
-            "Faire vivre la cité éducative de Calais",
-            [(y(2025, 6, 30), 62)],
-            80,
-            "engage",
-        ),
-        (
-            "dedoublement-cp-ce1",
-            "education",
-            "Dédoubler les classes de CP et de CE1 des écoles REP et REP+",
-            [(y(2024, 9, 1), 38)],
-            38,
-            "realise",
-        ),
-        ("paqte", "epci", "Réunir les entreprises du territoire autour du PAQTE", [(y(2025, 12, 31), 2)], 10, "engage"),
-        (
-            "adultes-relais",
-            "etat",
-            "Pourvoir les postes d'adultes-relais des quartiers",
-            [(y(2025, 12, 31), 10)],
-            12,
-            "engage",
-        ),
-    ]
-    for code, organisation, title, values, target, status in rollouts:
-        measure = measures.get(code)
-        if measure is None:
-            continue
-        commit(
-            contract,
-            orgs[organisation],
-            title,
-            kind="deploiement",
-            measure=measure,
-            pillar=eco if code in ("emplois-francs", "paqte") else social,
-            status=status,
-            due_on=year_end(today),
-            values=values,
-            indicator=(measure.indicator_label, measure.indicator_unit, 0, target, measure.summable),
         )
 
 
 def build_calais_2015(reference_2024, orgs):
-    """The 2015–2023 contract, revised in 2019 by its PERR: no official reference row exists for it."""
     contract, _ = Contract.objects.get_or_create(
         reference=None,
         epci_id=reference_2024.epci_id,
         generation=Contract.Generation.G2015,
         defaults={
-            "name": "Contrat de ville du Calaisis 2015–2023",
+            "name": CALAIS_2015["name"],
             "departement_id": reference_2024.departement_id,
             "local_pilot": orgs["epci"],
             "state_pilot": orgs["etat"],
-            "signed_on": dt.date(2015, 7, 3),
+            "signed_on": CALAIS_2015["signed_on"],
         },
     )
     pillars = build_structure(contract, [(t, c, []) for t, c, _o in PILLARS_2024[:4]])
-    sign(contract, [orgs[k] for k in ("etat", "epci", "ville", "departement", "caf", "bailleur")], dt.date(2015, 7, 3))
-    perr, _ = Amendment.objects.get_or_create(
-        contract=contract,
-        kind=Amendment.Kind.PERR,
-        defaults={
-            "title": "Protocole d'engagements renforcés et réciproques",
-            "signed_on": dt.date(2019, 12, 12),
-            "changes": "Révision du contrat après la circulaire du 22 janvier 2019 : engagements de chaque "
-            "signataire, priorités communes du réseau Littoral (emploi, éducation, GUP).",
-        },
-    )
-    perr.signatories.set([orgs[k] for k in ("etat", "epci", "ville", "departement", "caf", "bailleur")])
-    Amendment.objects.get_or_create(
-        contract=contract,
-        kind=Amendment.Kind.EXTENSION,
-        defaults={
-            "title": "Prolongation jusqu'au 31 décembre 2023",
-            "signed_on": dt.date(2022, 3, 15),
-            "changes": "Prolongation de la durée du contrat jusqu'au 31 décembre 2023 (loi de finances pour 2022).",
-        },
-    )
-    y = dt.date
-    eco, social = pillars["Développement économique et emploi"], pillars["Cohésion sociale"]
-    for organisation, title, pillar, ind, values, status in [
-        (
-            "etat",
-            "Augmenter la part des résidents des QPV dans les contrats aidés",
-            eco,
-            ("Part des QPV dans les parcours emploi compétences", "%", 18, 30, False),
-            [(y(2021, 12, 31), 27)],
-            "realise",
-        ),
-        (
-            "caf",
-            "Doubler l'offre d'accompagnement à la parentalité en QPV",
-            social,
-            ("Actions parentalité financées", "actions", 6, 12),
-            [(y(2020, 12, 31), 9), (y(2022, 12, 31), 12)],
-            "realise",
-        ),
-        (
-            "departement",
-            "Ouvrir une maison des solidarités au Beau Marais",
-            social,
-            ("Maison ouverte", "équipements", 0, 1),
-            [],
-            "abandonne",
-        ),
-        (
-            "bailleur",
-            "Affecter l'abattement de TFPB à des actions de gestion de proximité",
-            pillars["Cadre de vie et renouvellement urbain"],
-            ("Actions financées", "actions", 0, 20),
-            [(y(2020, 12, 31), 8), (y(2022, 12, 31), 17)],
-            "engage",
-        ),
-    ]:
+    signatories = [orgs[k] for k in CALAIS_2015["signatories"]]
+    sign(contract, signatories, CALAIS_2015["signed_on"])
+    perr, _ = Amendment.objects.get_or_create(contract=contract, kind=Amendment.Kind.PERR, defaults=PERR_2019)
+    perr.signatories.set(signatories)
+    Amendment.objects.get_or_create(contract=contract, kind=Amendment.Kind.EXTENSION, defaults=EXTENSION_2022)
+    for organisation, title, pillar, indicator, values, status in PERR_COMMITMENTS:
         commit(
             contract,
             orgs[organisation],
             title,
             kind="signataire",
-            pillar=pillar,
+            pillar=pillars[pillar],
             amendment=perr,
             status=status,
-            indicator=ind,
+            indicator=indicator,
             values=values,
-            due_on=y(2022, 12, 31),
+            due_on=PERR_DUE,
         )

@@ -110,13 +110,12 @@ class CommitmentForm(IndicatorFields):
     ]
 
     def __init__(self, *args, contract, **kwargs):
-        from quartiers.mobilisation.models import Measure
-
         super().__init__(*args, **kwargs)
         self.fields["pillar"].queryset = contract.pillars.all()
         self.fields["objective"].queryset = Objective.objects.filter(pillar__contract=contract).select_related("pillar")
         self.fields["qpvs"].queryset = contract.qpvs.all()
-        self.fields["measure"].queryset = Measure.objects.all()
+        # The national measures, through the lazy "mobilisation.Measure" key: contracts never imports mobilisation.
+        self.fields["measure"].queryset = Commitment._meta.get_field("measure").related_model._default_manager.all()
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ the local roll-out of a national measure — is a `Commitment`, with indicators,
 a status with its history, and evidence.
 """
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -43,6 +44,12 @@ class ContractQuerySet(PolicyQuerySetMixin, models.QuerySet):
             commitment_count=models.Count("commitments", distinct=True),
             done_count=models.Count("commitments", filter=models.Q(commitments__status="realise"), distinct=True),
         )
+
+
+def new_version():
+    """A fresh random version of a contract's commitments and structure (see `fragments`): random rather than
+    a counter, so a restored or re-created contract never meets a cached page of other data."""
+    return secrets.randbits(62)
 
 
 class Contract(models.Model):
@@ -86,6 +93,8 @@ class Contract(models.Model):
     )
     signed_on = models.DateField("date de signature", null=True, blank=True)
     summary = models.TextField("présentation", blank=True)
+    # Changes whenever its structure, commitments, indicators or measured values change (contracts.fragments).
+    version = models.BigIntegerField(default=new_version, editable=False)
 
     objects = ContractQuerySet.as_manager()
     scope_paths = CONTRACT_SCOPE

@@ -32,11 +32,12 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
+from .geocoder import invalidate
 from .models import BanDepartement
 from .normalize import rep_code
+from .store import FORMAT_VERSION, pack
 
 OFFICIAL_URL = "https://adresse.data.gouv.fr/data/ban/adresses/latest/csv/adresses-{dep}.csv.gz"
-FORMAT_VERSION = 1
 NO_NUMBER = 99999  # the BAN gives lieux-dits without address the number 99999
 
 # Our column name ← the names it may have in the BAN (first) or BAL layouts.
@@ -296,17 +297,6 @@ class _DepartementBuilder:
         }
 
 
-def pack(arrays: dict) -> bytes:
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
-    return buffer.getvalue()
-
-
-def unpack(blob: bytes) -> dict:
-    with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as data:
-        return {name: data[name] for name in data.files}
-
-
 def read_ban_file(path, progress: Progress | None = None) -> tuple[dict, FileReport]:
     """Parse one file into per-département builders; raises BanImportError (French) on a bad file."""
     path = Path(path)
@@ -394,7 +384,7 @@ def import_file(path, progress: Progress | None = None) -> FileReport:
                 "communes": len(builder.communes),
                 "remplace": not created,
             }
-        transaction.on_commit(_reload_geocoder)
+        transaction.on_commit(invalidate)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -408,12 +398,6 @@ def _is_departement_code(path) -> bool:
     except BanImportError:
         return False
     return True
-
-
-def _reload_geocoder():
-    from .geocoder import invalidate
-
-    invalidate()
 
 
 def import_files(paths, progress: Progress | None = None) -> list[FileReport]:
@@ -492,15 +476,6 @@ def summary() -> list[dict]:
     )
 
 
-def load_arrays():
-    """Every département's arrays, for the geocoder (one query, blobs streamed one by one)."""
-    out = {}
-    for code, blob, version in BanDepartement.objects.values_list("code", "data", "format_version").iterator():
-        if version == FORMAT_VERSION:
-            out[code] = unpack(blob)
-    return out
-
-
 def street_groups(arrays):
     """Offsets of each street's addresses in the sorted address arrays (CSR layout)."""
     counts = np.bincount(arrays["addr_street"], minlength=len(arrays["street_key"]))
@@ -518,5 +493,4 @@ __all__ = [
     "download",
     "read_ban_file",
     "summary",
-    "load_arrays",
 ]

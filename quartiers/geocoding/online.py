@@ -12,7 +12,7 @@ from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
-from quartiers.geocoding.geocoder import GeocodeResult
+from .results import GeocodeResult
 
 log = logging.getLogger(__name__)
 TYPES = {"housenumber": "numéro", "street": "voie", "locality": "lieu-dit", "municipality": "commune"}

@@ -1,6 +1,6 @@
 from django import forms
 
-from quartiers.contracts.forms import date_field
+from quartiers.contracts.hooks import date_field
 from quartiers.territories.pickers import TerritoryField
 
 

@@ -1,4 +1,5 @@
-"""Read-side services of the national mobilisation: regional consolidation and PAQTE summaries."""
+"""Services of the national mobilisation: regional consolidation and PAQTE summaries (reads), PAQTE companies
+(writes: one transaction, permission-checked by the service itself, audited)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -6,10 +7,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count
 
-from quartiers.contracts.models import Commitment, Contract, Indicator
+from quartiers.contracts import hooks as contract_hooks
 from quartiers.core import audit
+from quartiers.core.permissions import authorize
 
 from .models import Measure
 
@@ -23,7 +25,7 @@ class Cell:
 
     @property
     def status_label(self):
-        labels = dict(Commitment.Status.choices)
+        labels = contract_hooks.STATUS_LABELS
         return ", ".join(labels[s] for s in sorted(set(self.statuses)))
 
 
@@ -43,10 +45,11 @@ def consolidation(contracts, measures=None):
     contracts = list(contracts.select_related("reference", "departement"))
     rollouts = (
         # Only roll-outs: a PAQTE company's own commitments (stages, hires…) are not the measure's indicator.
-        Commitment.objects.filter(contract__in=contracts, measure__in=measures, kind=Commitment.Kind.ROLLOUT)
+        contract_hooks.commitments()
+        .filter(contract__in=contracts, measure__in=measures, kind=contract_hooks.KIND_ROLLOUT)
         .only("id", "contract_id", "measure_id", "status")
-        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")))
     )
+    rollouts = contract_hooks.with_measurements(rollouts)
     cells = defaultdict(Cell)
     for commitment in rollouts:
         cell = cells[(commitment.contract_id, commitment.measure_id)]
@@ -81,12 +84,10 @@ def consolidation(contracts, measures=None):
 
 def funded_posts_by_contract(codes):
     """Funded posts of 2025 (ANCT data) per contract code and programme: one query."""
-    from django.db.models import Count
-
-    from quartiers.contracts.models import FundedPost
-
     result = defaultdict(dict)
-    for row in FundedPost.objects.filter(code_cv__in=codes).values("code_cv", "programme").annotate(n=Count("id")):
+    for row in (
+        contract_hooks.funded_posts().filter(code_cv__in=codes).values("code_cv", "programme").annotate(n=Count("id"))
+    ):
         result[row["code_cv"]][row["programme"]] = row["n"]
     return result
 
@@ -119,7 +120,7 @@ def paqte_axes(commitments):
     """PAQTE commitments grouped by axis, with the latest values summed per unit where summable."""
     axes = {
         value: {"label": label, "commitments": [], "totals": defaultdict(Decimal)}
-        for value, label in Commitment.PaqteAxis.choices
+        for value, label in contract_hooks.PAQTE_AXES
     }
     for commitment in commitments:
         if commitment.paqte_axis not in axes:
@@ -136,13 +137,14 @@ def paqte_axes(commitments):
 
 
 def contracts_for_consolidation(user, region=None):
-    contracts = Contract.objects.visible_to(user)
+    contracts = contract_hooks.contracts().visible_to(user)
     return contracts.for_region(region) if region else contracts
 
 
 @transaction.atomic
 def register_company(actor, *, name, commune, sector="", headcount="", siret="", joined_on=None):
     """A company joins the PAQTE: its organisation (kind « entreprise ») and its PAQTE record."""
+    _check(actor, "change", commune)  # a chef de projet of the company's commune
     from quartiers.accounts.models import Organisation
 
     from .models import Company
@@ -167,6 +169,8 @@ PROFILE_FIELDS = ("sector", "headcount", "commune", "joined_on")
 @transaction.atomic
 def update_company(actor, company, *, siret="", **fields):
     """Edit a PAQTE company's profile; the audit trail keeps each field's before → after."""
+    _check(actor, "change", company)
+    _check(actor, "change", company.moved_to(fields["commune"]))  # and where it moves
     changes = {}
     for name in PROFILE_FIELDS:
         before, after = getattr(company, name), fields[name]
@@ -183,3 +187,9 @@ def update_company(actor, company, *, siret="", **fields):
     if changes:
         audit.record(actor, "profil d'entreprise PAQTE modifié", company, changes)
     return changes
+
+
+def _check(actor, verb, obj):
+    # The view asked first; the service does not rely on it. actor=None: the platform (demo, imports).
+    if actor is not None:
+        authorize(actor, verb, obj)

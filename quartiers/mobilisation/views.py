@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from quartiers.contracts.models import Commitment, Contract, Indicator
+from quartiers.contracts import hooks as contract_hooks
 from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, can
 from quartiers.territories.models import Region
@@ -18,10 +18,10 @@ from .models import Company, Measure
 def index(request):
     authorize(request.user, "view", Measure)
     measures = Measure.objects.annotate(
-        rollouts=Count("commitments", filter=Q(commitments__kind=Commitment.Kind.ROLLOUT)),
+        rollouts=Count("commitments", filter=Q(commitments__kind=contract_hooks.KIND_ROLLOUT)),
         done=Count(
             "commitments",
-            filter=Q(commitments__kind=Commitment.Kind.ROLLOUT, commitments__status=Commitment.Status.DONE),
+            filter=Q(commitments__kind=contract_hooks.KIND_ROLLOUT, commitments__status=contract_hooks.STATUS_DONE),
         ),
     )
     return render(request, "mobilisation/index.html", {"measures": measures})
@@ -31,11 +31,11 @@ def index(request):
 def measure_detail(request, code):
     authorize(request.user, "view", Measure)
     measure = get_object_or_404(Measure, code=code)
-    commitments = (
-        Commitment.objects.visible_to(request.user)
+    commitments = contract_hooks.with_measurements(
+        contract_hooks.commitments()
+        .visible_to(request.user)
         .filter(measure=measure)
         .select_related("contract__reference", "organisation")
-        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")))
         .order_by("contract__name", "pk")
     )
     return render(
@@ -44,7 +44,7 @@ def measure_detail(request, code):
         {
             "measure": measure,
             "commitments": commitments,
-            "editable_contracts": Contract.objects.editable_by(request.user).select_related("reference"),
+            "editable_contracts": contract_hooks.editable_contracts(request.user),
         },
     )
 
@@ -79,7 +79,9 @@ def companies(request):
     rows = (
         Company.objects.visible_to(request.user)
         .select_related("organisation", "commune")
-        .annotate(n=Count("organisation__commitments", filter=Q(organisation__commitments__kind=Commitment.Kind.PAQTE)))
+        .annotate(
+            n=Count("organisation__commitments", filter=Q(organisation__commitments__kind=contract_hooks.KIND_PAQTE))
+        )
     )
     return render(
         request,
@@ -144,8 +146,9 @@ def company_detail(request, pk):
     )
     authorize(request.user, "view", company)
     commitments = (
-        Commitment.objects.visible_to(request.user)
-        .filter(organisation_id=company.organisation_id, kind=Commitment.Kind.PAQTE)
+        contract_hooks.commitments()
+        .visible_to(request.user)
+        .filter(organisation_id=company.organisation_id, kind=contract_hooks.KIND_PAQTE)
         .with_progress_data()
     )
     return render(
@@ -154,8 +157,8 @@ def company_detail(request, pk):
         {
             "company": company,
             "axes": services.paqte_axes(commitments),
-            "contracts": Contract.objects.filter(commitments__in=commitments).distinct(),
-            "editable_contracts": Contract.objects.editable_by(request.user).select_related("reference"),
+            "contracts": contract_hooks.contracts_of(commitments),
+            "editable_contracts": contract_hooks.editable_contracts(request.user),
             "can_edit": can(request.user, "change", company),
         },
     )

@@ -6,9 +6,11 @@ class NetworkConfig(AppConfig):
     verbose_name = "Réseau"
 
     def ready(self):
+        from quartiers.network import signals
         from quartiers.territories import hooks
 
         hooks.register_qpv_links(qpv_links)
+        signals.connect()
 
 
 def qpv_links(qpv, user):

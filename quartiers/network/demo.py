@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from quartiers.accounts.models import Organisation, User
+from quartiers.network import signals
 from quartiers.network.models import (
     AgendaItem,
     AxisNote,
@@ -306,6 +307,7 @@ def _upcoming_meeting(network, irev, communes, members, stdout, today):
         meeting = Meeting.objects.create(network=network, **fields)
     else:
         Meeting.objects.filter(pk=meeting.pk).update(**fields)
+        signals.bump(Network.objects.filter(pk=network.pk))  # update() sends no post_save
     _agenda(
         meeting,
         [

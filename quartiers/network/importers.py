@@ -24,6 +24,7 @@ from quartiers.accounts.models import Organisation
 from quartiers.core import audit
 from quartiers.core.tabular import TabularError, read_table
 from quartiers.network.models import NetworkMember
+from quartiers.network.services import check
 from quartiers.territories.models import Commune
 
 MAX_ROWS = 5000
@@ -230,11 +231,11 @@ def _apply(member, values, resolver):
 
 
 def import_members(network, source, actor=None, filename="", dry_run=False):
-    """Import the members listed in `source` (path, bytes or uploaded file) into `network`.
+    """Import the members listed in `source` (path, bytes or uploaded file) into `network`: an ImportReport.
 
-    Returns an ImportReport. Raises ImportFileError (nothing written) when the file cannot be read.
-    With `dry_run`, everything is checked and counted, then rolled back.
-    """
+    ImportFileError (nothing written) when the file cannot be read. `dry_run`: all checked and counted, then
+    rolled back. `actor` may change the network (None: the `import-membres` command)."""
+    check(actor, "change", network)
     table, mapping = _read(source, filename)
     report = ImportReport(dry_run=dry_run, encoding=table.encoding, notes=table.notes())
     with transaction.atomic():

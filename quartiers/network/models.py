@@ -31,6 +31,12 @@ def new_token():
     return secrets.token_urlsafe(24)
 
 
+def new_data_version():
+    # Random, never a counter: a full save of a stale Network instance writes back an old value, and the
+    # bump that follows it must not land on a version whose page is still cached (see network/signals.py).
+    return secrets.token_hex(8)
+
+
 def member_network_ids(user):
     """Ids of the networks where `user` is an active member; cached on the user for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -71,6 +77,13 @@ class NetworkQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=Network.objects.filter(q).values("pk"))
 
+    def with_calendar_token(self, user):
+        """`my_calendar_token`: the calendar token of `user`'s active member card, None if not a member."""
+        if not getattr(user, "is_authenticated", False):
+            return self.annotate(my_calendar_token=models.Value(None, output_field=models.CharField()))
+        cards = NetworkMember.objects.filter(network=models.OuterRef("pk"), user=user, active=True)
+        return self.annotate(my_calendar_token=models.Subquery(cards.values("calendar_token")[:1]))
+
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -105,6 +118,8 @@ class Network(models.Model):
         "choix des axes prioritaires", max_length=12, choices=VoteMode.choices, default=VoteMode.SUPPORT
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changes with every write to what the network page shows (network/signals.py): the key of its cache.
+    data_version = models.CharField(max_length=16, default=new_data_version, editable=False)
 
     objects = NetworkQuerySet.as_manager()
 

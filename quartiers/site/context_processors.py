@@ -8,7 +8,7 @@ from quartiers.core.permissions import is_admin
 NAVIGATION = [
     ("territories:qpv_list", "Quartiers prioritaires"),
     ("territories:map", "Carte"),
-    ("geocoding:lookup", "Éligibilité"),
+    ("eligibility:lookup", "Éligibilité"),
     ("contracts:index", "Contrats de ville"),
     ("mobilisation:index", "Mobilisation"),
     ("programming:index", "Programmation"),

@@ -12,7 +12,7 @@ from quartiers.core.permissions import can, view_public
 # Quick links of the home page. Worded as tasks, distinct from the header's module names, so that
 # « NPNRU » or « Réseau » stays one link per page for screen-reader users (and for browser tests).
 QUICK_LINKS = [
-    ("geocoding:lookup", "Vérifier si une adresse est en QPV"),
+    ("eligibility:lookup", "Vérifier si une adresse est en QPV"),
     ("territories:qpv_list", "Consulter la liste des QPV et leurs chiffres"),
     ("territories:map", "Situer les quartiers"),
     ("contracts:index", "Suivre les engagements des signataires"),

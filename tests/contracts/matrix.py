@@ -98,11 +98,11 @@ def _first_pillar(w):
 
 
 def _document(w):
-    from quartiers.contracts import edits
+    from quartiers.contracts import services
 
     contract = make_contract(w)
     pdf = SimpleUploadedFile("contrat.pdf", b"%PDF-1.4\n%contrat\n")
-    return [contract.pk, edits.add_document(None, contract, title="Contrat signé", uploaded=pdf).pk]
+    return [contract.pk, services.add_document(None, contract, title="Contrat signé", uploaded=pdf).pk]
 
 
 def _measurement(w):

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from quartiers.contracts import services
 from quartiers.contracts.models import FundedPost
 
-DATA = Path(services.__file__).resolve().parent / "data"
+DATA = Path(services.__file__).resolve().parents[1] / "data"  # services is a package: the data is beside it
 
 
 def _write(tmp_path, rows, name="postes_fonjep_test.json"):

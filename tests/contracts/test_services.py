@@ -92,7 +92,7 @@ def test_evidence_type_is_checked_on_content(world):
 
 
 def test_evidence_size_limit(world, monkeypatch):
-    monkeypatch.setattr(services, "MAX_EVIDENCE_BYTES", 10)
+    monkeypatch.setattr(services.common, "MAX_EVIDENCE_BYTES", 10)  # the one limit, read by every upload service
     pdf = SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"0" * 20)
     with pytest.raises(ValidationError, match="10 Mo"):
         services.add_evidence(None, bailleur_commitment(world), title="Gros", uploaded=pdf)
@@ -172,3 +172,45 @@ def test_late_commitments(world):
     assert not commitment.is_late
     commitment.status, commitment.due_on = "engage", dt.date(2999, 1, 1)
     assert not commitment.is_late
+
+
+def test_services_ask_the_policy_themselves_and_write_nothing_when_refused(world):
+    """A state change does not rely on its view: called with a user who may not make it, the service refuses
+    (PermissionDenied) and nothing is written; actor=None is the platform (demo, imports)."""
+    from django.core.exceptions import PermissionDenied
+
+    commitment = bailleur_commitment(world)
+    indicator = first_indicator(commitment)
+    contract = commitment.contract
+    attempts = [
+        lambda u: services.record_measurement(u, indicator, measured_on=dt.date(2025, 6, 30), value=3),
+        lambda u: services.change_status(u, commitment, "engage"),
+        lambda u: services.add_indicator(u, commitment, label="x", unit="u", target=1),
+        lambda u: services.create_commitment(
+            u, contract, kind="signataire", organisation=commitment.organisation, title="t"
+        ),
+        lambda u: services.add_pillar(u, contract, title="Santé"),
+        lambda u: services.create_amendment(u, contract, kind="autre", title="Avenant"),
+    ]
+    before = (
+        Measurement.objects.count(),
+        StatusChange.objects.count(),
+        Indicator.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    for role in ("lecteur", "autre_chef", "delegue"):
+        for attempt in attempts:
+            with pytest.raises(PermissionDenied):
+                attempt(world.users[role])
+    after = (
+        Measurement.objects.count(),
+        StatusChange.objects.count(),
+        Indicator.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+    # The bailleur updates its own commitment, not the contract; the chef de projet both.
+    services.record_measurement(world.users["partenaire"], indicator, measured_on=dt.date(2025, 6, 30), value=3)
+    with pytest.raises(PermissionDenied):
+        services.add_pillar(world.users["partenaire"], contract, title="Santé")
+    services.add_pillar(world.users["chef"], contract, title="Santé")

@@ -141,20 +141,20 @@ def test_one_table_of_limits(settings):
 
 
 def test_eligibility_batch_refuses_bomb_and_links_and_keeps_nothing(client, world):
-    from quartiers.geocoding import eligibility_batch
+    from quartiers.eligibility import batch
 
     client.force_login(world.users["lecteur"])
     for content, message in ((zip_bomb_xlsx(), "bombe de décompression"), (linked_xlsx(), "liaisons externes")):
-        response = client.post(reverse("geocoding:batch"), {"fichier": SimpleUploadedFile("a.xlsx", content)})
+        response = client.post(reverse("eligibility:batch"), {"fichier": SimpleUploadedFile("a.xlsx", content)})
         assert response.status_code == 200 and message in response.content.decode()
-    root = eligibility_batch.root()
+    root = batch.root()
     assert not root.exists() or not any(root.iterdir())
 
 
 def test_eligibility_batch_reads_the_type_from_the_content(client, world):
     client.force_login(world.users["lecteur"])
     csv_named_dat = SimpleUploadedFile("export.dat", "adresse;cp\r\n12 rue;62100\r\n".encode("cp1252"))
-    assert client.post(reverse("geocoding:batch"), {"fichier": csv_named_dat}).status_code == 302
+    assert client.post(reverse("eligibility:batch"), {"fichier": csv_named_dat}).status_code == 302
 
 
 def test_territory_import_page_refuses_a_bomb(client, world):

@@ -34,14 +34,14 @@ IMPORT_QPVS = 8000
 
 def setup_batch(rows):
     """The world, the test outlines, an uploaded file of `rows` points and its queued eligibility job."""
-    from quartiers.geocoding import eligibility_batch
+    from quartiers.eligibility import batch
     from tests.geocoding.outlines import INSIDE_SQUARE, load_test_outlines
     from tests.world import build_world
 
     owner = build_world().users["chef"]
     load_test_outlines()
     token = str(uuid.uuid4())
-    folder = eligibility_batch.root() / token
+    folder = batch.root() / token
     folder.mkdir(parents=True)
     lines = ["id;longitude;latitude"]
     for i in range(rows):
@@ -59,7 +59,7 @@ def setup_batch(rows):
         "delimiter": ";",
         "created": time.time(),
     }
-    job = eligibility_batch.start(token, meta, {"lon": "longitude", "lat": "latitude"}, 2024, owner)
+    job = batch.start(token, meta, {"lon": "longitude", "lat": "latitude"}, 2024, owner)
     return str(job.pk)
 
 

@@ -1,8 +1,7 @@
 import pytest
 
-from quartiers.geocoding import eligibility, spatial
+from quartiers.geocoding import spatial
 from tests.geocoding.outlines import load_test_outlines
-from tests.geocoding.stub_geocoder import StubGeocoder
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +17,3 @@ def _fresh_spatial_index(settings, tmp_path):
 @pytest.fixture
 def outlines(db):
     load_test_outlines()
-
-
-@pytest.fixture
-def stub_geocoder(monkeypatch):
-    geocoder = StubGeocoder()
-    monkeypatch.setattr(eligibility, "get_geocoder", lambda: geocoder)
-    return geocoder

@@ -1,5 +1,5 @@
-from quartiers.geocoding.geocoder import _drop_noise, _split_number
 from quartiers.geocoding.normalize import city_key, fold, normalize_street, rep_code
+from quartiers.geocoding.query import drop_noise, split_number
 
 
 def test_fold_removes_case_accents_punctuation_and_ligatures():
@@ -44,8 +44,8 @@ def test_rep_codes():
 
 def test_extra_words_are_dropped():
     words = "bat b appt 12 2e etage chez m et mme dupont 12 rue royale cedex bp 12".split()
-    assert _drop_noise(words) == ["12", "rue", "royale"]
-    assert _drop_noise("residence les lilas escalier 4 rue royale".split()) == [
+    assert drop_noise(words) == ["12", "rue", "royale"]
+    assert drop_noise("residence les lilas escalier 4 rue royale".split()) == [
         "residence",
         "les",
         "lilas",
@@ -55,10 +55,10 @@ def test_extra_words_are_dropped():
 
 
 def test_house_number_and_suffix_wherever_they_are():
-    assert _split_number("12 bis rue royale".split()) == (12, "bis", ["rue", "royale"], 0)
-    assert _split_number("12b rue royale".split()) == (12, "bis", ["rue", "royale"], 0)
-    assert _split_number("rue royale 12".split()) == (12, "", ["rue", "royale"], 0)
-    assert _split_number("rue royale 12 ter".split()) == (12, "ter", ["rue", "royale"], 0)
-    assert _split_number("rue du 11 novembre".split()) == (None, "", ["rue", "du", "11", "novembre"], 0)
-    number, rep, words, lead = _split_number("residence les lilas 18 rue roger".split())
+    assert split_number("12 bis rue royale".split()) == (12, "bis", ["rue", "royale"], 0)
+    assert split_number("12b rue royale".split()) == (12, "bis", ["rue", "royale"], 0)
+    assert split_number("rue royale 12".split()) == (12, "", ["rue", "royale"], 0)
+    assert split_number("rue royale 12 ter".split()) == (12, "ter", ["rue", "royale"], 0)
+    assert split_number("rue du 11 novembre".split()) == (None, "", ["rue", "du", "11", "novembre"], 0)
+    number, rep, words, lead = split_number("residence les lilas 18 rue roger".split())
     assert (number, rep, words, lead) == (18, "", ["rue", "roger", "residence", "les", "lilas"], 3)

@@ -119,3 +119,24 @@ def test_company_member_moves_its_company(world, login):
     assert response.status_code == 302
     company.refresh_from_db()
     assert (company.commune_id, company.sector) == ("59183", "Transport")
+
+
+def test_company_services_ask_the_policy_themselves(world):
+    """Called without its view, a company service still refuses who may not write (nothing written)."""
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from quartiers.mobilisation import services
+
+    company = make_company(world)
+    profile = {"siret": "", "commune": world.calais, "sector": "Autre", "headcount": "", "joined_on": None}
+    for role in ("lecteur", "autre_chef", "partenaire"):
+        with pytest.raises(PermissionDenied):
+            services.update_company(world.users[role], company, **profile)
+        with pytest.raises(PermissionDenied):
+            services.register_company(world.users[role], name="Nouvelle entreprise (test)", commune=world.calais)
+    company.refresh_from_db()
+    assert company.sector == "Logistique" and not Company.objects.filter(organisation__name__startswith="Nouvelle")
+    services.update_company(world.users["chef"], company, **profile)
+    company.refresh_from_db()
+    assert company.sector == "Autre"

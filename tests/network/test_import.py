@@ -4,6 +4,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -26,7 +27,7 @@ def _snapshot(network):
 
 def test_excel_cp1252_file_creates_updates_and_rejects_with_reasons(world):
     network = make_network(world)
-    report = import_members(network, FIXTURES / "membres-excel-cp1252.csv", world.users["chef"])
+    report = import_members(network, FIXTURES / "membres-excel-cp1252.csv", world.users["animateur"])
     assert report.encoding == "cp1252"
     assert [line for line, _ in report.created] == [2, 3]
     assert [(line, name) for line, name, _ in report.updated] == [(8, "Agnès Ruelle")]
@@ -260,3 +261,11 @@ def test_report_says_what_the_reader_fixed(world, login, tmp_path):
     call_command("import-membres", SLUG, str(path), stdout=out)
     assert all(note in out.getvalue() for note in FIXED_NOTES)
     assert network.members.get(email="lea.caron@exemple.test").full_name == "Léa Caron"
+
+
+def test_only_the_animators_import(world):
+    network = make_network(world)
+    before = _snapshot(network)
+    with pytest.raises(PermissionDenied):
+        import_members(network, FIXTURES / "membres-excel-cp1252.csv", world.users["chef"])
+    assert _snapshot(network) == before

@@ -58,7 +58,7 @@ def test_raising_the_capacity_promotes_the_waiting_list(world):
     services.register(meeting, member(world, "chef"), None)
     waiting = services.register(meeting, member(world, "lecteur"), None)
     meeting.capacity = 5
-    services.save_meeting(meeting, None, created=False)
+    services.update_meeting(meeting, None)
     waiting.refresh_from_db()
     assert waiting.status == CONFIRMED
 

@@ -1,0 +1,45 @@
+"""What every contracts service shares: who acts, the permission check, numbers typed in French, uploads."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from quartiers.core import filetypes
+from quartiers.core.permissions import authorize
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def check(actor, verb, obj):
+    """The permission policy, asked again by the service itself (the view asked first): a state change never
+    depends on its caller remembering. `actor=None` is the platform acting (demo, imports, benchmarks)."""
+    if actor is not None:
+        authorize(actor, verb, obj)
+
+
+def user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def decimal(value, field_name):
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).replace(",", ".").replace("\u202f", "").replace(" ", ""))
+    except InvalidOperation:
+        raise ValidationError({field_name: "La valeur doit être un nombre (ex. 12 ou 12,5)."}) from None
+
+
+def check_size(uploaded):
+    if uploaded.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError({"file": "Le fichier dépasse 10 Mo."})
+
+
+def sniffed_type(uploaded):
+    """The MIME type of an accepted evidence or contract document, read from its content (never its name)."""
+    kind = filetypes.sniff(uploaded)
+    if kind is None or kind is filetypes.OLD_OFFICE:
+        raise ValidationError(
+            {"file": "Type de fichier refusé : seuls les PDF, PNG, JPEG et documents bureautiques sont acceptés."}
+        )
+    return kind.mime_type
