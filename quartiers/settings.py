@@ -85,7 +85,13 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'quartiers.sqlite3'}")
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))}
+    # Connections kept 60 s: a new SQLite connection re-reads the whole schema on its first query (~5 ms, more
+    # than most pages' own queries), a new PostgreSQL one costs a round of authentication. Checked before reuse.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 except Exception as exc:  # dj_database_url raises several kinds; all mean the same to an operator
     raise ConfigError(f"DATABASE_URL={DATABASE_URL!r} est invalide : {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -350,15 +350,8 @@ YOUNGEST = 3600  # seconds: the age of the latest demo report when the demo is l
 
 
 @transaction.atomic
-def _littoral(stdout, now, total=500):
-    existing = Report.objects.filter(reference__startswith=DEMO_PREFIX)
-    if existing.exists():
-        # The youngest demo report was made YOUNGEST seconds before loading: moving it back keeps every age.
-        youngest = existing.order_by("-created_at").values_list("created_at", flat=True)[0]
-        shift = now - timedelta(seconds=YOUNGEST) - youngest
-        if abs(shift) > timedelta(hours=12):
-            _shift(existing, shift)
-        return 0
+def _littoral_places(stdout):
+    """(commune, qpv, centre, managers, coordinator) for each 2024 QPV of the Littoral communes loaded."""
     places = []
     for insee, name in LITTORAL.items():
         commune = Commune.objects.filter(insee=insee).select_related("epci").first()
@@ -381,77 +374,93 @@ def _littoral(stdout, now, total=500):
         if commune.epci_id and not Coordination.objects.filter(epci_id=commune.epci_id).exists():
             Coordination.objects.create(epci_id=commune.epci_id, organisation=coordinator)
         places.extend((commune, q, centre, managers, coordinator) for q in qpvs)
+    return places
+
+
+def _littoral_report(rng, i, place, now):
+    """The i-th demo report (unsaved): age, status and resolution time drawn from `rng`, in a fixed order."""
+    commune, qpv, centre, managers, coordinator = place
+    category = rng.choice(list(CATEGORIES))
+    manager = managers.get(CATEGORY_MANAGER[category] or "") or coordinator
+    age = rng.randint(0, 730 * 86400)
+    age = YOUNGEST if i == 0 else max(age, YOUNGEST)  # the anchor _littoral moves on re-run
+    created = now - timedelta(seconds=age)
+    draw = rng.random()
+    if age > 45 * 86400:
+        status = Status.RESOLU if draw < 0.82 else Status.REJETE if draw < 0.95 else Status.PRIS_EN_CHARGE
+    else:
+        status = rng.choice([Status.NOUVEAU, Status.TRANSMIS, Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.RESOLU])
+    # Landlords answer faster than roadworks: gives the dashboard something to compare.
+    scale = {"bailleur": 6, "ville": 12, "epci": 4}.get(CATEGORY_MANAGER[category] or "", 20)
+    seconds = int(min(age, rng.expovariate(1 / (scale * 86400)) + 3600)) if status == Status.RESOLU else None
+    lon, lat = _around(rng, centre, 900)
+    return Report(
+        reference=f"{DEMO_PREFIX}{i + 1:04d}",
+        category=category,
+        lon=lon,
+        lat=lat,
+        qpv=qpv,
+        commune=commune,
+        epci_id=commune.epci_id,
+        departement_id=commune.departement_id,
+        manager=manager,
+        routed_to_coordinator=status == Status.NOUVEAU,
+        status=status,
+        deadline=Report.deadline_for(category, created),
+        created_at=created,
+        status_changed_at=created,
+        resolved_at=created + timedelta(seconds=seconds) if seconds is not None else None,
+        resolution_seconds=seconds,
+        description=f"{CATEGORIES[category][0]} signalé à {commune.nom} (démonstration).",
+    )
+
+
+def _littoral_history(pk, status, manager_id, created, resolved):
+    """The history lines of a demo report: routed, then its final status when it went further."""
+    lines = [
+        StatusChange(
+            report_id=pk,
+            from_status="",
+            to_status=Status.TRANSMIS if status != Status.NOUVEAU else Status.NOUVEAU,
+            to_manager_id=manager_id,
+            created_at=created,
+            motif="Démonstration.",
+        )
+    ]
+    if status not in (Status.NOUVEAU, Status.TRANSMIS):
+        motif = "Démonstration." if status != Status.REJETE else "Hors du domaine du gestionnaire (démonstration)."
+        lines.append(
+            StatusChange(
+                report_id=pk,
+                from_status=Status.TRANSMIS,
+                to_status=status,
+                to_manager_id=manager_id,
+                from_manager_id=manager_id,
+                created_at=resolved or created + timedelta(days=3),
+                motif=motif,
+            )
+        )
+    return lines
+
+
+def _littoral(stdout, now, total=500):
+    existing = Report.objects.filter(reference__startswith=DEMO_PREFIX)
+    if existing.exists():
+        # The youngest demo report was made YOUNGEST seconds before loading: moving it back keeps every age.
+        youngest = existing.order_by("-created_at").values_list("created_at", flat=True)[0]
+        shift = now - timedelta(seconds=YOUNGEST) - youngest
+        if abs(shift) > timedelta(hours=12):
+            _shift(existing, shift)
+        return 0
+    places = _littoral_places(stdout)
     if not places:
         return 0
     rng = random.Random(25012019)
-    reports, history = [], []
-    for i in range(total):
-        commune, qpv, centre, managers, coordinator = places[i % len(places)]
-        category = rng.choice(list(CATEGORIES))
-        manager = managers.get(CATEGORY_MANAGER[category] or "") or coordinator
-        age = rng.randint(0, 730 * 86400)
-        age = YOUNGEST if i == 0 else max(age, YOUNGEST)  # the anchor _littoral moves on re-run
-        created = now - timedelta(seconds=age)
-        draw = rng.random()
-        if age > 45 * 86400:
-            status = Status.RESOLU if draw < 0.82 else Status.REJETE if draw < 0.95 else Status.PRIS_EN_CHARGE
-        else:
-            status = rng.choice(
-                [Status.NOUVEAU, Status.TRANSMIS, Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.RESOLU]
-            )
-        # Landlords answer faster than roadworks: gives the dashboard something to compare.
-        scale = {"bailleur": 6, "ville": 12, "epci": 4}.get(CATEGORY_MANAGER[category] or "", 20)
-        seconds = int(min(age, rng.expovariate(1 / (scale * 86400)) + 3600)) if status == Status.RESOLU else None
-        lon, lat = _around(rng, centre, 900)
-        reports.append(
-            Report(
-                reference=f"{DEMO_PREFIX}{i + 1:04d}",
-                category=category,
-                lon=lon,
-                lat=lat,
-                qpv=qpv,
-                commune=commune,
-                epci_id=commune.epci_id,
-                departement_id=commune.departement_id,
-                manager=manager,
-                routed_to_coordinator=status == Status.NOUVEAU,
-                status=status,
-                deadline=Report.deadline_for(category, created),
-                created_at=created,
-                status_changed_at=created,
-                resolved_at=created + timedelta(seconds=seconds) if seconds is not None else None,
-                resolution_seconds=seconds,
-                description=f"{CATEGORIES[category][0]} signalé à {commune.nom} (démonstration).",
-            )
-        )
+    reports = [_littoral_report(rng, i, places[i % len(places)], now) for i in range(total)]
     Report.objects.bulk_create(reports, batch_size=500)
     saved = Report.objects.filter(reference__startswith=DEMO_PREFIX).values_list(
         "pk", "status", "manager_id", "created_at", "resolved_at"
     )
-    for pk, status, manager_id, created, resolved in saved:
-        history.append(
-            StatusChange(
-                report_id=pk,
-                from_status="",
-                to_status=Status.TRANSMIS if status != Status.NOUVEAU else Status.NOUVEAU,
-                to_manager_id=manager_id,
-                created_at=created,
-                motif="Démonstration.",
-            )
-        )
-        if status != Status.NOUVEAU and status != Status.TRANSMIS:
-            history.append(
-                StatusChange(
-                    report_id=pk,
-                    from_status=Status.TRANSMIS,
-                    to_status=status,
-                    to_manager_id=manager_id,
-                    from_manager_id=manager_id,
-                    created_at=resolved or created + timedelta(days=3),
-                    motif="Démonstration."
-                    if status != Status.REJETE
-                    else "Hors du domaine du gestionnaire (démonstration).",
-                )
-            )
+    history = [line for row in saved for line in _littoral_history(*row)]
     StatusChange.objects.bulk_create(history, batch_size=1000)
     return len(reports)

@@ -5,6 +5,7 @@ Report points are stored as plain longitude / latitude floats and areas as GeoJS
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from quartiers.accounts.models import Organisation
-from quartiers.core.permissions import PolicyQuerySetMixin
+from quartiers.core.permissions import PolicyQuerySetMixin, organisation_ids
 from quartiers.territories.models import EPCI, QPV, Commune, Departement
 
 # Category first: the label residents and agents use, what to say, and the answer deadline (days).
@@ -66,6 +67,52 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NOUVEAU, Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE)
 CLOSED_STATUSES = (Status.RESOLU, Status.REJETE)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One move of the report workflow: the verb posted by the page, its French label, where it may start,
+    where it leads, and what it asks for (a motif sent to the reporter, a new manager)."""
+
+    verb: str
+    label: str
+    sources: frozenset
+    target: str
+    needs_motif: bool = False
+    needs_manager: bool = False
+
+
+# The report workflow, declared once: services.transition() refuses anything not listed here, the report page
+# offers the moves allowed from the current status (Report.allowed_transitions), tests read the table.
+TRANSITIONS = {
+    t.verb: t
+    for t in (
+        Transition(
+            "transmettre", "Transmettre au gestionnaire", frozenset({Status.NOUVEAU}), Status.TRANSMIS, False, True
+        ),
+        Transition(
+            "prendre_en_charge",
+            "Prendre en charge",
+            frozenset({Status.NOUVEAU, Status.TRANSMIS, Status.REDIRIGE}),
+            Status.PRIS_EN_CHARGE,
+        ),
+        Transition(
+            "resoudre",
+            "Marquer résolu",
+            frozenset({Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}),
+            Status.RESOLU,
+        ),
+        Transition("rejeter", "Rejeter", frozenset(OPEN_STATUSES), Status.REJETE, True, False),
+        Transition(
+            "rediriger",
+            "Rediriger vers un autre gestionnaire",
+            frozenset({Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}),
+            Status.REDIRIGE,
+            True,
+            True,
+        ),
+    )
+}
 
 
 class TerritorialQuerySet(PolicyQuerySetMixin, models.QuerySet):
@@ -185,6 +232,26 @@ class ReportQuerySet(PolicyQuerySetMixin, models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def matching(self, params, user):
+        """The report list's filters, from its query string (`params`: a dict or QueryDict)."""
+        qs, g = self, params
+        if g.get("statut") in Status.values:
+            qs = qs.filter(status=g["statut"])
+        elif g.get("statut") == "ouverts":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        if g.get("categorie") in CATEGORIES:
+            qs = qs.filter(category=g["categorie"])
+        for param, lookup in (("qpv", "qpv__code"), ("epci", "epci_id"), ("commune", "commune_id")):
+            if g.get(param):
+                qs = qs.filter(**{lookup: g[param]})
+        if g.get("gestionnaire", "").isdigit():
+            qs = qs.filter(manager_id=int(g["gestionnaire"]))
+        if g.get("a_traiter"):
+            qs = qs.filter(manager_id__in=organisation_ids(user), status__in=OPEN_STATUSES)
+        if g.get("diagnostic", "").isdigit():
+            qs = qs.filter(walk_id=int(g["diagnostic"]))
+        return qs
+
     def for_scope(self, level, code):
         field = {"epci": "epci_id", "commune": "commune_id", "qpv": "qpv__code", "departement": "departement_id"}
         return self.filter(**{field[level]: code}) if level in field else self
@@ -273,6 +340,10 @@ class Report(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+    def allowed_transitions(self):
+        """The workflow moves open from the current status, in the table's order."""
+        return [t for t in TRANSITIONS.values() if self.status in t.sources]
 
     def is_late(self, today=None):
         from django.utils import timezone

@@ -5,13 +5,14 @@ Every state change happens here, in one transaction, with its audit record; mail
 
 import io
 import math
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -20,6 +21,7 @@ from shapely.geometry import Point, shape
 
 from quartiers.accounts.models import Organisation, User
 from quartiers.core import audit, filetypes, links
+from quartiers.core.permissions import authorize, can
 from quartiers.gup.models import (
     CATEGORIES,
     CLOSED_STATUSES,
@@ -33,7 +35,9 @@ from quartiers.gup.models import (
     ReportStat,
     Status,
     StatusChange,
+    TfpbAgreement,
 )
+from quartiers.gup.models import TRANSITIONS as models_transitions
 
 MAX_PHOTO_SIDE = 1600
 MAX_PHOTOS = 5
@@ -42,7 +46,18 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 
 
 class GupError(Exception):
-    """A refusal to show as is (French)."""
+    """A refusal to show as is (French); `field` names the form field it is about, if any."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def _authorize(actor, verb, obj):
+    """Every state change asks the one policy first. `actor=None` is the platform itself (the demo, a
+    bulk load): no person to check; a page always passes `request.user` (anonymous included)."""
+    if actor is not None:
+        authorize(actor, verb, obj)
 
 
 # ---------------------------------------------------------------- geometry
@@ -255,6 +270,37 @@ def commune_for(qpv, lon, lat):
     return communes[0]
 
 
+def _checked_input(category, qpv, lon, lat, photos):
+    """Everything a report is refused for, before anything is written: (lon, lat, cleaned photo bytes)."""
+    if category not in CATEGORIES:
+        raise GupError("Choisissez une catégorie.")
+    lon, lat = check_point(lon, lat)
+    if qpv_contains(qpv, lon, lat) is False:
+        raise GupError(f"Le point est en dehors du quartier {qpv.nom} : déplacez-le sur la carte.")
+    if len(photos) > MAX_PHOTOS:
+        raise GupError(f"Au plus {MAX_PHOTOS} photos par signalement.")
+    return lon, lat, [clean_photo(p) for p in photos]
+
+
+def _first_status(report, routing, now):
+    """Reference, status and first history line of a report just inserted (routed, or for the coordinator)."""
+    report.reference = f"GUP-{now:%Y}-{report.pk:06d}"
+    report.status = Status.NOUVEAU if routing.to_coordinator else Status.TRANSMIS
+    report.save(update_fields=["reference", "status"])
+    _move_stat(None, None, report)
+    StatusChange.objects.create(
+        report=report,
+        from_status="",
+        to_status=report.status,
+        motif=routing.reason,
+        to_manager=routing.manager,
+        actor=report.reporter,
+        created_at=now,
+    )
+    if report.reporter:
+        Follower.objects.get_or_create(report=report, user=report.reporter)
+
+
 def create_report(
     actor,
     *,
@@ -270,22 +316,17 @@ def create_report(
     now=None,
     notify=True,
 ):
-    if category not in CATEGORIES:
-        raise GupError("Choisissez une catégorie.")
-    lon, lat = check_point(lon, lat)
-    if qpv_contains(qpv, lon, lat) is False:
-        raise GupError(f"Le point est en dehors du quartier {qpv.nom} : déplacez-le sur la carte.")
-    if len(photos) > MAX_PHOTOS:
-        raise GupError(f"Au plus {MAX_PHOTOS} photos par signalement.")
-    cleaned = [clean_photo(p) for p in photos]  # refuse a bad photo before writing anything
+    """File a report in `qpv` (someone who may contribute there) and route it to its manager."""
+    _authorize(actor, "contribute", qpv)
+    lon, lat, cleaned = _checked_input(category, qpv, lon, lat, photos)
     commune = commune_for(qpv, lon, lat)
     now = now or timezone.now()
     with transaction.atomic():
         routing = route(category, lon, lat, qpv, commune)
         report = Report.objects.create(
             category=category,
-            description=description.strip(),
-            address=address.strip(),
+            description=(description or "").strip(),
+            address=(address or "").strip(),
             lon=lon,
             lat=lat,
             qpv=qpv,
@@ -301,22 +342,7 @@ def create_report(
             created_at=now,
             status_changed_at=now,
         )
-        report.reference = f"GUP-{now:%Y}-{report.pk:06d}"
-        status = Status.NOUVEAU if routing.to_coordinator else Status.TRANSMIS
-        report.status = status
-        report.save(update_fields=["reference", "status"])
-        _move_stat(None, None, report)
-        StatusChange.objects.create(
-            report=report,
-            from_status="",
-            to_status=status,
-            motif=routing.reason,
-            to_manager=routing.manager,
-            actor=report.reporter,
-            created_at=now,
-        )
-        if report.reporter:
-            Follower.objects.get_or_create(report=report, user=report.reporter)
+        _first_status(report, routing, now)
         _attach_photos(report, cleaned)
         audit.record(actor, "signalement GUP créé", report, {"gestionnaire": str(routing.manager or "")})
         if notify:
@@ -326,43 +352,39 @@ def create_report(
 
 # ---------------------------------------------------------------- workflow
 
-# verb → (allowed from, target status, needs a motif, needs a new manager)
-TRANSITIONS = {
-    "transmettre": ({Status.NOUVEAU}, Status.TRANSMIS, False, True),
-    "prendre_en_charge": ({Status.NOUVEAU, Status.TRANSMIS, Status.REDIRIGE}, Status.PRIS_EN_CHARGE, False, False),
-    "resoudre": ({Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}, Status.RESOLU, False, False),
-    "rejeter": ({Status.NOUVEAU, Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}, Status.REJETE, True, False),
-    "rediriger": ({Status.TRANSMIS, Status.PRIS_EN_CHARGE, Status.REDIRIGE}, Status.REDIRIGE, True, True),
-}
-TRANSITION_LABELS = {
-    "transmettre": "Transmettre au gestionnaire",
-    "prendre_en_charge": "Prendre en charge",
-    "resoudre": "Marquer résolu",
-    "rejeter": "Rejeter",
-    "rediriger": "Rediriger vers un autre gestionnaire",
-}
+# The table itself lives on the model (gup.models.TRANSITIONS); these names stay for the callers that list it.
+TRANSITIONS = models_transitions
+TRANSITION_LABELS = {verb: t.label for verb, t in TRANSITIONS.items()}
 
 
 def allowed_transitions(report):
-    return [verb for verb, (sources, *_rest) in TRANSITIONS.items() if report.status in sources]
+    return [t.verb for t in report.allowed_transitions()]
+
+
+def _check_transition(report, verb, motif, manager):
+    """The declared move for `verb` from the report's status, or a French refusal."""
+    move = TRANSITIONS.get(verb)
+    if move is None:
+        raise GupError("Action inconnue sur le signalement.")
+    if report.status not in move.sources:
+        raise GupError(
+            f"Transition impossible : un signalement « {report.get_status_display().lower()} » "
+            f"ne peut pas être « {Status(move.target).label.lower()} »."
+        )
+    if move.needs_motif and not motif:
+        raise GupError("Indiquez le motif : il est envoyé à la personne qui a signalé.")
+    if move.needs_manager and manager is None:
+        raise GupError("Choisissez le gestionnaire à qui transmettre le signalement.")
+    if move.needs_manager and manager.pk == report.manager_id and verb == "rediriger":
+        raise GupError("Le signalement est déjà confié à ce gestionnaire.")
+    return move
 
 
 def transition(actor, report, verb, motif="", manager=None, now=None, notify=True):
-    if verb not in TRANSITIONS:
-        raise GupError("Action inconnue sur le signalement.")
-    sources, target, needs_motif, needs_manager = TRANSITIONS[verb]
+    """Move a report along the workflow (gup.models.TRANSITIONS), by someone who may change it."""
+    _authorize(actor, "change", report)
     motif = (motif or "").strip()
-    if report.status not in sources:
-        raise GupError(
-            f"Transition impossible : un signalement « {report.get_status_display().lower()} » "
-            f"ne peut pas être « {Status(target).label.lower()} »."
-        )
-    if needs_motif and not motif:
-        raise GupError("Indiquez le motif : il est envoyé à la personne qui a signalé.")
-    if needs_manager and manager is None:
-        raise GupError("Choisissez le gestionnaire à qui transmettre le signalement.")
-    if needs_manager and manager.pk == report.manager_id and verb == "rediriger":
-        raise GupError("Le signalement est déjà confié à ce gestionnaire.")
+    move = _check_transition(report, verb, motif, manager)
     now = now or timezone.now()
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -370,12 +392,12 @@ def transition(actor, report, verb, motif="", manager=None, now=None, notify=Tru
             raise GupError("Le signalement vient d'être modifié par quelqu'un d'autre : rechargez la page.")
         previous_status, previous_manager = locked.status, locked.manager
         previous_key = _stat_key(locked)
-        locked.status = target
+        locked.status = move.target
         locked.status_changed_at = now
-        if needs_manager:
+        if move.needs_manager:
             locked.manager = manager
             locked.routed_to_coordinator = False
-        if target == Status.RESOLU:
+        if move.target == Status.RESOLU:
             locked.resolved_at = now
             locked.resolution_seconds = max(0, int((now - locked.created_at).total_seconds()))
         locked.save()
@@ -383,24 +405,25 @@ def transition(actor, report, verb, motif="", manager=None, now=None, notify=Tru
         StatusChange.objects.create(
             report=locked,
             from_status=previous_status,
-            to_status=target,
+            to_status=move.target,
             motif=motif,
             from_manager=previous_manager,
             to_manager=locked.manager,
             actor=actor,
             created_at=now,
         )
-        audit.record(actor, f"signalement GUP : {TRANSITION_LABELS[verb].lower()}", locked, {"motif": motif})
+        audit.record(actor, f"signalement GUP : {move.label.lower()}", locked, {"motif": motif})
         if notify:
             subject = f"Signalement {locked.reference} : {locked.get_status_display().lower()}"
             _notify_followers(locked, actor, subject, motif)
-            if needs_manager:
+            if move.needs_manager:
                 _notify_manager(locked, "Signalement transmis à votre organisation")
     report.refresh_from_db()  # the caller's object (and its cached manager) now says what was saved
     return report
 
 
 def add_comment(actor, report, text):
+    _authorize(actor, "contribute", report)
     text = (text or "").strip()
     if not text:
         raise GupError("Le commentaire est vide.")
@@ -413,11 +436,157 @@ def add_comment(actor, report, text):
 
 
 def follow(actor, report, on=True):
+    _authorize(actor, "view", report)
     with transaction.atomic():
         if on:
             Follower.objects.get_or_create(report=report, user=actor)
         else:
             Follower.objects.filter(report=report, user=actor).delete()
+
+
+def point_for(qpv, lon=None, lat=None, address=""):
+    """Where a report is: the point placed on the map, else its address through the geocoder."""
+    if lon is not None and lat is not None:
+        return check_point(lon, lat)
+    if address:
+        found = geocode(address, qpv.communes.first())
+        if found:
+            return found[0], found[1]
+        raise GupError("Adresse introuvable dans la base d'adresses : placez le point sur la carte.")
+    raise GupError("Placez le signalement sur la carte ou indiquez une adresse.")
+
+
+# ---------------------------------------------------------------- walks
+
+
+def create_walk(actor, walk, participants=(), route=None):
+    """Save a diagnostic en marchant prepared by a form (`walk` unsaved), in its QPV's first commune."""
+    walk.commune = walk.qpv.communes.first()
+    if walk.commune is None:
+        raise GupError("Ce quartier n'est rattaché à aucune commune.", field="qpv")
+    _authorize(actor, "contribute", walk.qpv)
+    walk.participants = list(participants)
+    walk.route = route
+    walk.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        walk.save()
+        audit.record(actor, "diagnostic en marchant créé", walk)
+    return walk
+
+
+def _sync_answer(client_uuid, statut, **extra):
+    return {"uuid": str(client_uuid), "statut": statut, **extra}
+
+
+def sync_walk_item(actor, walk, item):
+    """One item of a phone's queue (see views.walks.walk_sync): created once per client UUID, answered alone."""
+    try:
+        client_uuid = uuid.UUID(str(item.get("uuid")))
+    except (ValueError, AttributeError):
+        raw = item.get("uuid") if isinstance(item, dict) else ""
+        return _sync_answer(raw, "erreur", message="Identifiant manquant.")
+    existing = Report.objects.filter(client_uuid=client_uuid).first()
+    if existing is not None:
+        if existing.walk_id != walk.pk:
+            return _sync_answer(client_uuid, "erreur", message="Identifiant déjà utilisé ailleurs.")
+        return _sync_answer(client_uuid, "deja_recu", reference=existing.reference)
+    try:
+        photos = [photo_from_data_url(item["photo"])] if item.get("photo") else []
+        report = create_report(
+            actor,
+            category=item.get("categorie", ""),
+            qpv=walk.qpv,
+            lon=item.get("lon"),
+            lat=item.get("lat"),
+            description=str(item.get("description", ""))[:4000],
+            photos=photos,
+            walk=walk,
+            client_uuid=client_uuid,
+        )
+    except GupError as exc:
+        return _sync_answer(client_uuid, "erreur", message=str(exc))
+    except IntegrityError:  # a concurrent resend of the same UUID hits the unique constraint
+        again = Report.objects.filter(client_uuid=client_uuid).first()
+        if again is None:
+            raise
+        return _sync_answer(client_uuid, "deja_recu", reference=again.reference)
+    return _sync_answer(client_uuid, "cree", reference=report.reference, url=report.get_absolute_url())
+
+
+# ---------------------------------------------------------------- managers and coordination
+
+
+def create_area(actor, area, categories=(), polygon=None):
+    """Save a manager's area prepared by a form (`area` unsaved); `polygon`: drawn GeoJSON, if any."""
+    if polygon:
+        try:
+            area.polygon, area.polygon_wkb = polygon_from_geojson(polygon)
+        except GupError as exc:
+            raise GupError(str(exc), field="polygon_text") from None
+    _authorize(actor, "change", area)
+    area.categories = list(categories)
+    with transaction.atomic():
+        area.save()
+        audit.record(actor, "périmètre de gestion GUP créé", area)
+    return area
+
+
+def delete_area(actor, area):
+    _authorize(actor, "change", area)
+    with transaction.atomic():
+        audit.record(actor, "périmètre de gestion GUP supprimé", area)
+        area.delete()
+
+
+def designate_coordination(actor, coordination):
+    """The coordination of a territory (one per EPCI or commune): a new designation replaces the previous one."""
+    _authorize(actor, "change", coordination)
+    with transaction.atomic():
+        existing = Coordination.objects.filter(epci=coordination.epci, commune=coordination.commune).first()
+        if existing:
+            coordination.pk = existing.pk
+        coordination.save()
+        audit.record(actor, "coordination GUP désignée", coordination)
+    return coordination
+
+
+# ---------------------------------------------------------------- TFPB
+
+
+def create_tfpb_agreement(actor, agreement):
+    """Save a TFPB agreement prepared by a form (`agreement` unsaved): one per bailleur, quartier and year."""
+    agreement.commune = agreement.qpv.communes.first()
+    if TfpbAgreement.objects.filter(bailleur=agreement.bailleur, qpv=agreement.qpv, year=agreement.year).exists():
+        raise GupError("Une convention existe déjà pour ce bailleur, ce quartier et cette année.")
+    if actor is not None and not can(actor, "change", agreement):
+        raise GupError(
+            "Vous ne pouvez saisir que les conventions de votre organisation ou de votre territoire.", field="bailleur"
+        )
+    with transaction.atomic():
+        agreement.save()
+        audit.record(actor, "convention TFPB créée", agreement)
+    return agreement
+
+
+def save_tfpb_bilan(actor, agreement):
+    """Save the figures and bilan a form changed on `agreement`."""
+    _authorize(actor, "change", agreement)
+    with transaction.atomic():
+        agreement.save()
+        audit.record(actor, "convention TFPB : bilan mis à jour", agreement)
+    return agreement
+
+
+def add_tfpb_action(actor, agreement, action, reports=(), walks=()):
+    """Add an action (`action` unsaved, from a form) to the agreement's plan, with the reports and walks it answers."""
+    _authorize(actor, "change", agreement)
+    action.agreement = agreement
+    with transaction.atomic():
+        action.save()
+        action.reports.set(reports)
+        action.walks.set(walks)
+        audit.record(actor, "action TFPB ajoutée", agreement, {"action": action.title})
+    return action
 
 
 # ---------------------------------------------------------------- pre-aggregated counts

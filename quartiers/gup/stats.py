@@ -8,7 +8,8 @@
   (SQLite has no percentile function; PostgreSQL runs the same SQL.)
 """
 
-from datetime import datetime
+import json
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import Count, Sum
@@ -130,27 +131,9 @@ def human_duration(seconds):
     return f"{seconds / 3600:.1f} h".replace(".", ",")
 
 
-def dashboard(params, today=None):
-    """Every figure of the dashboard for the query-string filters `params` (5 or 6 queries whatever the data)."""
-    today = today or timezone.localdate()
-    stat_filters, report_filters = scope_filters(params)
+def _aggregate(cells, late):
+    """Sum the counter cells per manager and per category ({key: {group: counts}}) and overall per status."""
     statuses = Status.values
-    cells = list(
-        ReportStat.objects.filter(**stat_filters)
-        .values("manager_id", "category")
-        .annotate(**{f"n_{s}": Sum(s) for s in statuses})
-        .order_by()
-    )
-    reports = Report.objects.filter(**report_filters)
-    late_qs = (
-        reports.filter(status__in=OPEN_STATUSES, deadline__lt=today)
-        .values("manager_id", "category")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    late = {
-        (manager_id, category): n for manager_id, category, n in _fetch(late_qs, _index_hint(report_filters, "open"))
-    }
     per = {"manager_id": {}, "category": {}}
     by_status = dict.fromkeys(statuses, 0)
     for cell in cells:
@@ -165,25 +148,50 @@ def dashboard(params, today=None):
     for (manager_id, category), n in late.items():
         for key, value in (("manager_id", manager_id), ("category", category)):
             per[key].setdefault(value, {"total": 0, "open": 0, "resolved": 0, "late": 0})["late"] += n
+    return per, by_status
+
+
+def _rows(groups, medians_by_group, label):
+    """Dashboard rows of one grouping, biggest first."""
+    out = []
+    for value, acc in groups.items():
+        median = medians_by_group.get(value)
+        out.append(
+            {
+                "key": value,
+                "label": label(value),
+                **acc,
+                "median_n": acc["resolved"],
+                "median_seconds": median,
+                "median_label": human_duration(median),
+            }
+        )
+    return sorted(out, key=lambda r: (-r["total"], r["label"]))
+
+
+def dashboard(params, today=None):
+    """Every figure of the dashboard for the query-string filters `params` (5 or 6 queries whatever the data)."""
+    today = today or timezone.localdate()
+    stat_filters, report_filters = scope_filters(params)
+    cells = list(
+        ReportStat.objects.filter(**stat_filters)
+        .values("manager_id", "category")
+        .annotate(**{f"n_{s}": Sum(s) for s in Status.values})
+        .order_by()
+    )
+    reports = Report.objects.filter(**report_filters)
+    late_qs = (
+        reports.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+        .values("manager_id", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    late = {
+        (manager_id, category): n for manager_id, category, n in _fetch(late_qs, _index_hint(report_filters, "open"))
+    }
+    per, by_status = _aggregate(cells, late)
     med = {key: medians(reports, key, {g: a["resolved"] for g, a in per[key].items()}, report_filters) for key in per}
     names = dict(Organisation.objects.filter(pk__in=[k for k in per["manager_id"] if k]).values_list("pk", "name"))
-
-    def rows(key, label):
-        out = []
-        for value, acc in per[key].items():
-            median = med[key].get(value)
-            out.append(
-                {
-                    "key": value,
-                    "label": label(value),
-                    **acc,
-                    "median_n": acc["resolved"],
-                    "median_seconds": median,
-                    "median_label": human_duration(median),
-                }
-            )
-        return sorted(out, key=lambda r: (-r["total"], r["label"]))
-
     return {
         "totals": {
             "total": sum(by_status.values()),
@@ -191,30 +199,92 @@ def dashboard(params, today=None):
             "resolved": by_status[Status.RESOLU],
             "rejected": by_status[Status.REJETE],
         },
-        "per_status": [(Status(s).label, by_status[s]) for s in statuses],
-        "per_manager": rows("manager_id", lambda k: names.get(k, "Non orienté")),
-        "per_category": rows("category", lambda k: CATEGORIES.get(k, (k,))[0]),
+        "per_status": [(Status(s).label, by_status[s]) for s in Status.values],
+        "per_manager": _rows(per["manager_id"], med["manager_id"], lambda k: names.get(k, "Non orienté")),
+        "per_category": _rows(per["category"], med["category"], lambda k: CATEGORIES.get(k, (k,))[0]),
     }
+
+
+def _feature(pk, ref, cat, status, lon, lat, deadline, today):
+    if isinstance(deadline, str):  # raw SQLite rows: the ORM's date converter did not run
+        deadline = date.fromisoformat(deadline)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {
+            "id": pk,
+            "reference": ref,
+            "categorie": CATEGORIES.get(cat, (cat,))[0],
+            "statut": Status(status).label,
+            "en_retard": status in OPEN_STATUSES and deadline < today,
+        },
+    }
+
+
+MAP_FIELDS = ("pk", "reference", "category", "status", "lon", "lat", "deadline")
 
 
 def map_features(queryset, limit=5000):
     """GeoJSON features of reports (one query), light enough for a phone."""
-    rows = queryset.order_by().values_list("pk", "reference", "category", "status", "lon", "lat", "deadline")[:limit]
+    rows = queryset.order_by().values_list(*MAP_FIELDS)[:limit]
     today = timezone.localdate()
-    return [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-            "properties": {
-                "id": pk,
-                "reference": ref,
-                "categorie": CATEGORIES.get(cat, (cat,))[0],
-                "statut": Status(status).label,
-                "en_retard": status in OPEN_STATUSES and deadline < today,
-            },
-        }
-        for pk, ref, cat, status, lon, lat, deadline in rows
-    ]
+    return [_feature(*row, today) for row in rows]
+
+
+# The map JSON is read on every pan of every phone's map: its two queries are built by the ORM once per process
+# (with a stand-in value swapped for the real one, as `medians` does), not on every request.
+_COMPILED = {}
+SENTINEL_CODE = "__gup_qpv__"
+SENTINEL_ID = -424242
+
+
+def _compiled(name, build, sentinel, value):
+    if name not in _COMPILED:
+        _COMPILED[name] = build().query.sql_with_params()
+    sql, params = _COMPILED[name]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value if p == sentinel else p for p in params])
+        return cursor.fetchall()
+
+
+def open_map_features(visible, qpv_id, limit=5000):
+    """`map_features` of the open reports of a QPV among `visible` (a `Report.objects.visible_to(user)`)."""
+    reports = visible.filter(qpv_id=qpv_id, status__in=OPEN_STATUSES)
+    if visible.query.where:  # the policy restricts this user's reports: let the ORM build that query
+        return map_features(reports, limit)
+
+    def build():
+        return Report.objects.filter(qpv_id=SENTINEL_ID, status__in=OPEN_STATUSES).values_list(*MAP_FIELDS)[:limit]
+
+    today = timezone.localdate()
+    return [_feature(*row, today) for row in _compiled(f"open:{limit}", build, SENTINEL_ID, qpv_id)]
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def qpv_contours(code):
+    """({"id", "code", "nom"}, outlines FeatureCollection) of a QPV for the map — its own outline when known, and
+    its communes' — in one query; None for an unknown code."""
+
+    def build():
+        return (
+            QPV.objects.filter(code=SENTINEL_CODE)
+            .order_by("communes__nom")
+            .values_list("pk", "code", "nom", "outline_simplified", "communes__nom", "communes__outline_simplified")
+        )
+
+    rows = _compiled("contours", build, SENTINEL_CODE, code)
+    if not rows:
+        return None
+    pk, code, nom, outline, _c, _o = rows[0]
+    outline = _json(outline)
+    features = [{"type": "Feature", "geometry": outline, "properties": {"nom": nom}}] if outline else []
+    for *_q, name, geom in rows:
+        if geom is not None and _json(geom):
+            features.append({"type": "Feature", "geometry": _json(geom), "properties": {"nom": name}})
+    return {"id": pk, "code": code, "nom": nom}, {"type": "FeatureCollection", "features": features}
 
 
 def filter_choices():

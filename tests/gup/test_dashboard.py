@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from quartiers.gup import services, stats
+from quartiers.gup.models import Report
 from tests.gup import helpers as h
 
 DAY = 86400
@@ -64,13 +65,45 @@ def test_map_data_queries_do_not_grow(world, login, django_assert_num_queries):
     url = f"/gup/carte/{world.qpv_beau_marais.code}/donnees.json"
     h.report(world)
     client.get(url)
-    with django_assert_num_queries(6) as few:
+    # session, user, memberships, the quartier with its communes' outlines (one query), its open reports
+    with django_assert_num_queries(5) as few:
         data = client.get(url).json()
     assert len(data["features"]) == 1
     for _ in range(8):
         h.report(world, point=(1.88, 50.95))
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(client.get(url).json()["features"]) == 9
+
+
+def test_map_data_is_revalidated_with_an_etag(world, login):
+    client = login(world.users["lecteur"])
+    url = f"/gup/carte/{world.qpv_beau_marais.code}/donnees.json"
+    report = h.report(world)
+    first = client.get(url)
+    data = first.json()
+    assert data["quartier"] == {"code": world.qpv_beau_marais.code, "nom": world.qpv_beau_marais.nom}
+    assert [f["properties"]["reference"] for f in data["features"]] == [report.reference]
+    assert first["Cache-Control"] == "private, no-cache"
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    # A report moves: the same ETag no longer matches, the new state is sent.
+    services.transition(world.users["partenaire"], report, "resoudre")
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed.json()["features"] == []
+    assert client.get("/gup/carte/QN00000X/donnees.json").status_code == 404
+
+
+def test_map_data_draws_the_communes_when_the_quartier_has_no_outline(world, login):
+    calais = world.qpv_beau_marais.communes.get()
+    calais.outline_simplified = {
+        "type": "Polygon",
+        "coordinates": [[[1.8, 50.9], [1.9, 50.9], [1.9, 51.0], [1.8, 50.9]]],
+    }
+    calais.save()
+    client = login(world.users["lecteur"])
+    contours = client.get(f"/gup/carte/{world.qpv_beau_marais.code}/donnees.json").json()["contours"]
+    assert [f["properties"]["nom"] for f in contours["features"]] == [calais.nom]
+    assert contours["features"][0]["geometry"] == calais.outline_simplified
 
 
 def test_list_queries_do_not_grow(world, login, django_assert_num_queries):
@@ -134,3 +167,15 @@ def test_counters_kept_by_the_services_match_a_full_recount(world):
         assert figures["totals"] == expected, params
         assert sum(r["median_n"] for r in figures["per_manager"]) == 1
     assert stats.dashboard({"qpv": "QN05962M"})["totals"]["total"] == 0
+
+
+def test_open_map_features_keep_a_restricted_policy(world):
+    """The precompiled map query serves an unrestricted `visible_to`; a restricting one goes through the ORM."""
+    hall = h.report(world)
+    h.report(world, category="voirie", point=(1.88, 50.95))
+    qpv_id = world.qpv_beau_marais.pk
+    every = stats.open_map_features(Report.objects.all(), qpv_id)
+    assert len(every) == 2
+    restricted = stats.open_map_features(Report.objects.filter(category="parties_communes"), qpv_id)
+    assert [f["properties"]["reference"] for f in restricted] == [hall.reference]
+    assert stats.open_map_features(Report.objects.none(), qpv_id) == []

@@ -80,3 +80,39 @@ def test_comment_notifies_followers(world, django_capture_on_commit_callbacks):
     assert mail.outbox and mail.outbox[-1].to == [world.users["chef"].email]
     with pytest.raises(services.GupError):
         services.add_comment(world.users["partenaire"], report, "   ")
+
+
+def test_the_transitions_table_is_the_one_place_the_workflow_is_declared(world):
+    from quartiers.gup.models import TRANSITIONS
+
+    report = h.report(world)  # routed to the bailleur: « transmis »
+    offered = [t.verb for t in report.allowed_transitions()]
+    assert offered == ["prendre_en_charge", "resoudre", "rejeter", "rediriger"]
+    assert services.allowed_transitions(report) == offered
+    # Every status a move leads to is a real status, and closed reports offer nothing.
+    assert {t.target for t in TRANSITIONS.values()} <= set(Status.values)
+    services.transition(world.users["partenaire"], report, "resoudre")
+    assert report.allowed_transitions() == []
+
+
+def test_an_unknown_verb_is_refused_in_french(world):
+    report = h.report(world)
+    with pytest.raises(services.GupError, match="Action inconnue"):
+        services.transition(world.users["chef"], report, "supprimer")
+
+
+def test_the_services_ask_the_policy_themselves(world):
+    """A caller that forgot the view's check still cannot move a report of another territory."""
+    from django.core.exceptions import PermissionDenied
+
+    report = h.report(world)
+    before = report.history.count()
+    with pytest.raises(PermissionDenied):
+        services.transition(world.users["autre_chef"], report, "prendre_en_charge")
+    with pytest.raises(PermissionDenied):
+        services.add_comment(world.users["autre_chef"], report, "Pas mon territoire")
+    with pytest.raises(PermissionDenied):
+        h.report(world, user=world.users["autre_chef"])  # filing in a Calais quartier
+    report.refresh_from_db()
+    assert report.status == Status.TRANSMIS and report.history.count() == before
+    assert not report.comments.exists()
