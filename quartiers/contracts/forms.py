@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 
 from quartiers.accounts.models import Organisation
+from quartiers.core import filetypes
 from quartiers.territories.pickers import TerritoryField
 
 from .models import Amendment, Commitment, Contract, Objective
@@ -175,7 +176,7 @@ class EvidenceForm(forms.Form):
         label="Titre de la pièce", max_length=200, error_messages={"required": "Donnez un titre à la pièce."}
     )
     file = forms.FileField(
-        label="Fichier (PDF, image ou document bureautique, 10 Mo au plus)",
+        label=f"Fichier (PDF, image ou document bureautique, {filetypes.limit_text('piece_jointe')} au plus)",
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
     )
 
@@ -337,7 +338,7 @@ class DocumentForm(forms.Form):
     )
     published_on = date_field("Date du document", required=False)
     file = forms.FileField(
-        label="Fichier (PDF, image ou document bureautique, 10 Mo au plus)",
+        label=f"Fichier (PDF, image ou document bureautique, {filetypes.limit_text('piece_jointe')} au plus)",
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
     )
 

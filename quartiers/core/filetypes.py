@@ -41,6 +41,11 @@ MAX_MEMBERS = 10_000
 BINARY_BYTES = re.compile(rb"[\x01-\x08\x0e-\x19\x1b-\x1f]")
 
 
+def limit_text(purpose="document"):
+    """The limit of this purpose as forms say it (« 10 Mo »): help texts read it here, never hard-code it."""
+    return f"{max_size(purpose) // MB} Mo"
+
+
 def max_size(purpose="document"):
     """The upload limit of this purpose, in bytes."""
     legacy = LEGACY_SETTINGS.get(purpose)

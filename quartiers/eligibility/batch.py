@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from quartiers.core import filetypes, jobs
@@ -57,10 +58,14 @@ def save_upload(uploaded, owner):
         raise TabularError(too_big_message(size))
     if size == 0:
         raise TabularError("Le fichier est vide.")
+    try:  # the one upload rule again (the form checked it; the API and scripts call this service too)
+        kind = filetypes.check_upload(uploaded, purpose="tableau")
+    except ValidationError as error:
+        raise TabularError(error.messages[0]) from None
     token = str(uuid.uuid4())
     folder = root() / token
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".xlsx" if filetypes.sniff(uploaded) is filetypes.XLSX else ".csv"  # the content decides
+    suffix = ".xlsx" if kind is filetypes.XLSX else ".csv"  # the content decides
     source = folder / f"source{suffix}"
     try:
         with open(source, "wb") as fh:

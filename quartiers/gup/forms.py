@@ -3,6 +3,7 @@ import json
 from django import forms
 
 from quartiers.accounts.models import Organisation
+from quartiers.core import filetypes
 from quartiers.gup.models import (
     CATEGORIES,
     CATEGORY_CHOICES,
@@ -64,7 +65,8 @@ class ReportForm(forms.Form):
     )
     photos = MultiplePhotoField(
         label="Photos",
-        help_text="JPEG, PNG, GIF ou WebP, 10 Mo au plus chacune ; la position GPS des photos est retirée.",
+        help_text=f"JPEG, PNG, GIF ou WebP, {filetypes.limit_text('photo')} au plus chacune ; "
+        "la position GPS des photos est retirée.",
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)

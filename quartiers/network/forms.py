@@ -167,7 +167,9 @@ class MinutesForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=250, required=False)
-    file = forms.FileField(label="Fichier (PDF, Office, OpenDocument ou image ; 10 Mo au plus)")
+    file = forms.FileField(
+        label=f"Fichier (PDF, Office, OpenDocument ou image ; {filetypes.limit_text('piece_jointe')} au plus)"
+    )
 
 
 class AxisForm(forms.ModelForm):
@@ -221,7 +223,7 @@ class MemberImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier des membres",
         help_text="CSV (séparateur « ; », UTF-8 ou Windows) ou classeur Excel .xlsx ; colonnes : nom, prénom, "
-        "e-mail, organisation, fonction, commune ou code INSEE, téléphone. 2 Mo au plus.",
+        f"e-mail, organisation, fonction, commune ou code INSEE, téléphone. {filetypes.limit_text('membres')} au plus.",
     )
 
     def clean_file(self):
@@ -229,6 +231,6 @@ class MemberImportForm(forms.Form):
         limit = filetypes.max_size("membres")  # the one table of upload limits
         if upload.size > limit:
             raise forms.ValidationError(
-                f"Le fichier dépasse {limit // 1024 // 1024} Mo : découpez-le en plusieurs imports."
+                f"Le fichier dépasse {filetypes.limit_text('membres')} : découpez-le en plusieurs imports."
             )
         return upload

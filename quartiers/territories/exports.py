@@ -1,5 +1,7 @@
 """What the QPV list exports: its columns, and « tout » — every QPV × every indicator, as a background job."""
 
+from decimal import Decimal
+
 from quartiers.core import export_jobs
 from quartiers.territories.models import QPV, IndicatorDefinition, IndicatorValue
 from quartiers.territories.services import filter_qpvs
@@ -33,7 +35,10 @@ def _value_column(values, indicator_id):
         found = values.get((qpv.code, indicator_id))
         if found is None:
             return None
-        return SECRET if found.secret else found.valeur
+        if found.secret:
+            return SECRET
+        # 43.9000 as stored → 43,9 in the file (the trailing zeros are the column's precision, not the data's).
+        return None if found.valeur is None else Decimal(format(found.valeur.normalize(), "f"))
 
     return value
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 
 from quartiers.core.tabular import SecretValue, TabularError, parse_decimal, read_table
-from quartiers.territories import geo
+from quartiers.territories import geo, refcache
 from quartiers.territories.models import (
     EPCI,
     QPV,
@@ -96,6 +96,7 @@ def _upsert(model, objects, update_fields, report):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_territoires(folder=None):
     """Régions, départements, EPCI (and the EPT of Grand Paris), communes; outlines where bundled."""
     folder = Path(folder or DATA / "admin")
@@ -284,6 +285,7 @@ def _unzip_outlines(data):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_qpv(source, generation=None, filename="", source_label=""):
     """Create or update QPVs from an official file. Outlines are repaired and stored at full resolution.
 
@@ -488,6 +490,7 @@ def download_official(dataset_url=None, generation=2024, timeout=60):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_contrats(path=None):
     """The 448 contrats de ville 2024-2030 (ANCT), each linked to the 2024 QPVs of its territory."""
     path = Path(path or DATA / "programmes" / "contrats_de_ville_2024.geojson")
@@ -550,6 +553,7 @@ def _link_contract_qpvs(saved, ept_members):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_npnru(path=None):
     """Flag the 2015 QPVs of the NPNRU (ANRU list of QPV 2015 codes)."""
     codes = npnru_codes() if path is None else _codes_from(path)
@@ -569,6 +573,7 @@ INSEE_IN_TEXT = re.compile(r"\((\d[\dAB]\d{3})\)")
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_labels(path, kind):
     """Cités éducatives / cités de l'emploi (ANCT), attached to the communes named in `liste_geo`."""
     report = Report("Cités éducatives" if kind == Label.Kind.CITE_EDUCATIVE else "Cités de l'emploi")
@@ -636,6 +641,7 @@ def read_definitions(path):
 
 
 @transaction.atomic
+@refcache.bumps_version
 def import_indicateurs(source, filename="", definitions=None, source_label="", annees=None, annee=None):
     """Indicator values from an INSEE-style table: one row per territory, one column per indicator.
 
@@ -644,19 +650,7 @@ def import_indicateurs(source, filename="", definitions=None, source_label="", a
     `annee` is the vintage of every other column.
     """
     filename = filename or (str(source) if isinstance(source, (str, Path)) else "")
-    try:
-        table = read_table(source, filename=filename)
-    except TabularError as exc:
-        raise ImportFailure(str(exc)) from None
-    code_column = next((h for h in table.headers if h.strip().lower() in CODE_COLUMNS), None)
-    if code_column is None:
-        raise ImportFailure(
-            "Colonne de code introuvable : le fichier doit avoir une colonne code_qp, codgeo ou code "
-            f"(colonnes lues : {', '.join(table.headers[:8])})."
-        )
-    columns = [h for h in table.headers if h and h != code_column and not SKIPPED_COLUMNS.search(h.strip())]
-    if not columns:
-        raise ImportFailure("Aucune colonne d'indicateur dans le fichier.")
+    table, code_column, columns = _indicator_table(source, filename)
     if definitions is None and filename:
         sidecar = Path(re.sub(r"\.(csv|xlsx)$", "", filename, flags=re.I) + ".colonnes.csv")
         definitions = read_definitions(sidecar) if sidecar.exists() else {}
@@ -673,25 +667,8 @@ def import_indicateurs(source, filename="", definitions=None, source_label="", a
         if level == IndicatorValue.Level.QPV and code not in known_qpv:
             report.reject(f"ligne {number}", f"QPV {code} inconnu : importez d'abord ses contours ou la liste")
             continue
-        row_values, row_errors = [], []
-        for column in columns:
-            try:
-                number_value, secret = parse_decimal(row.get(column, "")), False
-            except SecretValue:
-                number_value, secret = None, True
-            except ValueError as exc:
-                row_errors.append(f"colonne {column} : {exc}")
-                continue
-            if number_value is None and not secret:
-                continue
-            secrets += secret
-            indicator = indicators[column]
-            row_values.append(
-                IndicatorValue(
-                    indicator=indicator, level=level, code=code, valeur=number_value, secret=secret,
-                    annee=indicator.annee,
-                )
-            )  # fmt: skip
+        row_values, row_errors = _row_values(row, columns, indicators, level, code)
+        secrets += sum(v.secret for v in row_values)  # as before: a rejected row's secrets are counted too
         if row_errors:
             report.reject(f"ligne {number} ({code})", "; ".join(row_errors))
             continue
@@ -702,6 +679,47 @@ def import_indicateurs(source, filename="", definitions=None, source_label="", a
     report.what = f"Indicateurs ({len(indicators)} colonnes)"
     report.notes.append(f"{len(values)} valeurs enregistrées, dont {secrets} sous secret statistique.")
     return report
+
+
+def _indicator_table(source, filename):
+    """The table, its territory-code column and its indicator columns; ImportFailure (French) otherwise."""
+    try:
+        table = read_table(source, filename=filename)
+    except TabularError as exc:
+        raise ImportFailure(str(exc)) from None
+    code_column = next((h for h in table.headers if h.strip().lower() in CODE_COLUMNS), None)
+    if code_column is None:
+        raise ImportFailure(
+            "Colonne de code introuvable : le fichier doit avoir une colonne code_qp, codgeo ou code "
+            f"(colonnes lues : {', '.join(table.headers[:8])})."
+        )
+    columns = [h for h in table.headers if h and h != code_column and not SKIPPED_COLUMNS.search(h.strip())]
+    if not columns:
+        raise ImportFailure("Aucune colonne d'indicateur dans le fichier.")
+    return table, code_column, columns
+
+
+def _row_values(row, columns, indicators, level, code):
+    """The IndicatorValues of one row (a secret marker kept as such, an empty cell skipped) and its errors."""
+    row_values, row_errors = [], []
+    for column in columns:
+        try:
+            number_value, secret = parse_decimal(row.get(column, "")), False
+        except SecretValue:
+            number_value, secret = None, True
+        except ValueError as exc:
+            row_errors.append(f"colonne {column} : {exc}")
+            continue
+        if number_value is None and not secret:
+            continue
+        indicator = indicators[column]
+        row_values.append(
+            IndicatorValue(
+                indicator=indicator, level=level, code=code, valeur=number_value, secret=secret,
+                annee=indicator.annee,
+            )
+        )  # fmt: skip
+    return row_values, row_errors
 
 
 def _indicator_definitions(columns, definitions, source_label, annees, default_year=None):

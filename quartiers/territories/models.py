@@ -301,3 +301,19 @@ class ReferenceLoad(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.loaded_at:%d/%m/%Y})"
+
+
+class ReferenceVersion(models.Model):
+    """One row whose token changes whenever the reference data changes (imports, outlines, any edit).
+
+    Pages cache what depends only on the reference data under this token (`territories.refcache`): every
+    process reads it from the database, so a bump by an import in the worker is seen by every web process.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "version du référentiel"
+
+    def __str__(self):
+        return self.token

@@ -5,12 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from quartiers.core import audit, jobs
 from quartiers.core.exports import export_response, geojson_response, unknown_format
 from quartiers.core.permissions import authorize, can, view_public
-from quartiers.territories import hooks
+from quartiers.territories import hooks, refcache
 from quartiers.territories import jobs as territory_jobs  # noqa: F401  (registers "territories.import")
 from quartiers.territories.exports import EXPORT_COLUMNS
 from quartiers.territories.indicators import comparison, coverage, totals
@@ -21,36 +22,47 @@ PAGE_SIZE = 50
 LITTORAL = ["62193", "59183", "62160", "62758", "62765", "59295"]  # the coastal network of the 2019 meeting
 
 
-def _list_context(request, qs):
-    paginator = Paginator(qs.with_related(), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
 @require_safe
 @view_public
 def qpv_list(request):
     authorize(request.user, "view", QPV)
-    qs, active = filter_qpvs(QPV.objects.visible_to(request.user), request.GET)
     fmt = request.GET.get("format")
     if fmt:
+        qs, _active = filter_qpvs(QPV.objects.visible_to(request.user), request.GET)
         return export_qpvs(qs, fmt)
-    page, querystring = _list_context(request, qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    # QPVs are public: the filters, the table and its pagination are the same for everyone, per data version.
+    parts = refcache.cached("qpv_list", sorted(request.GET.lists()), lambda: _list_parts(request, query))
+    context = {
+        "parts": parts,
+        "querystring": query.urlencode(),
+        "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS},
+        "current_sort": request.GET.get("tri") or "code",
+        "can_import": can(request.user, "manage", QPV),
+    }
+    return render(request, "territories/qpv_list.html", context)
+
+
+def _list_parts(request, query):
+    qs, active = filter_qpvs(QPV.objects.all(), request.GET)
+    page = Paginator(qs.with_related(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "querystring": querystring,
+        "querystring": query.urlencode(),
         "active": active,
         "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS},
         "regions": Region.objects.all(),
         "departements": Departement.objects.all(),
         "sorts": [(k, label) for k, label in SORT_LABELS.items() if k in SORTS],
         "current_sort": request.GET.get("tri") or "code",
-        "can_import": can(request.user, "manage", QPV),
         "littoral": Commune.objects.filter(insee__in=LITTORAL).annotate(nb_qpv=Count("qpvs")).order_by("nom"),
     }
-    return render(request, "territories/qpv_list.html", context)
+    return {
+        "filters": render_to_string("territories/_qpv_list_filters.html", context),
+        "results": render_to_string("territories/_qpv_list_results.html", context),
+        "count": page.paginator.count,
+    }
 
 
 FILTER_KEYS = ("q", "region", "departement", "epci", "commune", "generation", "npnru", "contour", "contrat")
@@ -88,9 +100,27 @@ def _export_value(obj, accessor):
 @view_public
 def qpv_detail(request, code):
     qpv = get_object_or_404(
-        QPV.objects.visible_to(request.user).select_related("departement__region", "epci"), code=code
+        QPV.objects.visible_to(request.user)
+        .select_related("departement__region", "epci")
+        .defer(*HEAVY_FIELDS, "epci__outline_simplified"),
+        code=code,
     )
     authorize(request.user, "view", qpv)
+    # The QPV is public reference data: its fiche (facts, map, indicators) is the same for everyone, per
+    # data version; only the other modules' links depend on the user.
+    context = {
+        "qpv": qpv,
+        "body": refcache.cached("qpv_fiche", code, lambda: _fiche_body(qpv.pk)),
+        "module_links": hooks.links_for(qpv, request.user),
+    }
+    return render(request, "territories/qpv_detail.html", context)
+
+
+HEAVY_FIELDS = ("outline_wkb", "outline_overview", "outline_simplified")
+
+
+def _fiche_body(pk):
+    qpv = QPV.objects.select_related("departement__region", "epci").get(pk=pk)
     communes = list(qpv.communes.only("insee", "nom", "population", "outline_simplified", "epci_id"))
     rows = comparison(qpv, communes, qpv.epci)
     context = {
@@ -101,10 +131,9 @@ def qpv_detail(request, code):
         "rows": rows,
         "coverage": coverage(rows, communes),
         "map_data": _fiche_map(qpv, communes),
-        "module_links": hooks.links_for(qpv, request.user),
         "tiles": settings.MAP_TILES_URL,
     }
-    return render(request, "territories/qpv_detail.html", context)
+    return render_to_string("territories/_qpv_fiche.html", context)
 
 
 def _fiche_map(qpv, communes):

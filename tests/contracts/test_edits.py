@@ -232,7 +232,7 @@ def test_documents_upload_list_download(world, login):
     assert download["Content-Type"] == "application/pdf"
 
 
-def test_documents_bad_input(world, login, monkeypatch):
+def test_documents_bad_input(world, login, settings):
     contract = make_contract(world)
     client = login(world.users["chef"])
     url = reverse("contracts:document_add", args=[contract.pk])
@@ -241,9 +241,9 @@ def test_documents_bad_input(world, login, monkeypatch):
     assert "Type de fichier refusé : seuls les PDF, PNG, JPEG et documents bureautiques sont acceptés." in _text(
         response
     )
-    monkeypatch.setattr("quartiers.contracts.services.common.MAX_EVIDENCE_BYTES", 10)
+    settings.UPLOAD_MAX_ATTACHMENT_MB = 0.00001  # the limit of core.filetypes.LIMITS, as a deployment sets it
     response = client.post(url, {"title": "Trop gros", "file": _pdf()})
-    assert response.status_code == 400 and "Le fichier dépasse 10 Mo." in _text(response)
+    assert response.status_code == 400 and "la taille maximale est de 10" in _text(response)
     response = client.post(url, {"title": "", "file": _pdf()})
     assert "Donnez un titre au document." in _text(response)
     assert not ContractDocument.objects.exists()

@@ -91,10 +91,10 @@ def test_evidence_type_is_checked_on_content(world):
     assert Evidence.objects.count() == 1
 
 
-def test_evidence_size_limit(world, monkeypatch):
-    monkeypatch.setattr(services.common, "MAX_EVIDENCE_BYTES", 10)  # the one limit, read by every upload service
+def test_evidence_size_limit(world, settings):
+    settings.UPLOAD_MAX_ATTACHMENT_MB = 0.00001  # 10 bytes: the one limit of core.filetypes.LIMITS
     pdf = SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"0" * 20)
-    with pytest.raises(ValidationError, match="10 Mo"):
+    with pytest.raises(ValidationError, match="la taille maximale est de 10"):
         services.add_evidence(None, bailleur_commitment(world), title="Gros", uploaded=pdf)
 
 

@@ -228,7 +228,8 @@ def test_office_files_are_recognised_and_size_is_limited(world, login, settings,
     assert filetypes.max_size("piece_jointe") == 10 * filetypes.MB
     settings.UPLOAD_MAX_ATTACHMENT_MB = 1  # the limit of core.filetypes.LIMITS, as a deployment sets it
     response = _upload(client, meeting, "gros.pdf", b"%PDF-1.4\n" + b"x" * filetypes.MB)
-    assert "Le fichier pèse 1,0 Mo : la limite est de 1 Mo." in response.content.decode()
+    assert "« gros.pdf » pèse 1,0" in response.content.decode()
+    assert "la taille maximale est de 1,0" in response.content.decode()
     assert MeetingAttachment.objects.count() == 1
 
 

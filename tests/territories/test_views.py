@@ -61,19 +61,29 @@ def test_list_paginates(client, geo):
 @pytest.mark.parametrize("count", [10, 1500])
 def test_list_query_count_is_constant(client, geo, count, django_assert_num_queries):
     make_qpvs(geo, count)
-    # count + page + communes prefetch + régions + départements + littoral shortcut
-    with django_assert_num_queries(6):
+    # data version + count + page + communes prefetch + régions + départements + littoral shortcut
+    with django_assert_num_queries(7):
         response = client.get(LIST, {"departement": "62", "tri": "population"})
     assert response.status_code == 200
+    # Then the same list comes from the cache of this data version: only the version is read.
+    with django_assert_num_queries(1):
+        again = client.get(LIST, {"departement": "62", "tri": "population"})
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize("count", [10, 1500])
 def test_fiche_query_count_is_constant(client, geo, count, django_assert_num_queries):
     make_qpvs(geo, count)
-    # 5 for the fiche itself, 1 for the public documents the resources module lists (its hook).
-    with django_assert_num_queries(6):
-        response = client.get(reverse("territories:qpv_detail", args=["QN06253M"]))
+    url = reverse("territories:qpv_detail", args=["QN06253M"])
+    # QPV + data version, then 5 to build the fiche's reference part, 1 for the public documents the resources
+    # module lists (its hook).
+    with django_assert_num_queries(8):
+        response = client.get(url)
     assert response.status_code == 200
+    # Then the reference part comes from the cache of this data version; the modules' links are still live.
+    with django_assert_num_queries(3):
+        again = client.get(url)
+    assert again.content == response.content
 
 
 def test_exports_keep_filters_and_neutralise_formulas(client, geo):

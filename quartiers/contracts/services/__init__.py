@@ -11,7 +11,6 @@ from .commitments import (
     record_measurement,
     remove_evidence,
 )
-from .common import MAX_EVIDENCE_BYTES
 from .contracts import (
     STANDARD_PILLARS,
     add_document,
@@ -33,7 +32,6 @@ from .structure import (
 )
 
 __all__ = [
-    "MAX_EVIDENCE_BYTES",
     "STANDARD_PILLARS",
     "ImportReport",
     "add_document",

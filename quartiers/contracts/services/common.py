@@ -7,8 +7,6 @@ from django.core.exceptions import ValidationError
 from quartiers.core import filetypes
 from quartiers.core.permissions import authorize
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-
 
 def check(actor, verb, obj):
     """The permission policy, asked again by the service itself (the view asked first): a state change never
@@ -30,16 +28,14 @@ def decimal(value, field_name):
         raise ValidationError({field_name: "La valeur doit être un nombre (ex. 12 ou 12,5)."}) from None
 
 
-def check_size(uploaded):
-    if uploaded.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": "Le fichier dépasse 10 Mo."})
-
-
-def sniffed_type(uploaded):
-    """The MIME type of an accepted evidence or contract document, read from its content (never its name)."""
-    kind = filetypes.sniff(uploaded)
-    if kind is None or kind is filetypes.OLD_OFFICE:
-        raise ValidationError(
-            {"file": "Type de fichier refusé : seuls les PDF, PNG, JPEG et documents bureautiques sont acceptés."}
-        )
-    return kind.mime_type
+def accepted_type(uploaded):
+    """The MIME type of an accepted evidence or contract document, by the one upload rule (core.filetypes: size
+    from its LIMITS table, archive safety, content never name)."""
+    try:
+        return filetypes.check_upload(uploaded, purpose="piece_jointe").mime_type
+    except ValidationError as error:
+        if error.code == "format":
+            error = ValidationError(
+                "Type de fichier refusé : seuls les PDF, PNG, JPEG et documents bureautiques sont acceptés."
+            )
+        raise ValidationError({"file": error.messages}) from None

@@ -8,7 +8,7 @@ from django.utils import timezone
 from quartiers.core import audit
 
 from ..models import Amendment, Contract, ContractDocument, Pillar, Signatory
-from .common import check, check_size, sniffed_type, user
+from .common import accepted_type, check, user
 
 
 @transaction.atomic
@@ -117,8 +117,7 @@ def _text(value):
 @transaction.atomic
 def add_document(actor, contract, *, title, uploaded, published_on=None):
     check(actor, "change", contract)
-    check_size(uploaded)
-    ctype = sniffed_type(uploaded)
+    ctype = accepted_type(uploaded)
     document = ContractDocument(
         contract=contract,
         title=title,

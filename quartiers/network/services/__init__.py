@@ -25,7 +25,6 @@ from .meetings import (
     add_attachment,
     add_member,
     create_meeting,
-    detect_type,
     save_minutes,
     update_meeting,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "change_status",
     "check",
     "create_meeting",
-    "detect_type",
     "fill_seats",
     "invite",
     "propose_axis",

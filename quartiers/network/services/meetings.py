@@ -1,5 +1,6 @@
 """Members, meetings, their agenda, minutes and attachments."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -70,30 +71,20 @@ def save_minutes(meeting, text, actor):
     return meeting
 
 
-def detect_type(fileobj):
-    """The real type of an upload, read from its content (never from its name): (MIME type, label) or None."""
-    kind = filetypes.sniff(fileobj)
-    return (kind.mime_type, kind.kind) if kind else None
-
-
 def _accepted_type(upload):
     """(MIME type, label) of an acceptable upload; otherwise a NetworkError with the French reason."""
     if upload is None:
         raise NetworkError("Choisissez un fichier à joindre.")
-    limit = filetypes.max_size("piece_jointe")  # the one table of upload limits
-    if upload.size > limit:
-        size = f"{upload.size / filetypes.MB:.1f}".replace(".", ",")
-        raise NetworkError(f"Le fichier pèse {size} Mo : la limite est de {limit // filetypes.MB} Mo.")
-    problem = filetypes.archive_problem(upload, f"Le fichier « {upload.name} »")
-    if problem:  # zip bomb or linked workbook: the one upload rule of core.filetypes
-        raise NetworkError(problem)
-    found = detect_type(upload)
-    if found is None:
-        raise NetworkError(
-            "Type de fichier refusé : seuls les PDF, documents Office / OpenDocument et images sont acceptés."
-        )
+    try:  # the one upload rule of core.filetypes: size from its LIMITS table, archive safety, content never name
+        kind = filetypes.check_upload(upload, purpose="piece_jointe")
+    except ValidationError as error:
+        if error.code == "format":
+            raise NetworkError(
+                "Type de fichier refusé : seuls les PDF, documents Office / OpenDocument et images sont acceptés."
+            ) from None
+        raise NetworkError(error.messages[0]) from None
     upload.seek(0)
-    return found
+    return kind.mime_type, kind.kind
 
 
 def add_attachment(meeting, upload, title, actor):

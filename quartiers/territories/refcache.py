@@ -1,0 +1,52 @@
+"""What depends only on the reference data (QPVs, communes, indicators, outlines), cached per data version.
+
+The reference data changes only by import (and the rare edit): `bump()` gives it a new version token,
+called at the end of every import service, by `outlines_changed`, and on every save / delete of a territory
+model (connected in `apps.py`). Cached values are keyed by that token, read from the database (one query), so
+every process drops its stale entries at once; entries also expire after `TIMEOUT` as a safety net.
+
+Only public data may be cached this way: the same answer for every user (the territories' models are public).
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.core.cache import cache
+
+from quartiers.territories.models import ReferenceVersion
+
+TIMEOUT = 3600  # seconds
+
+
+def version():
+    return ReferenceVersion.objects.filter(pk=1).values_list("token", flat=True).first() or "0"
+
+
+def bump(**_signal_kwargs):
+    token = uuid.uuid4().hex
+    if not ReferenceVersion.objects.filter(pk=1).update(token=token):
+        ReferenceVersion.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def bumps_version(func):
+    """Decorator for an import service: the data version changes when it returns (inside its transaction)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        result = func(*args, **kwargs)
+        bump()
+        return result
+
+    return wrapper
+
+
+def cached(name, parts, build, token=None):
+    """`build()` once per data version and `parts` (anything with a stable repr: the query string…)."""
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    key = f"territories:{name}:{token or version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value
