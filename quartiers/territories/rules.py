@@ -12,6 +12,7 @@ from quartiers.territories.models import (
     IndicatorValue,
     Label,
     ReferenceLoad,
+    ReferenceVersion,
     Region,
 )
 
@@ -55,3 +56,5 @@ for model in (IndicatorDefinition, IndicatorValue, Label):
 
 # The log of reference imports.
 declare(ReferenceLoad, view=signed_in, create=admins_only, change=admins_only, delete=admins_only)
+# The cache token of the reference data: an internal row bumped by the imports (territories.refcache).
+declare(ReferenceVersion, view=admins_only, create=admins_only, change=admins_only, delete=admins_only)
