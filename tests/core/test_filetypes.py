@@ -140,9 +140,10 @@ def test_one_table_of_limits(settings):
 # ---- every upload page applies it ----
 
 
-def test_eligibility_batch_refuses_bomb_and_links_and_keeps_nothing(client, world):
+def test_eligibility_batch_refuses_bomb_and_links_and_keeps_nothing(client, world, settings, tmp_path):
     from quartiers.eligibility import batch
 
+    settings.MEDIA_ROOT = tmp_path  # its own folder: batches other tests leave in the shared one are not ours
     client.force_login(world.users["lecteur"])
     for content, message in ((zip_bomb_xlsx(), "bombe de décompression"), (linked_xlsx(), "liaisons externes")):
         response = client.post(reverse("eligibility:batch"), {"fichier": SimpleUploadedFile("a.xlsx", content)})
