@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from quartiers.accounts.models import Organisation
+from quartiers.core import filetypes
 from quartiers.core.permissions import CHEF, PARTNER, can, is_admin, organisation_ids, scope_keys
-from quartiers.resources import filetypes
 from quartiers.resources.models import DigestItem, Document, Theme
 from quartiers.territories.models import EPCI, QPV, Commune
 
@@ -130,7 +130,8 @@ class DocumentForm(forms.ModelForm):
     attachment = forms.FileField(
         label="Pièce jointe",
         required=False,
-        help_text=f"{filetypes.ACCEPTED} ; le format est vérifié sur le contenu du fichier.",
+        help_text=f"{filetypes.ACCEPTED}, {filetypes.limit_text('document')} au plus ; le format est vérifié sur le "
+        "contenu du fichier.",
     )
 
     class Meta:
@@ -198,7 +199,7 @@ class DocumentForm(forms.ModelForm):
     def clean_attachment(self):
         uploaded = self.cleaned_data.get("attachment")
         if uploaded:
-            self.attachment_kind = filetypes.check_upload(uploaded)
+            self.attachment_kind = filetypes.check_upload(uploaded, purpose="document")
         return uploaded
 
     def _save_m2m(self):
@@ -210,11 +211,13 @@ class DocumentForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="Fichier", help_text=f"{filetypes.ACCEPTED}.")
+    file = forms.FileField(
+        label="Fichier", help_text=f"{filetypes.ACCEPTED}, {filetypes.limit_text('document')} au plus."
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        filetypes.check_upload(uploaded)
+        filetypes.check_upload(uploaded, purpose="document")
         return uploaded
 
 

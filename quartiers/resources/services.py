@@ -4,8 +4,8 @@ keeps the full-text index in sync (same transaction: a failed save leaves no sta
 from django.db import connections, transaction
 from django.db.models import F
 
-from quartiers.core import audit, jobs
-from quartiers.resources import filetypes, search
+from quartiers.core import audit, filetypes, jobs
+from quartiers.resources import search
 from quartiers.resources import text as frtext
 from quartiers.resources.models import Attachment, Document, Favourite
 
@@ -139,7 +139,7 @@ def delete_document(doc, user):
 
 def add_attachment(doc, uploaded, user):
     """Store a checked upload (content type sniffed, size limited); PDFs get their text extracted later."""
-    kind = filetypes.check_upload(uploaded)
+    kind = filetypes.check_upload(uploaded, purpose="document")
     with transaction.atomic():
         attachment = Attachment(
             document=doc,

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from quartiers.core import filetypes
 from quartiers.core.models import Job
-from quartiers.resources import filetypes, services
+from quartiers.resources import services
 from quartiers.resources.models import Attachment, Document
 from tests.resources.helpers import EXE_BYTES, PNG_BYTES, attach_pdf, calais_document, make_document, pdf_bytes, upload
 
