@@ -216,7 +216,6 @@ def _load_handlers():
 
     from django.apps import apps
 
-    import_module("quartiers.core.export_jobs")  # the generic « export of everything » job
     for config in apps.get_app_configs():
         if config.name.startswith("quartiers."):
             try:
