@@ -8,6 +8,8 @@
     var select = document.getElementById("id_category");
     var help = document.getElementById("guidance");
     select.addEventListener("change", function () { help.textContent = data[select.value] || ""; checkNearby(); });
+    // A category chosen before this script ran (a slow phone, the browser restoring the form) gets its help too.
+    if (data[select.value]) { help.textContent = data[select.value]; }
   }
 
   function setPoint(latlng, how) {
@@ -54,11 +56,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    guidance();  // first: the help must not depend on the map having loaded
     form = document.querySelector(".report-form");
     lon = document.getElementById("id_lon");
     lat = document.getElementById("id_lat");
     entry = window.GupMap.registry["report-map"];
-    guidance();
     var qpv = document.getElementById("id_qpv");
     var code = qpv.getAttribute("data-code") || qpv.value;
     if (code) { window.GupMap.load(entry, code); }

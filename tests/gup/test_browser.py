@@ -23,6 +23,7 @@ def test_file_a_report_on_a_phone_then_the_manager_resolves_it(
     page.goto("/gup/")
     assert_accessible(page)
     page.get_by_role("link", name="Faire un signalement").click()
+    page.wait_for_load_state()  # the form's script is attached, as when a person starts filling it
     page.get_by_label("1. Catégorie").select_option("parties_communes")
     expect(page.locator("#guidance")).to_contain_text("bailleur est concerné")
     page.get_by_label("2. Quartier").select_option(world.qpv_beau_marais.code)
