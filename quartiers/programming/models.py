@@ -137,9 +137,13 @@ class Carrier(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Identifiers as people type them (« 732 829 320 00074 », « w623… »), stored compact before the checks.
         self.siret = compact_siret(self.siret)
         self.rna = (self.rna or "").strip().upper()
+        super().clean_fields(exclude)
+
+    def clean(self):
         if self.rna and self.kind != self.Kind.ASSOCIATION:
             raise ValidationError({"rna": "Seule une association a un numéro RNA."})
 
