@@ -23,6 +23,7 @@ from quartiers.core.permissions import (
     PARTNER,
     admins_only,
     declare,
+    declare_part,
     in_scope,
     owner_organisation,
     prefixed,
@@ -43,20 +44,8 @@ declare(
 
 # The contract's structure follows the contract.
 for model in (Signatory, Pillar, Amendment, ContractDocument):
-    declare(
-        model,
-        view=signed_in,
-        create=via("contract", "change"),
-        change=via("contract", "change"),
-        delete=via("contract", "change"),
-    )
-declare(
-    Objective,
-    view=signed_in,
-    create=via("pillar", "change"),
-    change=via("pillar", "change"),
-    delete=via("pillar", "change"),
-)
+    declare_part(model, "contract")
+declare_part(Objective, "pillar")
 
 declare(
     Commitment,
@@ -71,19 +60,7 @@ declare(
 )
 # A commitment's indicators, values, history and evidence: whoever updates the commitment.
 for model in (Indicator, StatusChange, Evidence):
-    declare(
-        model,
-        view=signed_in,
-        create=via("commitment", "change"),
-        change=via("commitment", "change"),
-        delete=via("commitment", "change"),
-    )
-declare(
-    Measurement,
-    view=signed_in,
-    create=via("indicator", "change"),
-    change=via("indicator", "change"),
-    delete=via("indicator", "change"),
-)
+    declare_part(model, "commitment")
+declare_part(Measurement, "indicator")
 # The national count of funded adult-relay posts: reference data imported by administrators.
 declare(FundedPost, view=signed_in, create=admins_only, change=admins_only, delete=admins_only)

@@ -363,6 +363,14 @@ def declare(model, *, territory=None, owner=None, owner_roles=OWNER_ROLES, **ver
     return REGISTRY[model]
 
 
+def declare_part(model, parent, *, view=None):
+    """Declare a part of another object (a contract's signatories, a meeting's agenda): whoever may change the
+    parent (`parent` names the foreign key) creates, changes and deletes its parts; any signed-in user reads them
+    unless `view` says otherwise."""
+    rule = via(parent, "change")
+    return declare(model, view=view or signed_in, create=rule, change=rule, delete=rule)
+
+
 def rules_for(model):
     try:
         return REGISTRY[model]

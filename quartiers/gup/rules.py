@@ -7,6 +7,7 @@ from quartiers.core.permissions import (
     PARTNER,
     admins_only,
     declare,
+    declare_part,
     holds,
     in_scope,
     own,
@@ -92,10 +93,4 @@ declare(
     contribute=contributes | owner_organisation,
     delete=admins_only,
 )
-declare(
-    TfpbAction,
-    view=signed_in,
-    create=via("agreement", "change"),
-    change=via("agreement", "change"),
-    delete=via("agreement", "change"),
-)
+declare_part(TfpbAction, "agreement")

@@ -17,6 +17,7 @@ from quartiers.core.permissions import (
     PARTNER,
     admins_only,
     declare,
+    declare_part,
     organisation_ids,
     own,
     predicate,
@@ -133,20 +134,8 @@ declare(
     delete=animates_network,
 )
 for model in (AgendaItem, Invitation, MeetingAttachment):
-    declare(
-        model,
-        view=via("meeting", "view"),
-        create=via("meeting", "change"),
-        change=via("meeting", "change"),
-        delete=via("meeting", "change"),
-    )
-declare(
-    AgendaLink,
-    view=via("item", "view"),
-    create=via("item", "change"),
-    change=via("item", "change"),
-    delete=via("item", "change"),
-)
+    declare_part(model, "meeting", view=via("meeting", "view"))
+declare_part(AgendaLink, "item", view=via("item", "view"))
 # A member registers himself, supports and ranks axes himself (the organisers may register him too).
 himself = predicate(
     "le membre lui-même", lambda user, row: row.member.user_id == user.pk, lambda user: Q(member__user=user)
@@ -160,13 +149,7 @@ declare(
 )
 for model in (AxisSupport, AxisRank):
     declare(model, view=via("axis", "view"), create=himself, change=himself, delete=himself)
-declare(
-    WorkingGroupMember,
-    view=via("axis", "view"),
-    create=via("axis", "change"),
-    change=via("axis", "change"),
-    delete=via("axis", "change"),
-)
+declare_part(WorkingGroupMember, "axis", view=via("axis", "view"))
 declare(
     AxisNote, view=via("axis", "view"), create=via("axis", "change"), change=own("author"), delete=via("axis", "change")
 )

@@ -6,6 +6,7 @@ from quartiers.core.permissions import (
     PARTNER,
     admins_only,
     declare,
+    declare_part,
     in_scope,
     owner_organisation,
     prefixed,
@@ -33,13 +34,7 @@ declare(
     delete=admins_only,
 )
 for model in (Stage, RehousingSnapshot, InsertionSnapshot):
-    declare(
-        model,
-        view=signed_in,
-        create=via("project", "change"),
-        change=via("project", "change"),
-        delete=via("project", "change"),
-    )
+    declare_part(model, "project")
 
 declare(
     Operation,

@@ -1,7 +1,9 @@
 """What every contracts page shares: fetching the contract or commitment the user may see, form errors."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 
 from quartiers.core.permissions import authorize
 
@@ -53,3 +55,19 @@ def add_errors(form, exc):
 
 def form_status(form):
     return 400 if form.is_bound and form.errors else 200
+
+
+def contract_form(request, contract, form, save, *, title, submit, done, multipart=False):
+    """A small form of the contract page: on a valid POST, `save(cleaned_data)` calls the service (its
+    ValidationError goes back onto the form), then `done` is said and the contract shown again; otherwise the
+    form, with status 400 when it has errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("contracts:detail", contract.pk)
+    context = {"contract": contract, "form": form, "title": title, "submit": submit, "multipart": multipart}
+    return render(request, "contracts/simple_form.html", context, status=form_status(form))

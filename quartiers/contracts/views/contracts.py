@@ -14,7 +14,7 @@ from quartiers.core.permissions import authorize, can
 from .. import services
 from ..forms import AmendmentForm, ContractForm, ContractInfoForm, DocumentForm, SignatoryForm
 from ..models import Contract
-from .common import add_errors, editable_contract, form_status, get_contract
+from .common import add_errors, contract_form, editable_contract, form_status, get_contract
 
 CONTRACT_COLUMNS = [
     ("Code", "code"),
@@ -93,20 +93,14 @@ def amendment_create(request, pk):
     contract = get_contract(request, pk)
     authorize(request.user, "change", contract)
     form = AmendmentForm(request.POST or None, contract=contract)
-    if request.method == "POST" and form.is_valid():
-        services.create_amendment(request.user, contract, **form.cleaned_data)
-        messages.success(request, "Avenant enregistré.")
-        return redirect("contracts:detail", contract.pk)
-    return render(
+    return contract_form(
         request,
-        "contracts/simple_form.html",
-        {
-            "contract": contract,
-            "form": form,
-            "title": "Nouvel avenant",
-            "submit": "Enregistrer l'avenant",
-        },
-        status=form_status(form),
+        contract,
+        form,
+        lambda data: services.create_amendment(request.user, contract, **data),
+        title="Nouvel avenant",
+        submit="Enregistrer l'avenant",
+        done="Avenant enregistré.",
     )
 
 
@@ -114,24 +108,14 @@ def signatory_add(request, pk):
     contract = get_contract(request, pk)
     authorize(request.user, "change", contract)
     form = SignatoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_signatory(request.user, contract, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Signataire ajouté.")
-            return redirect("contracts:detail", contract.pk)
-    return render(
+    return contract_form(
         request,
-        "contracts/simple_form.html",
-        {
-            "contract": contract,
-            "form": form,
-            "title": "Ajouter un signataire",
-            "submit": "Ajouter le signataire",
-        },
-        status=form_status(form),
+        contract,
+        form,
+        lambda data: services.add_signatory(request.user, contract, **data),
+        title="Ajouter un signataire",
+        submit="Ajouter le signataire",
+        done="Signataire ajouté.",
     )
 
 
@@ -145,49 +129,35 @@ def contract_edit(request, pk):
         "qpvs": list(contract.qpvs.all()),
     }
     form = ContractInfoForm(request.POST or None, contract=contract, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_contract_info(request.user, contract, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Contrat mis à jour.")
-            return redirect("contracts:detail", pk)
-    return render(
+    return contract_form(
         request,
-        "contracts/simple_form.html",
-        {"contract": contract, "form": form, "title": "Modifier le contrat", "submit": "Enregistrer"},
-        status=form_status(form),
+        contract,
+        form,
+        lambda data: services.update_contract_info(request.user, contract, **data),
+        title="Modifier le contrat",
+        submit="Enregistrer",
+        done="Contrat mis à jour.",
     )
 
 
 def document_add(request, pk):
     contract = editable_contract(request, pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_document(
-                request.user,
-                contract,
-                **{k: form.cleaned_data[k] for k in ("title", "published_on")},
-                uploaded=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Document ajouté.")
-            return redirect("contracts:detail", pk)
-    return render(
+
+    def save(data):
+        services.add_document(
+            request.user, contract, title=data["title"], published_on=data["published_on"], uploaded=data["file"]
+        )
+
+    return contract_form(
         request,
-        "contracts/simple_form.html",
-        {
-            "contract": contract,
-            "form": form,
-            "title": "Ajouter un document",
-            "submit": "Déposer le document",
-            "multipart": True,
-        },
-        status=form_status(form),
+        contract,
+        form,
+        save,
+        title="Ajouter un document",
+        submit="Déposer le document",
+        done="Document ajouté.",
+        multipart=True,
     )
 
 
