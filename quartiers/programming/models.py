@@ -311,5 +311,5 @@ class BudgetLine(models.Model):
     def _clean_subsidy(self):
         if not (self.financer or self.call_financer_id):
             raise ValidationError({"financer": "Une subvention (compte 74) nomme son financeur."})
-        if self.call_financer_id and self.call_financer.call_id != self.application.call_id:
+        if self.call_financer_id and self.application_id and self.call_financer.call_id != self.application.call_id:
             raise ValidationError({"call_financer": "Ce financeur ne participe pas à l'appel de ce dossier."})

@@ -14,6 +14,7 @@ from quartiers.core.permissions import (
     READER,
     admins_only,
     declare,
+    declare_part,
     holds,
     in_scope,
     is_signed_in,
@@ -97,13 +98,8 @@ declare(
     change=steers,
     delete=steers,
 )
-declare(
-    CallFinancer,
-    view=via("call", "view"),
-    create=via("call", "change"),
-    change=via("call", "change"),
-    delete=via("call", "change"),
-)
+# A call's financers and a dossier's budget lines are parts of them, read by whoever reads the parent.
+declare_part(CallFinancer, "call", view=via("call", "view"))
 declare(
     Carrier,
     view=member_of_carrier | holds(CHEF) | carrier_with_visible_application,
@@ -119,10 +115,4 @@ declare(
     contribute=carrier_member,
     delete=carrier_member & draft,
 )
-declare(
-    BudgetLine,
-    view=via("application", "view"),
-    create=via("application", "change"),
-    change=via("application", "change"),
-    delete=via("application", "change"),
-)
+declare_part(BudgetLine, "application", view=via("application", "view"))
