@@ -219,6 +219,15 @@ class Application(models.Model):
         totals.update({row["side"]: row["total"] for row in rows})
         return totals
 
+    def requested_amounts(self):
+        """{CallFinancer id: Decimal}: what the dossier asks of each financer of the call (its class-74 lines)."""
+        rows = (
+            self.budget_lines.filter(account_class=SUBSIDY_CLASS, call_financer__isnull=False)
+            .values("call_financer")
+            .annotate(total=Sum("amount"))
+        )
+        return {row["call_financer"]: row["total"] for row in rows}
+
 
 EXPENSE_CLASSES = [(str(n), f"{n}") for n in range(60, 69)] + [("86", "86")]
 INCOME_CLASSES = [(str(n), f"{n}") for n in range(70, 79)] + [("87", "87")]

@@ -104,3 +104,19 @@ def test_targets_limited_to_the_contract(prog):
     services.set_targets(chef, app, qpvs=[prog.qpv], objectives=[prog.extra["objective"]])
     assert list(app.qpvs.all()) == [prog.qpv]
     assert list(app.objectives.all()) == [prog.extra["objective"]]
+
+
+def test_requested_amounts_per_financer_come_from_the_subsidy_lines(prog):
+    app = make_application(prog.extra["call"], prog.extra["carrier"])
+    state, agglo = (
+        prog.extra["state_financer"],
+        prog.extra["call"].financers.exclude(pk=prog.extra["state_financer"].pk).get(),
+    )
+    partner = prog.users["partenaire"]
+    services.add_budget_line(partner, app, side="depense", account_class="64", amount="5 000")
+    services.add_budget_line(partner, app, side="recette", account_class="74", call_financer=state, amount="2 000")
+    services.add_budget_line(partner, app, side="recette", account_class="74", call_financer=state, amount="500,50")
+    services.add_budget_line(partner, app, side="recette", account_class="74", call_financer=agglo, amount="1 000")
+    services.add_budget_line(partner, app, side="recette", account_class="74", financer="caf", amount="1 499,50")
+    assert app.requested_amounts() == {state.pk: Decimal("2500.50"), agglo.pk: Decimal("1000.00")}
+    services.submit(partner, app)  # 5 000 = 2 500,50 + 1 000 + 1 499,50

@@ -139,3 +139,16 @@ def test_can_and_visible_to_agree(dossiers, model):
             listed = set(visible_to(_user(dossiers, role), model.objects.all(), verb).values_list("pk", flat=True))
             allowed = {row.pk for row in rows if can(_user(dossiers, role), verb, row)}
             assert listed == allowed, f"{model._meta.label} {verb} {role}: liste {listed} ≠ can {allowed}"
+
+
+def test_quartiers_regles_prints_the_programming_declarations():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("regles", "--modele", "programming.", stdout=out)
+    text = out.getvalue()
+    for label in ("programming.Call", "programming.CallFinancer", "programming.Carrier", "programming.Application"):
+        assert f"| {label} |" in text
+    assert "les membres de la structure porteuse" in text
