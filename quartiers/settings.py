@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "quartiers.gup",
     "quartiers.network",
     "quartiers.resources",
+    "quartiers.programming",
     "quartiers.site",  # the top layer: home page, navigation, demo orchestration (last)
 ]
 

@@ -14,9 +14,10 @@ from .demo import commit as demo_commitment
 from .demo import org as demo_organisation
 from .demo import year_end
 from .forms import date_field
-from .models import Commitment, Contract, FundedPost, Indicator
+from .models import CONTRACT_SCOPE, Commitment, Contract, FundedPost, Indicator
 
 __all__ = [
+    "CONTRACT_SCOPE",
     "KIND_PAQTE",
     "KIND_ROLLOUT",
     "PAQTE_AXES",

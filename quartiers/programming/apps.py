@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgrammingConfig(AppConfig):
+    name = "quartiers.programming"
+    verbose_name = "Programmation"
