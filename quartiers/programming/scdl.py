@@ -55,9 +55,7 @@ def subsidies(user):
     return (
         Funding.objects.editable_by(user)
         .filter(granted_amount__gt=0, convention__isnull=False)
-        .select_related(
-            "convention", "call_financer__organisation", "call_financer__call", "application__carrier"
-        )
+        .select_related("convention", "call_financer__organisation", "call_financer__call", "application__carrier")
         .prefetch_related("convention__payments")
         .order_by("call_financer__organisation__name", "-call_financer__call__year", "application__title", "pk")
     )
