@@ -3,7 +3,9 @@ a dossier, its class-74 request, the funding with its granted amount, the conven
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
+from quartiers.programming import import_files
 from quartiers.programming.models import Application, BudgetLine, CallFinancer, Convention, Funding, Payment
 from tests.programming.helpers import make_application, setup
 
@@ -35,10 +37,18 @@ def subsidy(
     return funding
 
 
+def fresh_setup(w):
+    """helpers.setup, again when a rolled-back attempt of the write matrix took its rows away with it."""
+    call = w.extra.get("call")
+    if call is not None and not type(call).objects.filter(pk=call.pk).exists():
+        w.extra.clear()
+    return setup(w)
+
+
 def granted_world(w):
     """The préfecture (with a SIRET) and the agglo (without) each grant subsidies in the Calais call; the Dunkerque
     call has one too. Returns the world."""
-    setup(w)
+    fresh_setup(w)
     if "subsidies" in w.extra:
         return w
     prefecture, agglo = w.orgs["prefecture"], w.orgs["agglo"]
@@ -62,3 +72,25 @@ def granted_world(w):
 def prefecture_file_args(w):
     granted_world(w)
     return [w.orgs["prefecture"].pk, 2026]
+
+
+IMPORT_FILE = Path(__file__).parent / "files" / "programmation-2019-cp1252.csv"
+
+
+def pending_file(w, owner="chef", contract="calais_contract"):
+    """An uploaded programming file waiting for its mapping (as the upload step leaves it), owned by `owner`."""
+    fresh_setup(w)
+    return [import_files.save(w.users[owner], w.extra[contract], IMPORT_FILE.name, IMPORT_FILE.read_bytes())]
+
+
+def mapping_post(w, action="importer"):
+    return {
+        "col_annee": "Année",
+        "col_porteur": "Porteur",
+        "col_siret": "SIRET",
+        "col_intitule": "Intitulé de l'action",
+        "col_statut": "Statut",
+        "financer_1": w.orgs["prefecture"].pk,
+        "financer_col_1": "Montant État (€)",
+        "action": action,
+    }

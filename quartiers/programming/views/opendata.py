@@ -63,6 +63,7 @@ def import_upload(request):
 
 
 def _pending(request, token):
+    authorize(request.user, "view", Call)  # anonymous → login page; the file itself is its uploader's
     pending = import_files.load(request.user, token)
     if pending is None:
         raise Http404("Ce fichier n'existe pas ou a été déposé par quelqu'un d'autre.")
