@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from quartiers.programming.models import Application, Call
-from tests.programming.opendata_data import PREFECTURE_SIRET, granted_world, mapping_post, pending_file, subsidy
+from tests.programming.opendata_data import PREFECTURE_SIRET, granted_world, mapping_post, subsidy
 
 FILES = Path(__file__).parent / "files"
 
