@@ -20,13 +20,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from quartiers.accounts.models import Organisation
 from quartiers.core import audit
 from quartiers.core.permissions import authorize
-from quartiers.core.tabular import TabularError, parse_date, parse_decimal, read_table
+from quartiers.core.tabular import SecretValue, TabularError, parse_date, parse_decimal, read_table
 
 from .identifiers import compact_siret
 from .models import Application, BudgetLine, Call, CallFinancer, Carrier, Convention, Funding
@@ -74,6 +74,7 @@ STATUSES = {
     "decide refuse": Status.REFUSED,
     "ajourne": Status.POSTPONED,
 }
+MAX_AMOUNT = Decimal("10000000000")  # the amounts' columns hold 12 digits, 2 of them decimals
 DEFAULT_STATUS = Status.CLOSED  # a past programming: its actions are closed unless the file says otherwise
 
 
@@ -233,7 +234,7 @@ class _Importer:
         year = self._year(values)
         amounts = self._amounts(values)
         status = self._status(values)
-        title = self.value(values, "intitule")
+        title = self.value(values, "intitule")[:200]
         if not title:
             raise ValidationError("L'intitulé de l'action est vide.")
         call = self._call(year)
@@ -244,7 +245,7 @@ class _Importer:
         self.seen[key] = line
         application = Application.objects.filter(call=call, carrier=carrier, title__iexact=title).first()
         outcome = UPDATED if application else CREATED
-        application = application or Application(call=call, carrier=carrier, title=title[:200], created_by=self.actor)
+        application = application or Application(call=call, carrier=carrier, title=title, created_by=self.actor)
         self._fill(application, values, status)
         for organisation_id, amount in amounts.items():
             self._funding(application, call, organisation_id, amount, values)
@@ -258,7 +259,7 @@ class _Importer:
             raise ValidationError("L'année est vide.")
         try:
             year = int(Decimal(raw.replace(",", ".")))
-        except ArithmeticError:
+        except (ArithmeticError, ValueError):
             raise ValidationError(f"« {raw} » n'est pas une année.") from None
         if not 2000 <= year <= 2100:
             raise ValidationError(f"« {raw} » n'est pas une année plausible (2000 à 2100).")
@@ -272,10 +273,12 @@ class _Importer:
                 amount = parse_decimal(raw)
             except (ValueError, ArithmeticError) as error:
                 raise ValidationError(f"Colonne « {column} » : {error}") from None
-            except Exception:  # a secret marker (« s », « nd ») is not an amount either
+            except SecretValue:  # a secret marker (« s », « nd ») is not an amount either
                 raise ValidationError(f"Colonne « {column} » : « {raw} » n'est pas un montant.") from None
             if amount is not None and amount < 0:
                 raise ValidationError(f"Colonne « {column} » : un montant accordé ne peut pas être négatif.")
+            if amount is not None and amount >= MAX_AMOUNT:
+                raise ValidationError(f"Colonne « {column} » : « {raw} » dépasse le montant le plus grand admis.")
             if amount is not None and amount != amount.quantize(Decimal("0.01")):
                 raise ValidationError(f"Colonne « {column} » : « {raw} » a plus de deux décimales.")
             if amount is not None:
@@ -321,11 +324,11 @@ class _Importer:
         if self.actor is not None:
             try:
                 authorize(self.actor, verb, obj)
-            except Exception:
+            except PermissionDenied:
                 raise ValidationError(f"Vous ne pouvez pas importer dans « {obj} ».") from None
 
     def _carrier(self, values):
-        name = self.value(values, "porteur")
+        name = self.value(values, "porteur")[:200]
         siret = compact_siret(self.value(values, "siret"))
         if not name:
             raise ValidationError("Le nom du porteur est vide.")
@@ -341,7 +344,7 @@ class _Importer:
         if kind is None:
             raise ValidationError(f"Nature du porteur inconnue : « {kind_raw} ».")
         rna = self.value(values, "rna")
-        carrier = Carrier(name=name[:200], kind=kind, siret=siret, rna=rna)
+        carrier = Carrier(name=name, kind=kind, siret=siret, rna=rna)
         carrier.full_clean()
         carrier.save()
         audit.record(self.actor, "porteur créé par import", carrier)

@@ -162,3 +162,33 @@ def test_the_command_imports_and_reports(prog, capsys):
         )
     with pytest.raises(CommandError, match="Financeur inconnu"):
         call_command("import-programmation", str(CP1252), "--contrat", str(contract.pk), "--financeur", "Personne=X")
+
+
+def test_odd_cells_are_rejected_row_by_row_in_french(prog, tmp_path):
+    path = tmp_path / "bizarre.csv"
+    path.write_bytes(
+        (
+            "Année;Porteur;Intitulé de l'action;Statut;Montant État (€)\r\n"
+            "NaN;Asso A;Action A;Soldé;100\r\n"
+            "2019;Asso B;Action B;Soldé;99999999999999\r\n"
+            "2019;Asso C;Action C;Soldé;s\r\n"
+            "2019;Asso D;Action D;En cours de réflexion;100\r\n"
+            "2019;Asso E;Action E;Soldé;12,345\r\n"
+            f"2019;Asso F;{'x' * 250};Soldé;100\r\n"
+        ).encode("cp1252")
+    )
+    mapping = importer.guess_mapping(importer.read(path).headers)
+    mapping.financers = {prog.orgs["prefecture"].pk: "Montant État (€)"}
+    report = importer.import_programming(prog.extra["calais_contract"], path, mapping, valid_only=True)
+    reasons = [r.reason for r in report.rejected]
+    assert reasons == [
+        "« NaN » n'est pas une année.",
+        "Colonne « Montant État (€) » : « 99999999999999 » dépasse le montant le plus grand admis.",
+        "Colonne « Montant État (€) » : « s » n'est pas un montant.",
+        reasons[3],
+        "Colonne « Montant État (€) » : « 12,345 » a plus de deux décimales.",
+    ]
+    assert reasons[3].startswith("Statut inconnu : « En cours de réflexion »")
+    assert report.created == 1
+    again = importer.import_programming(prog.extra["calais_contract"], path, mapping, valid_only=True)
+    assert again.updated == 1 and again.created == 0  # a long title is cut once, found again
