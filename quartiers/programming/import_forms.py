@@ -12,6 +12,8 @@ from .importer import FIELDS, ImportFileError, Mapping, read
 from .models import Call
 
 FINANCER_SLOTS = 4
+# Beyond this, the page would import in the request for too long: the command line has no such limit.
+MAX_PAGE_ROWS = 5000
 
 
 def importable_contracts(user):
@@ -44,6 +46,11 @@ class UploadForm(forms.Form):
             raise ValidationError(str(error)) from None
         if not len(table):
             raise ValidationError("Le fichier ne contient aucune ligne sous ses en-têtes.")
+        if len(table) > MAX_PAGE_ROWS:
+            raise ValidationError(
+                f"Le fichier compte {len(table)} lignes : la page en importe {MAX_PAGE_ROWS} au plus. Découpez-le, "
+                "ou utilisez la commande « quartiers import-programmation »."
+            )
         self.data_bytes = data
         return upload
 

@@ -128,3 +128,17 @@ def test_free_text_of_the_file_is_rendered_inert(world, login, tmp_path):
     assert "&lt;script&gt;" in html
     rejected = client.get(location + "rejets/?format=csv").content.decode("utf-8-sig")
     assert ";'=1+1" in rejected  # the formula is neutralised in the export
+
+
+def test_a_file_too_long_for_the_page_points_to_the_command(world, login, tmp_path, monkeypatch):
+    from quartiers.programming import import_forms
+
+    granted_world(world)
+    path = tmp_path / "longue.csv"
+    lines = ["Année;Porteur;Intitulé de l'action"] + [f"2019;Asso {n};Action {n}" for n in range(6)]
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    monkeypatch.setattr(import_forms, "MAX_PAGE_ROWS", 5)
+    response = _upload(login(world.users["chef"]), world, path)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Le fichier compte 6 lignes" in html
+    assert "quartiers import-programmation" in html
