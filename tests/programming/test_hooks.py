@@ -74,3 +74,12 @@ def test_contract_section_runs_a_constant_number_of_queries(world):
     for n in range(5):
         subsidy(state, world.extra["carrier"], "100", title=f"Action {n}")
     assert _queries(lambda: hooks.contract_programming(contract, user)) == before <= 3
+
+
+def test_the_cached_fiche_sees_a_new_funded_action_at_once(world, login):
+    granted_world(world)
+    client = login(world.users["chef"])
+    url = reverse("territories:qpv_detail", args=[world.qpv.code])
+    assert "Accompagnement à la scolarité" not in client.get(url).content.decode()
+    world.extra["subsidies"][0].application.qpvs.add(world.qpv)  # a many-to-many write, no model saved
+    assert "Action financée 2026 : Accompagnement à la scolarité" in client.get(url).content.decode()
