@@ -1,24 +1,18 @@
 """The bilan (CERFA 15059) of a paid dossier: realised budget against the forecast, beneficiaries, indicators,
-qualitative report, the QPV share of the beneficiaries from an address list (jobs.py), filing and closing.
+qualitative report, filing and closing (the QPV share of the beneficiaries: qpv_share.py).
 
 The carrier writes it (`contribute` on the dossier) while the dossier is « payé »; filing runs `file_report`, the
 instructor then closes the dossier (`close`, « soldé »). Everything through `services.run_transition`.
 """
 
-import shutil
-import time
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from quartiers.core import filetypes, jobs
 from quartiers.core.audit import record
 from quartiers.core.permissions import authorize
 
@@ -37,10 +31,6 @@ from .money import parse_amount
 from .workflow import Status
 
 REPORT_OPEN = {Status.PAID}
-QPV_JOB = "programming.part_qpv"
-# Uploaded address lists wait here for their job, and are deleted by it; anything older is purged.
-QPV_FOLDER = "programmation-qpv"
-QPV_RETENTION_SECONDS = 24 * 3600
 SIDES = (BudgetLine.Side.EXPENSE, BudgetLine.Side.INCOME)
 
 
@@ -104,7 +94,7 @@ def comparison(application, report=None, realised=None):
     return rows
 
 
-def _check_open(application):
+def check_open(application):
     if application.status not in REPORT_OPEN:
         raise ValidationError(
             f"Le bilan se remplit quand le dossier est « payé » (il est « {application.get_status_display()} »)."
@@ -169,9 +159,9 @@ def _read_indicators(indicators, errors):
 def save_report(user, application, *, lines, beneficiaries, indicators, summary="", beneficiaries_total=""):
     """Save the whole bilan form at once, or nothing (every French error listed)."""
     application = Application.objects.select_related("call").get(pk=application.pk)
-    report = report_of(application)
-    authorize(user, "change" if report else "create", report or Report(application=application))
-    _check_open(application)
+    # The carrier writes its bilan (`create` on a bilan: `contribute` on the dossier), whether it exists yet or not.
+    authorize(user, "create", Report(application=application))
+    check_open(application)
     realised, errors = _read_lines(application, lines)
     counts = {}
     for (sex, band), text in beneficiaries.items():
@@ -239,71 +229,3 @@ def file_report(user, application):
 def close(user, application):
     """Solder le dossier (bilan déposé → soldé), by the instructor."""
     return services.run_transition(user, application, "close")
-
-
-# — The QPV share: the address list is read in a background job, then deleted; only three counts are kept —
-
-
-def qpv_root():
-    return Path(settings.MEDIA_ROOT) / QPV_FOLDER
-
-
-def start_qpv_share(user, application, uploaded, columns):
-    """Keep the uploaded list only in a job's temporary folder and queue the job; returns the job."""
-    application = Application.objects.select_related("call").get(pk=application.pk)
-    report = report_of(application)
-    authorize(user, "change" if report else "create", report or Report(application=application))
-    _check_open(application)
-    kind = filetypes.check_upload(uploaded, purpose="tableau")
-    purge_qpv_uploads()
-    token = str(uuid.uuid4())
-    folder = qpv_root() / token
-    folder.mkdir(parents=True)
-    source = folder / ("liste.xlsx" if kind is filetypes.XLSX else "liste.csv")
-    with open(source, "wb") as fh:
-        for chunk in uploaded.chunks():
-            fh.write(chunk)
-    columns = {k: (v or "").strip()[:200] for k, v in columns.items() if (v or "").strip()}
-    job = jobs.enqueue(
-        QPV_JOB,
-        owner=user,
-        label=f"Part QPV des bénéficiaires — {application.title}"[:200],
-        params={"application": application.pk, "token": token, "file": source.name, "columns": columns},
-    )
-    record(user, "bilan : liste d'adresses déposée pour la part QPV", application, {"tache": str(job.pk)})
-    return job
-
-
-def qpv_folder(token):
-    return qpv_root() / str(uuid.UUID(str(token)))
-
-
-def purge_qpv_uploads(now=None):
-    """Delete every waiting list older than QPV_RETENTION_SECONDS (a job that never ran, a worker killed)."""
-    now = now or time.time()
-    root = qpv_root()
-    if not root.exists():
-        return 0
-    removed = 0
-    for entry in root.iterdir():
-        if now - entry.stat().st_mtime > QPV_RETENTION_SECONDS:
-            shutil.rmtree(entry, ignore_errors=True)
-            removed += 1
-    return removed
-
-
-def save_qpv_counts(user, application_pk, counts):
-    """Keep the three counts (and the date) on the bilan: nothing else of the list."""
-    with transaction.atomic():
-        application = Application.objects.get(pk=application_pk)
-        report, _ = Report.objects.select_for_update().get_or_create(application=application)
-        report.qpv_inside, report.qpv_outside = counts.inside, counts.outside
-        report.qpv_undetermined, report.qpv_computed_at = counts.undetermined, timezone.now()
-        report.save()
-        record(
-            user,
-            "bilan : part QPV calculée",
-            application,
-            {"en_qpv": counts.inside, "hors_qpv": counts.outside, "indetermine": counts.undetermined},
-        )
-    return report

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from quartiers.core.permissions import authorize, can
 
 from .. import bilans_services as bilans
+from .. import qpv_share
 from ..followup_forms import QpvListForm
 from ..models import Application, BeneficiaryCount
 from ..workflow import Status
@@ -143,7 +144,7 @@ def report_qpv(request, pk):
         return _report_page(request, application, qpv_form=form)
     columns = {key: form.cleaned_data[key] for key in ("adresse", "code_postal", "commune")}
     try:
-        job = bilans.start_qpv_share(request.user, application, form.cleaned_data["liste"], columns)
+        job = qpv_share.start(request.user, application, form.cleaned_data["liste"], columns)
     except ValidationError as error:
         form.add_error("liste", error.messages[0])
         return _report_page(request, application, qpv_form=form)
