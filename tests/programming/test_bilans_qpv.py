@@ -214,3 +214,27 @@ def test_another_structure_cannot_upload(prog, login):
     response = _upload(login(prog.users["partenaire"]), app, _french_csv(_three_rows()))
     assert response.status_code == 403
     assert not Job.objects.exists() and _media_files() == []
+
+
+def test_a_list_without_header_row_fails_without_quoting_its_first_address(prog, login, run_jobs):
+    app = _paid(prog)
+    content = "".join(f"{n};{a};62100;Calais\r\n" for n, a, _cp, _v in _three_rows()).encode("cp1252")
+    _upload(login(prog.users["partenaire"]), app, content)
+    run_jobs()
+    job = Job.objects.get(kind=qpv_share.QPV_JOB)
+    assert job.status == Job.Status.FAILED and "ligne d'en-têtes" in job.message
+    text = _database_text()
+    for needle in (IN_QPV, OUTSIDE, UNKNOWN, *NAMES):
+        assert needle.lower() not in text, needle
+    assert _media_files() == []
+
+
+def test_the_job_page_shows_the_counts_to_the_carrier_only(prog, login, run_jobs):
+    app = _paid(prog)
+    client = login(prog.users["partenaire"])
+    job_url = _upload(client, app, _french_csv(_three_rows()))["Location"]
+    run_jobs()
+    html = client.get(job_url).content.decode()
+    assert "3 adresses : 0 en QPV, 0 hors QPV, 3 indéterminée(s)" in html
+    assert "quartiers import-ban 62" in html
+    assert login(prog.users["chef"]).get(job_url).status_code in (403, 404)
