@@ -24,7 +24,9 @@ from .workflow import Status
 
 # A convention is recorded once the dossier is decided (accepted) and stays editable until the dossier is paid.
 CONVENTION_OPEN = {Status.ACCEPTED, Status.AGREED}
-# Payments are scheduled and made once the dossier is conventionné, until it is soldé.
+# The schedule is set with the convention, and may be completed until the dossier is soldé.
+SCHEDULE_OPEN = {Status.ACCEPTED, Status.AGREED, Status.PAID, Status.REPORTED}
+# Payments are made once the dossier is conventionné, until it is soldé.
 PAYMENTS_OPEN = {Status.AGREED, Status.PAID, Status.REPORTED}
 # The balance (solde) is paid after the bilan.
 AFTER_REPORT = {Status.REPORTED}
@@ -101,9 +103,9 @@ def add_payment(user, convention, *, kind, amount, due_on):
     payment = Payment(convention=convention, kind=kind)
     authorize(user, "create", payment)
     application = convention.funding.application
-    if application.status not in PAYMENTS_OPEN:
+    if application.status not in SCHEDULE_OPEN:
         raise ValidationError(
-            f"Le calendrier des versements se tient une fois la convention signée (le dossier est "
+            f"Le calendrier des versements se tient une fois le dossier accepté (le dossier est "
             f"« {application.get_status_display()} »)."
         )
     payment.amount = parse_amount(amount, "Le montant du versement")

@@ -51,6 +51,7 @@ def _followup_page(request, application, errors=None, forms=None, status=200):
         "can_sign": instructor and application.status == Status.ACCEPTED,
         "conventions_open": instructor and application.status in followup.CONVENTION_OPEN,
         "payments_open": instructor and application.status in followup.PAYMENTS_OPEN,
+        "schedule_open": instructor and application.status in followup.SCHEDULE_OPEN,
     }
     return render(request, "programming/followup/application.html", context, status=status)
 
