@@ -16,12 +16,12 @@ CASES = [
         "programming:report",
         args=other_structure_dossier,
         expect=expect(LOGIN, 403, 403, 403, 200, 200, delegue=200, animateur=403),
-        label="bilan du dossier d'une autre structure",
+        label="programming:report — dossier d'une autre structure",
     ),
     Case(
         "programming:report",
         args=dunkerque_dossier,
         expect=expect(LOGIN, 403, 403, 200, 403, 200),
-        label="bilan d'un dossier de Dunkerque (autre territoire, financeur hors appel)",
+        label="programming:report — dossier de Dunkerque (autre territoire, financeur hors appel)",
     ),
 ]

@@ -43,13 +43,13 @@ CASES = [
         "programming:followup",
         args=other_structure_dossier,
         expect=expect(LOGIN, 403, 403, 403, 200, 200, delegue=200, animateur=403),
-        label="suivi du dossier d'une autre structure",
+        label="programming:followup — dossier d'une autre structure",
     ),
     Case(
         "programming:followup",
         args=dunkerque_dossier,
         expect=expect(LOGIN, 403, 403, 200, 403, 200),
-        label="suivi d'un dossier de Dunkerque (autre territoire, financeur hors appel)",
+        label="programming:followup — dossier de Dunkerque (autre territoire, financeur hors appel)",
     ),
     Case(
         "programming:followup_due",
@@ -66,6 +66,6 @@ CASES = [
         "programming:renewal_chain",
         args=dunkerque_dossier,
         expect=expect(LOGIN, 403, 403, 200, 403, 200),
-        label="années d'une action de Dunkerque",
+        label="programming:renewal_chain — action de Dunkerque",
     ),
 ]
