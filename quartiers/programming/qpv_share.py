@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from quartiers.core import filetypes, jobs
 from quartiers.core.audit import record
+from quartiers.core.models import Job
 from quartiers.core.permissions import authorize
 from quartiers.core.tabular import TabularError, read_table
 from quartiers.eligibility import hooks as eligibility
@@ -64,6 +65,12 @@ def start(user, application, uploaded, columns):
         raise
     record(user, "bilan : liste d'adresses déposée pour la part QPV", application, {"tache": str(job.pk)})
     return job
+
+
+def last_job(user, application):
+    """The latest QPV-share job of this dossier the user may see (its owner's, or an administrator's), or None."""
+    jobs_seen = Job.objects.visible_to(user).filter(kind=QPV_JOB, params__application=application.pk)
+    return jobs_seen.order_by("-created_at").first()
 
 
 def qpv_folder(token):

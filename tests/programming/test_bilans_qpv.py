@@ -138,6 +138,8 @@ def test_calais_without_ban_is_all_undetermined_with_the_command(prog, login, ca
     assert (report.qpv_inside, report.qpv_outside, report.qpv_undetermined) == (0, 0, 3)
     assert "« quartiers import-ban 62 »" in job.message
     assert job.result["commandes"] == ["quartiers import-ban 62"]
+    html = login(prog.users["partenaire"]).get(reverse("programming:report", args=[app.pk])).content.decode()
+    assert "<strong>3</strong> indéterminée" in html and "« quartiers import-ban 62 »" in html
     assert report.qpv_share() is None
 
 

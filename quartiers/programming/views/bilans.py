@@ -93,6 +93,7 @@ def _report_page(request, application, errors=None, posted=None, qpv_form=None, 
         "can_close": application.status == Status.REPORTED and can(request.user, "change", application.call),
         "missing": bilans.missing_for_filing(application, report) if editable else [],
         "threshold": int(bilans.GAP_NEEDING_EXPLANATION * 100),
+        "qpv_job": qpv_share.last_job(request.user, application),
     }
     return render(request, "programming/bilans/report.html", context, status=status)
 
