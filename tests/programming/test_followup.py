@@ -284,3 +284,20 @@ def test_carrier_years_queries_do_not_grow(prog, login):
     with CaptureQueriesContext(connection) as many:
         assert "Action 5" in client.get(url).content.decode()
     assert len(many) == len(few)
+
+
+def test_followup_page_queries_do_not_grow_with_payments(prog, login):
+    app, convention = agreed_application(prog, payments=False)
+    client = login(prog.users["chef"])
+    url = reverse("programming:followup", args=[app.pk])
+    Payment.objects.create(convention=convention, kind="avance", amount=Decimal("10"), due_on=dt.date(2026, 3, 1))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for day in range(2, 12):
+        Payment.objects.create(
+            convention=convention, kind="acompte", amount=Decimal("10"), due_on=dt.date(2026, 3, day)
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).content.decode().count("Enregistrer le paiement") == 11
+    assert len(many) == len(few)
