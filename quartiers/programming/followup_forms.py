@@ -42,11 +42,6 @@ class PaymentForm(forms.Form):
     due_on = forms.CharField(label="Échéance", help_text=DATE_HELP)
 
 
-class PaidForm(forms.Form):
-    paid_on = forms.CharField(label="Payé le", help_text=DATE_HELP)
-    reference = forms.CharField(label="Référence du mandat", required=False, max_length=100)
-
-
 class QpvListForm(forms.Form):
     liste = forms.FileField(
         label="Liste des adresses des bénéficiaires",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from quartiers.core.permissions import authorize, can
 
 from .. import followup_services as followup
-from ..followup_forms import ConventionForm, PaidForm, PaymentForm
+from ..followup_forms import ConventionForm, PaymentForm
 from ..models import Application, Call, Carrier, Convention, Funding, Payment
 from ..workflow import Status
 
@@ -47,7 +47,6 @@ def _followup_page(request, application, errors=None, forms=None, status=200):
         "rows": rows,
         "instructor": instructor,
         "errors": errors or [],
-        "paid_form": PaidForm(),
         "can_sign": instructor and application.status == Status.ACCEPTED,
         "conventions_open": instructor and application.status in followup.CONVENTION_OPEN,
         "payments_open": instructor and application.status in followup.PAYMENTS_OPEN,
