@@ -17,11 +17,14 @@ NO_PILLAR = "Sans pilier renseigné"
 
 
 def _application_url(application):
-    # The dossier page belongs to another page family; until it exists, the open-data page is the link.
-    try:
-        return reverse("programming:application_detail", args=[application.pk])
-    except NoReverseMatch:
-        return reverse("programming:opendata")
+    # The dossier's page (another page family) when it exists, else its follow-up page (the funded action's
+    # convention and payments), both read by whoever may see the dossier.
+    for name in ("programming:application_detail", "programming:followup"):
+        try:
+            return reverse(name, args=[application.pk])
+        except NoReverseMatch:
+            continue
+    return reverse("programming:opendata")
 
 
 def qpv_links(qpv, user):

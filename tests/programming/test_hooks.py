@@ -83,3 +83,12 @@ def test_the_cached_fiche_sees_a_new_funded_action_at_once(world, login):
     assert "Accompagnement à la scolarité" not in client.get(url).content.decode()
     world.extra["subsidies"][0].application.qpvs.add(world.qpv)  # a many-to-many write, no model saved
     assert "Action financée 2026 : Accompagnement à la scolarité" in client.get(url).content.decode()
+
+
+def test_each_link_opens_a_page_the_user_may_see(world, login):
+    _target(world)
+    for role in ("chef", "partenaire", "delegue"):
+        client = login(world.users[role])
+        for _label, url in links_for(world.qpv, world.users[role]):
+            if url.startswith("/programmation/"):
+                assert client.get(url).status_code == 200, (role, url)
