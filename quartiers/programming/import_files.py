@@ -13,7 +13,6 @@ from quartiers.core.permissions import is_admin
 
 SOURCE = "source"
 META = "meta.json"
-REJECTED = "rejets.json"
 
 
 def root():
