@@ -24,7 +24,15 @@ from .workflow import Status
 
 ZERO = Decimal("0")
 # The dossiers a committee looks at: every one submitted (a draft is the carrier's own business).
-DECIDED = (Status.ACCEPTED, Status.REFUSED, Status.POSTPONED, Status.AGREED, Status.PAID, Status.REPORTED, Status.CLOSED)
+DECIDED = (
+    Status.ACCEPTED,
+    Status.REFUSED,
+    Status.POSTPONED,
+    Status.AGREED,
+    Status.PAID,
+    Status.REPORTED,
+    Status.CLOSED,
+)
 DECISIONS = {"accept": "Accepter", "refuse": "Refuser", "postpone": "Ajourner"}
 DECIDED_WORDS = {"refuse": "refusé", "postpone": "ajourné"}
 
@@ -59,9 +67,7 @@ def _rows(call):
 def _requested(call):
     """{(application id, call financer id): Decimal}, summed by the database (one query)."""
     rows = (
-        BudgetLine.objects.filter(
-            application__call=call, account_class=SUBSIDY_CLASS, call_financer__isnull=False
-        )
+        BudgetLine.objects.filter(application__call=call, account_class=SUBSIDY_CLASS, call_financer__isnull=False)
         .order_by()
         .values("application_id", "call_financer_id")
         .annotate(total=Sum("amount"))
@@ -192,7 +198,9 @@ def _check_line(row, financers, decision, granted):
             raise ValidationError(f"{name} : un dossier {DECIDED_WORDS[decision]} ne reçoit aucun montant.")
         cleaned[financer.pk] = amount
     if decision == "accept" and not any(cleaned.values()):
-        raise ValidationError(f"Dossier « {row['title']} » : un dossier accepté reçoit un montant d'au moins un financeur.")
+        raise ValidationError(
+            f"Dossier « {row['title']} » : un dossier accepté reçoit un montant d'au moins un financeur."
+        )
     return cleaned
 
 

@@ -15,6 +15,7 @@ from ..models import Application, Call, CallFinancer, Carrier, Criterion, Fundin
 from ..workflow import TRANSITIONS, Status
 
 LIST_FILTERS = ("status", "pillar", "qpv", "carrier")
+GRID_DEFAULTS = {"label": "", "weight": "1", "position": "0"}
 
 
 def _call(request, pk):
@@ -66,7 +67,12 @@ def _grid_page(request, call, error=None, status=200):
     return render(
         request,
         "programming/instruction/grid.html",
-        {"call": call, "criteria": call.criteria.all(), "error": error, "form": request.POST},
+        {
+            "call": call,
+            "criteria": call.criteria.all(),
+            "error": error,
+            "form": {key: request.POST.get(key, default) for key, default in GRID_DEFAULTS.items()},
+        },
         status=status,
     )
 
