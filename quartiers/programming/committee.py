@@ -33,6 +33,7 @@ DECIDED = (
     Status.REPORTED,
     Status.CLOSED,
 )
+STATUS_LABELS = dict(Status.choices)
 DECISIONS = {"accept": "Accepter", "refuse": "Refuser", "postpone": "Ajourner"}
 DECIDED_WORDS = {"refuse": "refusé", "postpone": "ajourné"}
 
@@ -101,60 +102,66 @@ def _add(total, row):
         total[key] += row[key]
 
 
-def build(call):
-    """The programming table of `call` (see the module's docstring)."""
-    financers = list(CallFinancer.objects.filter(call=call).select_related("organisation"))
-    requested, fundings = _requested(call), _fundings(call)
-    pillars = _labels(call, Application.objectives.through, "objective__pillar__title")
-    qpvs = _labels(call, Application.qpvs.through, "qpv__nom")
-    rows = []
-    by_financer = {f.pk: {**_total(), "financer": f} for f in financers}
-    by_pillar, by_qpv, by_carrier = defaultdict(_total), defaultdict(_total), defaultdict(_total)
-    status_labels = dict(Status.choices)
-    for app in _rows(call):
-        row = {
-            "pk": app["pk"],
-            "title": app["title"],
-            "status": app["status"],
-            "status_label": status_labels[app["status"]],
-            "carrier": app["carrier__name"],
-            "carrier_id": app["carrier_id"],
-            "pillars": pillars.get(app["pk"], []),
-            "qpvs": qpvs.get(app["pk"], []),
-            "cells": [],
-            **{k: ZERO for k in ("requested", "proposed", "granted")},
+def _row(app, financers, requested, fundings, by_financer):
+    """One dossier's row: its cells per financer and its totals; the financers' totals grow with it."""
+    row = {
+        "pk": app["pk"],
+        "title": app["title"],
+        "status": app["status"],
+        "status_label": STATUS_LABELS[app["status"]],
+        "carrier": app["carrier__name"],
+        "carrier_id": app["carrier_id"],
+        "cells": [],
+        **{k: ZERO for k in ("requested", "proposed", "granted")},
+    }
+    for f in financers:
+        funding = fundings.get((app["pk"], f.pk)) or {}
+        cell = {
+            "requested": requested.get((app["pk"], f.pk)),
+            "proposed": funding.get("proposed_amount"),
+            "granted": funding.get("granted_amount"),
+            "opinion": funding.get("opinion", ""),
         }
-        for f in financers:
-            funding = fundings.get((app["pk"], f.pk)) or {}
-            cell = {
-                "requested": requested.get((app["pk"], f.pk)),
-                "proposed": funding.get("proposed_amount"),
-                "granted": funding.get("granted_amount"),
-                "opinion": funding.get("opinion", ""),
-            }
-            row["cells"].append(cell)
-            total = by_financer[f.pk]
-            for key in ("requested", "proposed", "granted"):
-                if cell[key] is not None:
-                    row[key] += cell[key]
-                    total[key] += cell[key]
-            total["count"] += cell["requested"] is not None
-        row["text"] = [amount_text(c[k]) for c in row["cells"] for k in ("requested", "proposed", "granted")]
-        for label in row["pillars"] or ["(sans pilier)"]:
-            _add(by_pillar[label], row)
-        for label in row["qpvs"] or ["(sans quartier)"]:
-            _add(by_qpv[label], row)
-        _add(by_carrier[row["carrier"]], row)
-        rows.append(row)
+        row["cells"].append(cell)
+        total = by_financer[f.pk]
+        for key in ("requested", "proposed", "granted"):
+            if cell[key] is not None:
+                row[key] += cell[key]
+                total[key] += cell[key]
+        total["count"] += cell["requested"] is not None
+    row["text"] = [amount_text(c[k]) for c in row["cells"] for k in ("requested", "proposed", "granted")]
+    return row
+
+
+def _against_envelopes(by_financer):
     for total in by_financer.values():
         envelope = total["financer"].envelope
         total["envelope"] = envelope
         total["remaining"] = envelope - total["granted"]
         total["over"] = total["granted"] > envelope
         total["proposed_over"] = total["proposed"] > envelope
-    grand = _total()
-    for row in rows:
+
+
+def build(call):
+    """The programming table of `call` (see the module's docstring)."""
+    financers = list(CallFinancer.objects.filter(call=call).select_related("organisation"))
+    requested, fundings = _requested(call), _fundings(call)
+    pillars = _labels(call, Application.objectives.through, "objective__pillar__title")
+    qpvs = _labels(call, Application.qpvs.through, "qpv__nom")
+    rows, grand = [], _total()
+    by_financer = {f.pk: {**_total(), "financer": f} for f in financers}
+    by_pillar, by_qpv, by_carrier = defaultdict(_total), defaultdict(_total), defaultdict(_total)
+    for app in _rows(call):
+        row = _row(app, financers, requested, fundings, by_financer)
+        row["pillars"], row["qpvs"] = pillars.get(app["pk"], []), qpvs.get(app["pk"], [])
+        for label in row["pillars"] or ["(sans pilier)"]:
+            _add(by_pillar[label], row)
+        for label in row["qpvs"] or ["(sans quartier)"]:
+            _add(by_qpv[label], row)
+        _add(by_carrier[row["carrier"]], row)
         _add(grand, row)
+        rows.append(row)
+    _against_envelopes(by_financer)
     return {
         "call": call,
         "financers": financers,
@@ -246,13 +253,24 @@ def _fixed(row):
     return [row["carrier"], row["title"], row["status_label"], ", ".join(row["pillars"]), ", ".join(row["qpvs"])]
 
 
+def _fixed_at(i):
+    return lambda r: r["fixed"][i]
+
+
+def _cell_at(n, key):
+    return lambda r: r["cells"][n][key]
+
+
+def _total_of(key):
+    return lambda r: r[key]
+
+
 def csv_table(table):
     """The table as CSV for French Excel (core.exports: UTF-8 with BOM, `;`, decimal commas, cells neutralised)."""
-    columns = [(label, (lambda i: lambda r: r["fixed"][i])(i)) for i, label in enumerate(FIXED_COLUMNS)]
+    columns = [(label, _fixed_at(i)) for i, label in enumerate(FIXED_COLUMNS)]
     for n, financer in enumerate(table["financers"]):
-        for key, word in KINDS:
-            columns.append((f"{financer.organisation} — {word} (€)", (lambda n, k: lambda r: r["cells"][n][k])(n, key)))
-    columns += [(f"Total {word} (€)", (lambda k: lambda r: r[k])(key)) for key, word in KINDS]
+        columns += [(f"{financer.organisation} — {word} (€)", _cell_at(n, key)) for key, word in KINDS]
+    columns += [(f"Total {word} (€)", _total_of(key)) for key, word in KINDS]
     rows = [{**row, "fixed": _fixed(row)} for row in table["rows"]]
     total = {
         "fixed": ["Total", "", "", "", ""],
