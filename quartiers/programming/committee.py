@@ -19,7 +19,7 @@ from quartiers.core.permissions import authorize
 
 from . import services
 from .models import SUBSIDY_CLASS, Application, BudgetLine, CallFinancer, Funding
-from .money import euros, parse_amount
+from .money import CENT, euros, parse_amount
 from .workflow import Status
 
 ZERO = Decimal("0")
@@ -73,7 +73,7 @@ def _requested(call):
         .values("application_id", "call_financer_id")
         .annotate(total=Sum("amount"))
     )
-    return {(r["application_id"], r["call_financer_id"]): r["total"] for r in rows}
+    return {(r["application_id"], r["call_financer_id"]): r["total"].quantize(CENT) for r in rows}
 
 
 def _fundings(call):
