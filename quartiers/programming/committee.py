@@ -11,14 +11,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Q, Sum
 
 from quartiers.core.audit import record
 from quartiers.core.exports import csv_bytes, neutralise
 from quartiers.core.permissions import authorize
 
 from . import services
-from .models import SUBSIDY_CLASS, Application, BudgetLine, CallFinancer, Funding
+from .models import SUBSIDY_CLASS, Application, CallFinancer, Funding
 from .money import CENT, euros, parse_amount
 from .workflow import Status
 
@@ -47,40 +47,59 @@ class CallInstruction:
 
 
 def amount_text(value):
-    """« 1 250,00 » (no sign: the header says €), « — » for nothing; fast, the table has thousands of cells."""
+    """« 1 250,00 » (no sign: the header says €), « — » for nothing; fast, the table has thousands of cells. Amounts
+    have at most 12 digits, which a float formats exactly to the cent."""
     if value is None:
         return "—"
-    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{float(value):,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
 # ---------------------------------------------------------------- the table
 
-
-def _rows(call):
-    return list(
-        Application.objects.filter(call=call)
-        .exclude(status=Status.DRAFT)
-        .order_by("carrier__name", "title", "pk")
-        .values("pk", "title", "status", "carrier_id", "carrier__name")
-    )
+AMOUNTS = ("requested", "proposed", "granted")
 
 
-def _requested(call):
-    """{(application id, call financer id): Decimal}, summed by the database (one query)."""
-    rows = (
-        BudgetLine.objects.filter(application__call=call, account_class=SUBSIDY_CLASS, call_financer__isnull=False)
-        .order_by()
-        .values("application_id", "call_financer_id")
-        .annotate(total=Sum("amount"))
-    )
-    return {(r["application_id"], r["call_financer_id"]): r["total"].quantize(CENT) for r in rows}
+def _submitted(call):
+    return Application.objects.filter(call=call).exclude(status=Status.DRAFT).order_by()
 
 
-def _fundings(call):
-    rows = Funding.objects.filter(application__call=call).values(
-        "application_id", "call_financer_id", "proposed_amount", "granted_amount", "opinion"
-    )
-    return {(r["application_id"], r["call_financer_id"]): r for r in rows}
+def _requested_pivot(call, financers):
+    """{application id: (requested of each financer…)}: the class-74 lines summed by the database (one query)."""
+    subsidy = Q(budget_lines__account_class=SUBSIDY_CLASS)
+    sums = {
+        f"r{f.pk}": Sum("budget_lines__amount", filter=subsidy & Q(budget_lines__call_financer=f.pk)) for f in financers
+    }
+    rows = _submitted(call).annotate(**sums).values_list("pk", *sums)
+    return {row[0]: row[1:] for row in rows}
+
+
+def _funding_pivot(call, financers):
+    """{application id: (proposed of each financer…, granted of each financer…)} (one query)."""
+    proposed = {f"p{f.pk}": Max("fundings__proposed_amount", filter=Q(fundings__call_financer=f.pk)) for f in financers}
+    granted = {f"g{f.pk}": Max("fundings__granted_amount", filter=Q(fundings__call_financer=f.pk)) for f in financers}
+    rows = _submitted(call).annotate(**proposed, **granted).values_list("pk", *proposed, *granted)
+    return {row[0]: row[1:] for row in rows}
+
+
+def _financer_totals(financers, rows):
+    """Per financer: requested, proposed and granted (the columns of the pivots added up), against its envelope."""
+    columns = list(zip(*(row["amounts"] for row in rows), strict=True)) or [()] * 3 * len(financers)
+    totals = []
+    for i, f in enumerate(financers):
+        requested, proposed, granted = (sum(filter(None, columns[3 * i + k]), ZERO) for k in range(3))
+        totals.append(
+            {
+                "financer": f,
+                "requested": requested,
+                "proposed": proposed,
+                "granted": granted,
+                "envelope": f.envelope,
+                "remaining": f.envelope - granted,
+                "over": granted > f.envelope,
+                "proposed_over": proposed > f.envelope,
+            }
+        )
+    return totals
 
 
 def _labels(call, through, field):
@@ -98,62 +117,64 @@ def _total():
 
 def _add(total, row):
     total["count"] += 1
-    for key in ("requested", "proposed", "granted"):
-        total[key] += row[key]
+    total["requested"] += row["requested"]
+    total["proposed"] += row["proposed"]
+    total["granted"] += row["granted"]
 
 
-def _row(app, financers, requested, fundings, by_financer):
-    """One dossier's row: its cells per financer and its totals; the financers' totals grow with it."""
-    row = {
-        "pk": app["pk"],
-        "title": app["title"],
-        "status": app["status"],
-        "status_label": STATUS_LABELS[app["status"]],
-        "carrier": app["carrier__name"],
-        "carrier_id": app["carrier_id"],
-        "cells": [],
-        **{k: ZERO for k in ("requested", "proposed", "granted")},
+_TEXT = {}
+
+
+def _text(value):
+    """amount_text, remembered: a committee's amounts repeat (round sums, granted = proposed = requested)."""
+    text = _TEXT.get(value)
+    if text is None:
+        text = amount_text(value)
+        if len(_TEXT) < 100_000:
+            _TEXT[value] = text
+    return text
+
+
+def _row(app, requested, given, n):
+    """One dossier's row: per financer (n of them) requested, proposed, granted as one flat tuple (few objects: a
+    table has thousands of rows), its totals and the amounts as text."""
+    pk, title, status, carrier_id, carrier = app
+    proposed, granted = given[:n], given[n:]
+    amounts = tuple(v for triple in zip(requested, proposed, granted, strict=True) for v in triple)
+    return {
+        "pk": pk,
+        "title": title,
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "carrier": carrier,
+        "carrier_id": carrier_id,
+        "amounts": amounts,
+        "text": [_text(v) for v in amounts],
+        "requested": sum(filter(None, requested), ZERO),
+        "proposed": sum(filter(None, proposed), ZERO),
+        "granted": sum(filter(None, granted), ZERO),
     }
-    for f in financers:
-        funding = fundings.get((app["pk"], f.pk)) or {}
-        cell = {
-            "requested": requested.get((app["pk"], f.pk)),
-            "proposed": funding.get("proposed_amount"),
-            "granted": funding.get("granted_amount"),
-            "opinion": funding.get("opinion", ""),
-        }
-        row["cells"].append(cell)
-        total = by_financer[f.pk]
-        for key in ("requested", "proposed", "granted"):
-            if cell[key] is not None:
-                row[key] += cell[key]
-                total[key] += cell[key]
-        total["count"] += cell["requested"] is not None
-    row["text"] = [amount_text(c[k]) for c in row["cells"] for k in ("requested", "proposed", "granted")]
-    return row
 
 
-def _against_envelopes(by_financer):
-    for total in by_financer.values():
-        envelope = total["financer"].envelope
-        total["envelope"] = envelope
-        total["remaining"] = envelope - total["granted"]
-        total["over"] = total["granted"] > envelope
-        total["proposed_over"] = total["proposed"] > envelope
+def cells(row):
+    """[{"requested", "proposed", "granted"}] per financer of a row of the table."""
+    a = row["amounts"]
+    return [{"requested": a[i], "proposed": a[i + 1], "granted": a[i + 2]} for i in range(0, len(a), 3)]
 
 
 def build(call):
     """The programming table of `call` (see the module's docstring)."""
     financers = list(CallFinancer.objects.filter(call=call).select_related("organisation"))
-    requested, fundings = _requested(call), _fundings(call)
+    n = len(financers)
+    requested, given = _requested_pivot(call, financers), _funding_pivot(call, financers)
     pillars = _labels(call, Application.objectives.through, "objective__pillar__title")
     qpvs = _labels(call, Application.qpvs.through, "qpv__nom")
     rows, grand = [], _total()
-    by_financer = {f.pk: {**_total(), "financer": f} for f in financers}
     by_pillar, by_qpv, by_carrier = defaultdict(_total), defaultdict(_total), defaultdict(_total)
-    for app in _rows(call):
-        row = _row(app, financers, requested, fundings, by_financer)
-        row["pillars"], row["qpvs"] = pillars.get(app["pk"], []), qpvs.get(app["pk"], [])
+    apps = _submitted(call).order_by("carrier__name", "title", "pk")
+    for app in apps.values_list("pk", "title", "status", "carrier_id", "carrier__name"):
+        row = _row(app, requested.get(app[0], (None,) * n), given.get(app[0], (None,) * 2 * n), n)
+        row["pillars"], row["qpvs"] = pillars.get(app[0], []), qpvs.get(app[0], [])
         for label in row["pillars"] or ["(sans pilier)"]:
             _add(by_pillar[label], row)
         for label in row["qpvs"] or ["(sans quartier)"]:
@@ -161,12 +182,11 @@ def build(call):
         _add(by_carrier[row["carrier"]], row)
         _add(grand, row)
         rows.append(row)
-    _against_envelopes(by_financer)
     return {
         "call": call,
         "financers": financers,
         "rows": rows,
-        "by_financer": [by_financer[f.pk] for f in financers],
+        "by_financer": _financer_totals(financers, rows),
         "by_pillar": sorted(by_pillar.items()),
         "by_qpv": sorted(by_qpv.items()),
         "by_carrier": sorted(by_carrier.items()),
@@ -189,7 +209,7 @@ def _check_line(row, financers, decision, granted):
     if decision not in DECISIONS:
         raise ValidationError(f"Dossier « {row['title']} » : décision inconnue.")
     cleaned = {}
-    for financer, cell in zip(financers, row["cells"], strict=True):
+    for financer, cell in zip(financers, cells(row), strict=True):
         raw = str(granted.get(financer.pk, "") or "").strip()
         name = f"Dossier « {row['title']} », {financer.organisation}"
         try:
@@ -257,24 +277,30 @@ def _fixed_at(i):
     return lambda r: r["fixed"][i]
 
 
-def _cell_at(n, key):
-    return lambda r: r["cells"][n][key]
+def _cents(value):
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def _amount_at(i):
+    return lambda r: _cents(r["amounts"][i])
 
 
 def _total_of(key):
-    return lambda r: r[key]
+    return lambda r: _cents(r[key])
 
 
 def csv_table(table):
     """The table as CSV for French Excel (core.exports: UTF-8 with BOM, `;`, decimal commas, cells neutralised)."""
     columns = [(label, _fixed_at(i)) for i, label in enumerate(FIXED_COLUMNS)]
     for n, financer in enumerate(table["financers"]):
-        columns += [(f"{financer.organisation} — {word} (€)", _cell_at(n, key)) for key, word in KINDS]
+        columns += [
+            (f"{financer.organisation} — {word} (€)", _amount_at(3 * n + k)) for k, (_, word) in enumerate(KINDS)
+        ]
     columns += [(f"Total {word} (€)", _total_of(key)) for key, word in KINDS]
     rows = [{**row, "fixed": _fixed(row)} for row in table["rows"]]
     total = {
         "fixed": ["Total", "", "", "", ""],
-        "cells": [{k: t[k] for k, _ in KINDS} for t in table["by_financer"]],
+        "amounts": [t[k] for t in table["by_financer"] for k, _ in KINDS],
         **{k: table["total"][k] for k, _ in KINDS},
     }
     return csv_bytes([*rows, total], columns)
@@ -307,7 +333,7 @@ def xlsx_table(table):
         for cell in row:
             cell.font, cell.alignment = bold, Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in table["rows"]:
-        amounts = [c[k] for c in row["cells"] for k, _ in KINDS] + [row[k] for k, _ in KINDS]
+        amounts = [*row["amounts"], *(row[k] for k, _ in KINDS)]
         ws.append([neutralise(v) for v in _fixed(row)] + [_number(v) for v in amounts])
     totals = [t[k] for t in table["by_financer"] for k, _ in KINDS] + [table["total"][k] for k, _ in KINDS]
     ws.append(["Total"] + [None] * (width - 1) + [_number(v) for v in totals])

@@ -49,8 +49,8 @@ def test_table_totals_against_envelopes(prog):
     assert table["financers"] == [agglo, state]
     assert [r["title"] for r in table["rows"]] == ['=HYPERLINK("x")', "Chantier jeunes", "Permanence juridique"]
     rows = {r["title"]: r for r in table["rows"]}
-    assert rows["Permanence juridique"]["cells"][1]["granted"] == Decimal("500")
-    assert rows["Chantier jeunes"]["cells"][1]["proposed"] == Decimal("800")
+    assert committee.cells(rows["Permanence juridique"])[1]["granted"] == Decimal("500")
+    assert committee.cells(rows["Chantier jeunes"])[1]["proposed"] == Decimal("800")
     assert rows["Chantier jeunes"]["text"][3:6] == ["1\u202f000,00", "800,00", "—"]
     by_financer = {t["financer"].pk: t for t in table["by_financer"]}
     assert by_financer[state.pk]["requested"] == Decimal("2200")  # 600 + 1000 + 600

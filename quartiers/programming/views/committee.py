@@ -1,12 +1,16 @@
 """Committee pages of the programming (see views/__init__.py): the programming table of a call (with its XLSX and
 CSV exports), the decisions recorded in bulk, the notification letter of each carrier (PDF)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from quartiers.core.exports import unknown_format
@@ -46,7 +50,11 @@ def table(request, pk):
     # One reverse for thousands of rows: the dossier's id put in place of a marker.
     pattern = reverse("programming:instruction_detail", args=[MARKER])
     for row in data["rows"]:
-        row["url"] = pattern.replace(str(MARKER), str(row["pk"]))
+        row["html"] = _row_html(row, pattern.replace(str(MARKER), str(row["pk"])))
+    for total in [*data["by_financer"], *(t for kind in ("by_pillar", "by_qpv", "by_carrier") for _, t in data[kind])]:
+        total["text"] = {
+            key: committee.amount_text(value) for key, value in total.items() if isinstance(value, Decimal)
+        }
     decided = set(committee.DECIDED)
     return render(
         request,
@@ -57,6 +65,16 @@ def table(request, pk):
             "carriers": sorted({(r["carrier_id"], r["carrier"]) for r in data["rows"] if r["status"] in decided}),
             "can_decide": can(request.user, "change", committee.CallInstruction(call)),
         },
+    )
+
+
+def _row_html(row, url):
+    """One row of the table, built here rather than by the template engine: thousands of rows of 20 cells would
+    take most of the page's time there. Free text is escaped; the amounts are strings of digits we formatted."""
+    cells = "".join(f'<td class="num">{text}</td>' for text in row["text"])
+    return mark_safe(  # noqa: S308 — every piece of free text is escaped just above or here
+        f'<tr><td>{escape(row["carrier"])}</td><td><a href="{escape(url)}">{escape(row["title"])}</a></td>'
+        f"<td>{escape(row['status_label'])}</td>{cells}</tr>"
     )
 
 
@@ -72,7 +90,7 @@ def _decisions_page(request, call, error=None, status=200):
                 cell,
                 posted.get(f"granted-{row['pk']}-{f.pk}", committee.amount_text(cell["proposed"]).replace("—", "")),
             )
-            for f, cell in zip(financers, row["cells"], strict=True)
+            for f, cell in zip(financers, committee.cells(row), strict=True)
         ]
     return render(
         request,
