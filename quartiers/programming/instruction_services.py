@@ -113,6 +113,9 @@ def _score(value, label):
 
 def save_assessments(user, application, entries):
     """`entries`: {criterion id: (score text, comment)}; all written or none. An empty score removes the note."""
+    authorize(user, "create", Assessment(application=application))
+    if not entries:
+        raise ValidationError("Aucune note à enregistrer.")
     criteria = {c.pk: c for c in application.call.criteria.all()}
     cleaned = []
     for criterion_id, (score, comment) in entries.items():
@@ -120,7 +123,6 @@ def save_assessments(user, application, entries):
         if criterion is None:
             raise ValidationError("Ce critère n'appartient pas à la grille de l'appel du dossier.")
         cleaned.append((criterion, _score(score, criterion.label), (comment or "").strip()))
-    authorize(user, "create", Assessment(application=application, criterion=next(iter(criteria.values()), None)))
     if application.status not in OPINION_OPEN:
         raise ValidationError("La grille se remplit pendant l'instruction du dossier.")
     with transaction.atomic():

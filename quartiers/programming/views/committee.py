@@ -80,6 +80,9 @@ def _row_html(row, url):
 
 def _decisions_page(request, call, error=None, status=200):
     financers, rows = committee.pending(call)
+    # One form stays under Django's 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS): the next dossiers come after saving.
+    per_form = max(10, 900 // (len(financers) + 1))
+    rows, waiting = rows[:per_form], len(rows)
     posted = request.POST if request.method == "POST" else {}
     for row in rows:
         row["decision"] = posted.get(f"decision-{row['pk']}", "")
@@ -95,7 +98,14 @@ def _decisions_page(request, call, error=None, status=200):
     return render(
         request,
         "programming/committee/decisions.html",
-        {"call": call, "financers": financers, "rows": rows, "choices": committee.DECISIONS.items(), "error": error},
+        {
+            "call": call,
+            "financers": financers,
+            "rows": rows,
+            "waiting": waiting,
+            "choices": committee.DECISIONS.items(),
+            "error": error,
+        },
         status=status,
     )
 
