@@ -169,6 +169,19 @@ def test_bulk_decisions_all_or_nothing(prog, login, amount, message):
     assert f'value="{amount}"' in page  # what was typed is shown again
 
 
+def test_decision_form_prefills_the_proposed_amount_and_takes_it_back(prog, login):
+    state, agglo = financers(prog)
+    app = dossier(prog, status=Status.OPINIONS, title="Proposé", asks=("1500", "400"))
+    Funding.objects.create(application=app, call_financer=state, opinion="favorable", proposed_amount=1250)
+    client = login(prog.users["chef"])
+    page = _text(client.get(reverse("programming:committee_decisions", args=[prog.extra["call"].pk])))
+    typed = "1\u202f250,00"
+    assert f'value="{typed}"' in page
+    data = {f"decision-{app.pk}": "accept", f"granted-{app.pk}-{state.pk}": typed, f"granted-{app.pk}-{agglo.pk}": ""}
+    assert _post_decisions(client, prog, data).status_code == 302
+    assert Funding.objects.get(application=app, call_financer=state).granted_amount == Decimal("1250.00")
+
+
 def test_bulk_decisions_refused_with_amount_or_accepted_without(prog, login):
     state, _ = financers(prog)
     app = dossier(prog, status=Status.OPINIONS, title="Refusé payé")
