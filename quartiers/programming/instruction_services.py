@@ -244,7 +244,9 @@ def request_information(user, application, message, request=None):
         )
         sender = settings.DEFAULT_FROM_EMAIL
         if emails:
-            transaction.on_commit(lambda: send_mass_mail([(subject, body, sender, [e]) for e in emails]))
+            transaction.on_commit(
+                lambda: send_mass_mail([(subject, body, sender, [e]) for e in emails], fail_silently=True)
+            )
     return info
 
 
