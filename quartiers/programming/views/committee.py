@@ -62,7 +62,9 @@ def table(request, pk):
         {
             **data,
             "totals": [("pilier", data["by_pillar"]), ("quartier", data["by_qpv"]), ("porteur", data["by_carrier"])],
-            "carriers": sorted({(r["carrier_id"], r["carrier"]) for r in data["rows"] if r["status"] in decided}),
+            "carriers": sorted(
+                {(r["carrier_id"], r["carrier"]) for r in data["rows"] if r["status"] in decided}, key=lambda c: c[1]
+            ),
             "can_decide": can(request.user, "change", committee.CallInstruction(call)),
         },
     )
