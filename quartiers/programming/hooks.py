@@ -80,7 +80,11 @@ def contract_programming(contract, user):
         Funding.objects.visible_to(user)
         .filter(application__call__contract=contract, granted_amount__gt=0)
         .values_list(
-            "pk", "application_id", "granted_amount", "application__call__year", "application__objectives__pillar__title"
+            "pk",
+            "application_id",
+            "granted_amount",
+            "application__call__year",
+            "application__objectives__pillar__title",
         )
         .distinct()
     )
