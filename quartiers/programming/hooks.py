@@ -6,7 +6,7 @@
 Both ask the one policy (`visible_to`: only the dossiers the user may see) and run one query each.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
