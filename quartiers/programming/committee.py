@@ -66,11 +66,10 @@ HEAD = 8  # a grid row: pk, title, status, carrier id, carrier name, requested, 
 
 
 def cents_text(cents):
-    """amount_text for integer cents: « 1 250,00 », « — » for nothing."""
+    """amount_text for integer cents: « 1 250,00 », « — » for nothing (a float formats them exactly, see above)."""
     if cents is None:
         return "—"
-    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
-    return f"{sign}{cents // 100:,}".replace(",", "\u202f") + f",{cents % 100:02d}"
+    return f"{cents / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
 def _to_cents(value):
@@ -78,34 +77,34 @@ def _to_cents(value):
 
 
 def _grid_sql(financers, quote):
-    """One query: the submitted dossiers of a call in the order of their carrier and title, each with its totals
-    and, per financer, requested (class-74 lines), proposed and granted — as integer cents."""
+    """One query: the submitted dossiers of a call (WHERE and ORDER BY added by the caller), each with its totals
+    and, per financer, requested (its class-74 lines, summed), proposed and granted (its funding, one at most: a join
+    through the unique index per financer rather than an aggregate) — as integer cents."""
     app, carrier, line, funding = (m._meta.db_table for m in (Application, Carrier, BudgetLine, Funding))
-    ids = ", ".join(str(int(f.pk)) for f in financers)
-
-    def cents(aggregate, column, pk=None):
-        picked = column if pk is None else f"CASE WHEN call_financer_id = {int(pk)} THEN {column} END"
-        return f"CAST(ROUND({aggregate}({picked}) * 100) AS BIGINT)"
-
-    cells = [f"r.r{i}, f.p{i}, f.g{i}" for i in range(len(financers))]
-    sums = [f"{cents('SUM', 'amount', f.pk)} AS r{i}" for i, f in enumerate(financers)]
-    given = [
-        f"{cents('MAX', kind + '_amount', f.pk)} AS {kind[0]}{i}"
-        for kind in ("proposed", "granted")
-        for i, f in enumerate(financers)
-    ]
     select = "SELECT a.id, a.title, a.status, a.carrier_id, c.name, "
+    source = f"FROM {quote(app)} a JOIN {quote(carrier)} c ON c.id = a.carrier_id"
     if not financers:
-        return select + f"0, 0, 0 FROM {quote(app)} a JOIN {quote(carrier)} c ON c.id = a.carrier_id"
+        return f"{select}0, 0, 0 {source}"
+
+    def cents(expression):
+        return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
+
+    pks = [int(f.pk) for f in financers]
+    sums = [f"{cents(f'SUM(CASE WHEN call_financer_id = {pk} THEN amount END)')} AS r{i}" for i, pk in enumerate(pks)]
+    joins = [
+        f"LEFT JOIN {quote(funding)} f{i} ON f{i}.application_id = a.id AND f{i}.call_financer_id = {pk}"
+        for i, pk in enumerate(pks)
+    ]
+    totals = [
+        cents(" + ".join(f"COALESCE(f{i}.{kind}_amount, 0)" for i in range(len(pks))))
+        for kind in ("proposed", "granted")
+    ]
+    cells = [f"r.r{i}, {cents(f'f{i}.proposed_amount')}, {cents(f'f{i}.granted_amount')}" for i in range(len(pks))]
     return (
-        select + f"COALESCE(r.total, 0), COALESCE(f.proposed, 0), COALESCE(f.granted, 0), {', '.join(cells)} "
-        f"FROM {quote(app)} a JOIN {quote(carrier)} c ON c.id = a.carrier_id "
-        f"LEFT JOIN (SELECT application_id, {cents('SUM', 'amount')} AS total, {', '.join(sums)} FROM {quote(line)} "
-        f"WHERE account_class = %s AND call_financer_id IN ({ids}) GROUP BY application_id) r "
-        "ON r.application_id = a.id "
-        f"LEFT JOIN (SELECT application_id, {cents('SUM', 'proposed_amount')} AS proposed, "
-        f"{cents('SUM', 'granted_amount')} AS granted, {', '.join(given)} FROM {quote(funding)} "
-        f"WHERE call_financer_id IN ({ids}) GROUP BY application_id) f ON f.application_id = a.id"
+        f"{select}COALESCE(r.total, 0), {', '.join(totals)}, {', '.join(cells)} {source} "
+        f"LEFT JOIN (SELECT application_id, {cents('SUM(amount)')} AS total, {', '.join(sums)} FROM {quote(line)} "
+        f"WHERE account_class = %s AND call_financer_id IN ({', '.join(map(str, pks))}) GROUP BY application_id) r "
+        f"ON r.application_id = a.id {' '.join(joins)}"
     )
 
 
@@ -126,8 +125,12 @@ def _labels(call):
     query = pillars.values_list("kind", "application_id", "objective__pillar__title").union(
         qpvs.values_list("kind", "application_id", "qpv__nom"), all=True
     )
+    sql, params = query.query.sql_with_params()  # the ORM's query, read without making each row a model value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found = ({}, {})
-    for kind, app_id, label in query:
+    for kind, app_id, label in rows:
         labels = found[kind].setdefault(app_id, [])
         if label not in labels:
             labels.append(label)

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from quartiers.programming import committee
 from quartiers.programming.models import Application, Funding
 from quartiers.programming.workflow import Status
 from tests.programming.instruction_helpers import decided, dossier, financers
@@ -299,3 +300,20 @@ def test_empty_call(prog, login):
     html = response.content.decode()
     assert '<tr><td colspan="3">Aucun dossier déposé.</td></tr>' in html
     assert "0 dossier déposé." in html
+
+
+def test_row_and_column_totals_add_up(prog):
+    """The database sums each row (the XLSX and CSV « Total » columns) and Python each column: they agree with the
+    cells, in Decimal (build) as in integer cents (grid)."""
+    _small_call(prog)
+    call = prog.extra["call"]
+    table = committee.build(call)
+    for row in table["rows"]:
+        for k, key in enumerate(committee.AMOUNTS):
+            assert row[key] == sum(filter(None, row["amounts"][k::3]), Decimal(0)), (row["title"], key)
+    assert {r["title"]: r["granted"] for r in table["rows"]}["Permanence juridique"] == Decimal("800")
+    grid = committee.grid(call)
+    for n, (_financer, *amounts, _envelope) in enumerate(grid["by_financer"]):
+        for k in range(3):
+            assert amounts[k] == sum(filter(None, (r[committee.HEAD + 3 * n + k] for r in grid["rows"])))
+    assert grid["total"] == [5, 124056839, 80000, 140000]  # the « Total » row of the page: 3 200,50 + 1 237 367,89…

@@ -46,7 +46,6 @@ def table(request, pk):
     if fmt:
         return unknown_format(fmt, ("csv", "xlsx"))
     data = committee.grid(call)
-    decided = set(committee.DECIDED)
     return render(
         request,
         "programming/committee/table.html",
@@ -60,10 +59,18 @@ def table(request, pk):
                 (title, [(label, _total(t)) for label, t in data[kind]])
                 for title, kind in (("pilier", "by_pillar"), ("quartier", "by_qpv"), ("porteur", "by_carrier"))
             ],
-            "carriers": sorted({(r[3], r[4]) for r in data["rows"] if r[2] in decided}, key=lambda c: c[1]),
+            "letters": _letters(call, data["rows"]),
             "can_decide": can(request.user, "change", committee.CallInstruction(call)),
         },
     )
+
+
+def _letters(call, rows):
+    """(URL, name) of the notification letter of each carrier with a decided dossier, in the order of their names."""
+    decided = set(committee.DECIDED)
+    carriers = sorted({(r[3], r[4]) for r in rows if r[2] in decided}, key=lambda c: c[1])
+    pattern = reverse("programming:committee_letter", args=[call.pk, MARKER])
+    return [(pattern.replace(str(MARKER), str(pk)), name) for pk, name in carriers]
 
 
 def _total(counts):
