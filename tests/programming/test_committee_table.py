@@ -317,3 +317,17 @@ def test_row_and_column_totals_add_up(prog):
         for k in range(3):
             assert amounts[k] == sum(filter(None, (r[committee.HEAD + 3 * n + k] for r in grid["rows"])))
     assert grid["total"] == [5, 124056839, 80000, 140000]  # the « Total » row of the page: 3 200,50 + 1 237 367,89…
+
+
+def test_free_text_stays_inert(prog, login):
+    """A carrier's name and a title made of markup come out escaped in the rows, the totals and the letters' list."""
+    from quartiers.programming.models import Carrier
+
+    payload = '<img src=x onerror=alert(1)>"><svg onload=alert(1)>'
+    carrier = Carrier.objects.create(name=payload, kind=Carrier.Kind.ASSOCIATION)
+    decided(prog, title=payload, carrier=carrier)
+    html = login(prog.users["chef"]).get(reverse("programming:committee_table", args=[prog.extra["call"].pk]))
+    html = html.content.decode()
+    assert "<img" not in html and "<svg" not in html
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&quot;&gt;&lt;svg onload=alert(1)&gt;"
+    assert html.count(escaped) == 4  # carrier and title of the row, carriers' totals, the letter's link
