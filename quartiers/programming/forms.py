@@ -17,12 +17,15 @@ class AmountField(forms.CharField):
 
     def __init__(self, *args, required=False, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, required=required, max_length=20, **kwargs)
+        super().__init__(*args, required=required, **kwargs)
+        self.widget.attrs["maxlength"] = "20"
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
+        if len(value) > 20:
+            raise ValidationError("Montant trop long : 20 caractères au plus.")
         return parse_amount(value, f"Le montant « {self.label} »" if self.label else "Le montant")
 
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.programming import space
 from tests.write_matrix import ELEVATION, OTHER_ORGANISATION, OTHER_TERRITORY, not_applicable, write
 
-FORM_REFUSAL = (200, 403, 404)
+FORM_REFUSAL = (400, 403, 404)
 NO_RIGHTS_FIELD = "Le formulaire ne porte ni structure, ni statut, ni organisation : rien qui élève des droits."
 
 
@@ -121,7 +121,7 @@ WRITES = [
         args=lambda w: [space.dunkerque(w).pk],
         data=lambda w: {"title": "Titre corrigé"},
     ),
-    not_applicable("programming:application_edit", ELEVATION, reason=NO_RIGHTS_FIELD),
+    *not_applicable("programming:application_edit", ELEVATION, reason=NO_RIGHTS_FIELD),
     write(
         "programming:application_budget",
         OTHER_ORGANISATION,
@@ -136,12 +136,12 @@ WRITES = [
         args=lambda w: [space.dunkerque(w).pk],
         data=_budget_elsewhere,
     ),
-    not_applicable("programming:application_budget", ELEVATION, reason=NO_RIGHTS_FIELD),
+    *not_applicable("programming:application_budget", ELEVATION, reason=NO_RIGHTS_FIELD),
     write("programming:application_submit", OTHER_ORGANISATION, "admin", args=lambda w: [space.theirs(w).pk]),
     write(
         "programming:application_submit", OTHER_TERRITORY, "partenaire admin", args=lambda w: [space.dunkerque(w).pk]
     ),
-    not_applicable(
+    *not_applicable(
         "programming:application_submit",
         ELEVATION,
         reason="Déposer ne change que le statut, dans la table des transitions : aucun droit n'en dépend.",
@@ -160,5 +160,5 @@ WRITES = [
         args=lambda w: [space.dunkerque(w).pk],
         data=_attachment,
     ),
-    not_applicable("programming:attachment_add", ELEVATION, reason=NO_RIGHTS_FIELD),
+    *not_applicable("programming:attachment_add", ELEVATION, reason=NO_RIGHTS_FIELD),
 ]

@@ -3,8 +3,8 @@
 from tests.programming import space
 from tests.write_matrix import ELEVATION, OTHER_ORGANISATION, OTHER_TERRITORY, not_applicable, write
 
-# A form that refuses a forbidden choice shows itself again with the French error (200), writing nothing.
-FORM_REFUSAL = (200, 403, 404)
+# A form that refuses a forbidden choice shows itself again with the French error (400), writing nothing.
+FORM_REFUSAL = (400, 403, 404)
 NOT_AN_ORGANISATION = "Un appel appartient à un contrat de ville (un territoire), à aucune organisation."
 
 
@@ -41,8 +41,8 @@ def _carrier_data(w, organisation=None, name="Centre social du Beau-Marais"):
 
 WRITES = [
     write("programming:call_create", OTHER_TERRITORY, "chef admin", data=_calais_call_data, refused=FORM_REFUSAL),
-    not_applicable("programming:call_create", OTHER_ORGANISATION, reason=NOT_AN_ORGANISATION),
-    not_applicable(
+    *not_applicable("programming:call_create", OTHER_ORGANISATION, reason=NOT_AN_ORGANISATION),
+    *not_applicable(
         "programming:call_create",
         ELEVATION,
         reason="Le contrat se choisit parmi ceux que l'on pilote : l'autre territoire est refusé.",
@@ -54,7 +54,7 @@ WRITES = [
         args=lambda w: [space.ensure(w).extra["call"].pk],
         data=_calais_call_data,
     ),
-    not_applicable("programming:call_edit", OTHER_ORGANISATION, reason=NOT_AN_ORGANISATION),
+    *not_applicable("programming:call_edit", OTHER_ORGANISATION, reason=NOT_AN_ORGANISATION),
     write(
         "programming:call_edit",
         ELEVATION,
@@ -71,8 +71,8 @@ WRITES = [
         args=lambda w: [space.ensure(w).extra["call"].pk],
         data=lambda w: {"organisation": w.orgs["irev"].pk, "envelope": "12 500,50"},
     ),
-    not_applicable("programming:call_financer", OTHER_ORGANISATION, reason=NOT_AN_ORGANISATION),
-    not_applicable(
+    *not_applicable("programming:call_financer", OTHER_ORGANISATION, reason=NOT_AN_ORGANISATION),
+    *not_applicable(
         "programming:call_financer",
         ELEVATION,
         reason="Seul l'instructeur de l'appel ajoute un financeur ; il voit déjà tout ce que le financeur lira.",
@@ -93,7 +93,7 @@ WRITES = [
         refused=FORM_REFUSAL,
         label="rattacher la structure à sa propre organisation (le bailleur)",
     ),
-    not_applicable(
+    *not_applicable(
         "programming:carrier_create", OTHER_TERRITORY, reason="Une structure porteuse n'a pas de territoire."
     ),
     write(
