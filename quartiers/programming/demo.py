@@ -112,8 +112,8 @@ def load_demo(stdout, today=None):
     carriers = load_carriers()
     if not carriers:
         stdout.write(
-            "Programmation : postes adultes-relais / FONJEP du Grand Calais absents (quartiers demo sans "
-            "--sans-reference les charge), démonstration ignorée."
+            "Programmation : postes adultes-relais / FONJEP du Grand Calais absents (données de référence "
+            "du module Contrats de ville), démonstration ignorée."
         )
         return
     orgs = {key: contracts.demo_organisation(key) for key in FINANCERS}
