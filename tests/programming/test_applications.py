@@ -124,7 +124,8 @@ def test_budget_form_with_decimal_commas_then_submit(prog, login):
     assert application.requested_amounts() == {state.pk: Decimal("1000")}
     page = _text(client.get(reverse("programming:application_detail", args=[application.pk])))
     assert "Déposé" in page and "Préfecture du Pas-de-Calais (test) : 1 000,00 €" in page
-    assert client.post(_budget_url(application), unbalanced).status_code == 400  # submitted: closed
+    response = client.post(_budget_url(application), unbalanced)  # submitted: the budget is closed
+    assert response.status_code == 400 and "ne se modifie plus une fois le dossier déposé" in _text(response)
 
 
 @pytest.mark.parametrize("bad", ["-100", "douze", "12,345"])

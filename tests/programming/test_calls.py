@@ -128,6 +128,8 @@ def test_carrier_identifiers_checked_in_french(prog, login, fields, message):
 
 def test_carrier_with_spaces_and_la_poste_siret(prog, login):
     client = login(prog.users["partenaire"])
+    form = client.get(reverse("programming:carrier_create")).content.decode()
+    assert f'<option value="{prog.orgs["bailleur"].pk}" selected>' in form  # its own organisation by default
     data = _carrier_post(prog, siret="732 829 320 00074", rna="w623001234", organisation=prog.orgs["bailleur"].pk)
     assert client.post(reverse("programming:carrier_create"), data).status_code == 302
     carrier = Carrier.objects.get(name="Centre social Matisse")
@@ -159,3 +161,20 @@ def test_free_text_is_inert(prog, login):
     call = Call.objects.get(title=payload)
     page = client.get(reverse("programming:call_detail", args=[call.pk])).content.decode()
     assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+def test_call_page_queries_stay_constant(prog, login):
+    call = prog.extra["call"]
+    client = login(prog.users["chef"])
+    space.mine(prog)
+    url = reverse("programming:call_detail", args=[call.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for n in range(5):
+        carrier = Carrier.objects.create(name=f"Structure {n}", kind="association")
+        make_application(call, carrier, title=f"Action {n}")
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url).content.decode()
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert "Action 4" in page and "Structure 4" in page

@@ -170,9 +170,11 @@ def _carrier_form_page(request, form, carrier=None):
 
 
 def _carrier_form(request, carrier):
-    form = CarrierForm(
-        request.POST or None, instance=carrier, organisations=services.carrier_organisations(request.user)
-    )
+    organisations = services.carrier_organisations(request.user)
+    # A new structure is attached to the user's organisation by default: its members then follow its dossiers.
+    own = list(organisations[:2])
+    initial = {"organisation": own[0]} if carrier.pk is None and len(own) == 1 else None
+    form = CarrierForm(request.POST or None, instance=carrier, initial=initial, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_carrier(request.user, form.save(commit=False))
