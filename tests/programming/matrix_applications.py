@@ -47,3 +47,20 @@ CASES = [
     Case("programming:attachment_add", CHANGES_MINE, args=_mine),
     Case("programming:attachment_download", SEES_MINE, args=lambda w: [space.attachment(w).pk]),
 ]
+
+# The two POST-only URLs (their write cases are in writes_applications.py).
+CASES += [
+    Case(
+        "programming:application_submit",
+        expect(LOGIN, 404, 302, 404, 403, 302, delegue=403, animateur=404),
+        args=_mine,
+        method="post",
+    ),
+    Case(
+        "programming:application_renew",
+        expect(LOGIN, 403, 302, 404, 403, 302, delegue=403, animateur=403),
+        args=lambda w: [space.open_call(w).pk],
+        method="post",
+        data=lambda w: {"previous": space.last_year(w).pk},
+    ),
+]
