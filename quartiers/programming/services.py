@@ -343,3 +343,14 @@ def add_attachment(user, application, label, uploaded, kind):
         attachment.save()
         record(user, "dossier : pièce jointe ajoutée", application, {"pièce": label})
     return attachment
+
+
+# — p-follow: conventionné only when every granted funding has its convention (followup_services.sign_agreement) —
+def _require_conventions(application):
+    missing = application.fundings.filter(granted_amount__gt=0, convention__isnull=True)
+    names = [str(f.call_financer.organisation) for f in missing.select_related("call_financer__organisation")]
+    if names:
+        raise ValidationError(f"Convention manquante pour : {', '.join(names)}.", code="convention_missing")
+
+
+PRECONDITIONS["sign_agreement"] = _require_conventions
