@@ -49,7 +49,13 @@ FINANCERS = ("etat", "epci", "ville", "departement", "caf")
 ENVELOPES_2019 = {"etat": 180000, "epci": 120000, "ville": 90000, "departement": 40000, "caf": 30000}
 ENVELOPES_NOW = {"etat": 200000, "epci": 130000, "ville": 95000, "departement": 45000, "caf": 35000}
 # Each financer's share of a dossier's subsidies (the rest: the carrier's own funds, class 75).
-SHARES = {"etat": Decimal("0.40"), "epci": Decimal("0.20"), "ville": Decimal("0.15"), "departement": Decimal("0.05")}
+SHARES = {
+    "etat": Decimal("0.40"),
+    "epci": Decimal("0.20"),
+    "ville": Decimal("0.15"),
+    "departement": Decimal("0.05"),
+    "caf": Decimal("0.05"),
+}
 KINDS = {"COM CALAIS": Carrier.Kind.COMMUNE, "CCAS CALAIS": Carrier.Kind.CCAS}
 NAMES = {"COM CALAIS": "Ville de Calais (porteur)", "CCAS CALAIS": "CCAS de Calais"}
 
@@ -253,9 +259,7 @@ def budget(application, total, financers):
             call_financer=financers.get(organisation.pk),
         ).save()
         granted += amount
-    caf = (total * Decimal("0.05")).quantize(Decimal("1"))
-    BudgetLine(application=application, side="recette", account_class="74", amount=caf, financer="caf").save()
-    lines.append(("recette", "75", total - granted - caf))
+    lines.append(("recette", "75", total - granted))
     for side, account, amount in lines:
         BudgetLine(
             application=application, side=side, account_class=account, amount=amount.quantize(Decimal("0.01"))
