@@ -9,11 +9,10 @@ from django.utils import timezone
 from quartiers.accounts.models import Organisation
 from quartiers.core import filetypes
 from quartiers.core.audit import record
-from quartiers.core.permissions import authorize, is_admin, organisation_ids
+from quartiers.core.permissions import CHEF, PARTNER, authorize, is_admin, organisation_ids
 
 from .models import Application, Attachment, BudgetLine, CallFinancer, Carrier
 from .money import euros, parse_amount
-from .rules import CARRIER_ROLES
 from .workflow import CARRIER, TRANSITIONS
 
 
@@ -167,6 +166,11 @@ def set_call_financer(user, call, organisation, envelope):
         action = "ajouté" if created else "enveloppe modifiée"
         record(user, f"appel à projets : financeur {action}", call, {organisation.name: str(envelope)})
     return financer
+
+
+# The accounts that act for a carrier: rules.CARRIER_ROLES, repeated here because rules.py reaches this module (through
+# committee.py) and the modules of an app form no cycle.
+CARRIER_ROLES = (PARTNER, CHEF)
 
 
 def carrier_organisations(user):

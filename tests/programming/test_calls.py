@@ -178,3 +178,9 @@ def test_call_page_queries_stay_constant(prog, login):
         page = client.get(url).content.decode()
     assert len(second.captured_queries) == len(first.captured_queries)
     assert "Action 4" in page and "Structure 4" in page
+
+
+def test_services_and_rules_name_the_same_carrier_roles():
+    from quartiers.programming import rules, services
+
+    assert services.CARRIER_ROLES == rules.CARRIER_ROLES
