@@ -4,6 +4,8 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.urls import include, path
 
+from quartiers.core import api_ninja
+
 # The site layer (home page) and core (jobs, health, OpenAPI) share the root.
 urlpatterns = [path("", include("quartiers.site.urls")), path("", include("quartiers.core.urls"))]
 
@@ -22,9 +24,21 @@ MOUNTS = {
 for app, prefix in MOUNTS.items():
     if find_spec(f"quartiers.{app}.urls"):
         urlpatterns.append(path(prefix, include(f"quartiers.{app}.urls")))
+# The typed API (django-ninja, quartiers.core.api_ninja): each app's `api_routes.py` brings a router, mounted
+# under /api/ before the first registry's routes (their paths do not overlap).
+API_APPS = ["accounts", *MOUNTS]
+ROUTE_MODULES = [
+    import_module(f"quartiers.{app}.api_routes")
+    for app in dict.fromkeys(API_APPS)
+    if find_spec(f"quartiers.{app}.api_routes")
+]
+ninja_api = api_ninja.build([(module.PREFIX, module.router) for module in ROUTE_MODULES])
+urlpatterns.append(path("api/", ninja_api.urls))
 for app in MOUNTS:
     if find_spec(f"quartiers.{app}.api_urls"):
         urlpatterns.append(path("api/", include(import_module(f"quartiers.{app}.api_urls"))))
+if find_spec("quartiers.gup.open311"):
+    urlpatterns.append(path("open311/v2/", include("quartiers.gup.open311")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

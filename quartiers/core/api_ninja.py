@@ -1,0 +1,166 @@
+"""The typed API (django-ninja): one NinjaAPI under /api/, its OpenAPI 3.1 document at /api/schema/ and its
+browsable page at /api/docs/ (Swagger UI from the ninja package's own static files: no CDN).
+
+Each app adds a `ninja.Router` in its `api_routes.py` (mounted by quartiers/urls.py, the top layer: core knows no
+app). An endpoint declares its typed input (a `Schema`) and output (`response={200: Out, 400: Error, …}`), asks
+`require(request, module, level)` for the token's scope, then the same policy (`authorize`, `visible_to`) and the
+same services as the pages. Errors are JSON `{"erreur": "message en français", "details": [...]}`.
+
+Authentication: `Authorization: Token <clé>` or `Authorization: Bearer <clé>` (the tokens of accounts, through
+`core.api.TOKENS`), else the session (with its CSRF check on writes). Each token is limited to
+`settings.API_RATE_PER_MINUTE` requests a minute: beyond, 429 with `Retry-After`.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_safe
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.security import APIKeyHeader, SessionAuth
+
+from quartiers.core import api as registry
+from quartiers.core.permissions import is_signed_in
+
+LOGIN_REQUIRED = "Authentification requise : en-tête « Authorization: Token <clé> » (ou Bearer), ou session."
+READ = "read"
+WRITE = "write"
+LEVEL_LABELS = {READ: "lecture", WRITE: "écriture"}
+
+
+class Error(Schema):
+    erreur: str
+    details: list[str] = []
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 413: Error, 429: Error}
+
+
+def rate_limit(token):
+    """At most API_RATE_PER_MINUTE requests per token and minute (a fixed window in the cache)."""
+    limit = getattr(settings, "API_RATE_PER_MINUTE", 600)
+    window = int(time.time() // 60)
+    key = f"api-rate:{token.pk}:{window}"
+    cache.add(key, 0, 120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, 120)
+        count = 1
+    if count > limit:
+        raise Throttled(wait=60 - int(time.time()) % 60 or 1)
+
+
+class TokenAuth(APIKeyHeader):
+    """`Authorization: Token <clé>` or `Bearer <clé>`; an unknown, revoked or out-of-scope token is refused."""
+
+    param_name = "Authorization"
+    openapi_description = "« Token <clé> » ou « Bearer <clé> » : un jeton créé sur la page « Mon compte »."
+
+    def authenticate(self, request, key):
+        if not registry.token_key(request):
+            return None
+        user = registry.user_from_request(request)
+        if user is None:
+            raise AuthenticationError(401, "Jeton inconnu, révoqué ou sans portée sur ce module.")
+        rate_limit(user.api_token)
+        return user
+
+
+class Session(SessionAuth):
+    """The signed-in session of the pages (CSRF checked on writes)."""
+
+    def authenticate(self, request, key):
+        if registry.token_key(request):
+            return None  # a token was sent: TokenAuth answered for it
+        return request.user if is_signed_in(request.user) else None
+
+
+AUTH = [TokenAuth(), Session()]
+
+
+def require(request, module, level=READ):
+    """The token's scope on `module` (a session is not scoped: the policy alone decides)."""
+    token = getattr(request.auth, "api_token", None)
+    if token is not None and not token.allows(module, level):
+        raise HttpError(403, f"Ce jeton n'a pas la portée « {LEVEL_LABELS[level]} » sur le module « {module} ».")
+    return request.auth
+
+
+def _error(api, request, status, message, details=()):
+    return api.create_response(request, {"erreur": message, "details": list(details)}, status=status)
+
+
+def _field(loc):
+    return ".".join(str(part) for part in loc if part not in ("body", "payload", "query", "path"))
+
+
+def install_handlers(api):
+    def validation(request, exc):
+        details = [f"{_field(e.get('loc', ())) or 'requête'} : {e.get('msg', '')}" for e in exc.errors]
+        return _error(api, request, 400, "Requête invalide : corps JSON ou paramètres mal formés.", details)
+
+    def http(request, exc):
+        response = _error(api, request, exc.status_code, str(exc.message))
+        if isinstance(exc, Throttled):
+            response = _error(api, request, 429, "Trop de requêtes pour ce jeton : réessayez dans une minute.")
+            response["Retry-After"] = str(exc.wait or 60)
+        if isinstance(exc, AuthenticationError) and exc.message == "Unauthorized":
+            response = _error(api, request, 401, LOGIN_REQUIRED)
+        if exc.message == "CSRF check Failed":
+            response = _error(api, request, 403, "Vérification CSRF échouée : rechargez la page, ou utilisez un jeton.")
+        return response
+
+    def django_validation(request, exc):
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        details = [f"{k} : {m}" if k and k != "__all__" else m for k, ms in messages.items() for m in ms]
+        return _error(api, request, 400, details[0] if len(details) == 1 else "Données refusées.", details)
+
+    api.add_exception_handler(ValidationError, validation)
+    api.add_exception_handler(HttpError, http)
+    api.add_exception_handler(DjangoValidationError, django_validation)
+    api.add_exception_handler(PermissionDenied, lambda r, e: _error(api, r, 403, "Accès refusé."))
+    api.add_exception_handler(Http404, lambda r, e: _error(api, r, 404, "Introuvable ou non visible pour vous."))
+
+
+class QuartiersAPI(NinjaAPI):
+    """NinjaAPI whose root (/api/) sends to the browsable page, and answers GET only (405 otherwise)."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        root = [u for u in urls if getattr(u, "name", None) == "api-root"]
+        others = [u for u in urls if u not in root]
+        return [*others, path("", require_safe(lambda request: redirect("api:docs")), name="api-root")]
+
+
+def build(routers):
+    """The NinjaAPI with each app's router: [(prefix, router), …] (quartiers/urls.py passes them)."""
+    api = QuartiersAPI(
+        title="API Quartiers",
+        version="2",
+        description=(
+            "Écritures et lectures typées de Quartiers : mesures des engagements, éligibilité QPV, jetons. "
+            "Authentification par jeton (« Authorization: Token <clé> ») créé sur « Mon compte », avec des "
+            "portées par module. Les lectures historiques restent décrites dans /api/openapi.json."
+        ),
+        auth=AUTH,
+        openapi_url="/schema/",
+        docs_decorator=require_safe,
+        docs_url=None,  # ninja's page pulls a CDN: ours (`docs`) serves the vendored Swagger UI
+        urls_namespace="api",
+    )
+    install_handlers(api)
+    for prefix, router in routers:
+        api.add_router(prefix, router)
+
+    @api.get("docs/", auth=None, include_in_schema=False, url_name="docs")
+    def docs(request):
+        return render(request, "core/api_docs.html", {"schema_url": reverse("api:openapi-json")})
+
+    return api
