@@ -101,9 +101,44 @@ def _field(loc):
     return ".".join(str(part) for part in loc if part not in ("body", "payload", "query", "path"))
 
 
+# Pydantic's error types, said in French (others keep pydantic's English message).
+FRENCH = {
+    "missing": "champ obligatoire",
+    "date_from_datetime_parsing": "date invalide (attendu : AAAA-MM-JJ)",
+    "date_parsing": "date invalide (attendu : AAAA-MM-JJ)",
+    "date_type": "date invalide (attendu : AAAA-MM-JJ)",
+    "decimal_parsing": "nombre attendu",
+    "decimal_type": "nombre attendu",
+    "decimal_max_places": "trop de décimales",
+    "decimal_max_digits": "nombre trop long",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "string_type": "texte attendu",
+    "string_too_long": "texte trop long",
+    "string_too_short": "texte trop court",
+    "too_long": "liste trop longue",
+    "list_type": "liste attendue",
+    "literal_error": "valeur non permise",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "model_attributes_type": "objet JSON attendu",
+    "dict_type": "objet JSON attendu",
+    "bool_parsing": "booléen attendu (true ou false)",
+}
+
+
+def _message(error):
+    french = FRENCH.get(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if french and "expected" in ctx:
+        french += f" (attendu : {ctx['expected']})"
+    return french or error.get("msg", "")
+
+
 def install_handlers(api):
     def validation(request, exc):
-        details = [f"{_field(e.get('loc', ())) or 'requête'} : {e.get('msg', '')}" for e in exc.errors]
+        details = [f"{_field(e.get('loc', ())) or 'requête'} : {_message(e)}" for e in exc.errors]
         return _error(api, request, 400, "Requête invalide : corps JSON ou paramètres mal formés.", details)
 
     def http(request, exc):
@@ -113,6 +148,8 @@ def install_handlers(api):
             response["Retry-After"] = str(exc.wait or 60)
         if isinstance(exc, AuthenticationError) and exc.message == "Unauthorized":
             response = _error(api, request, 401, LOGIN_REQUIRED)
+        if str(exc.message).startswith("Cannot parse request body"):
+            response = _error(api, request, 400, "Requête invalide : le corps n'est pas du JSON lisible.")
         if exc.message == "CSRF check Failed":
             response = _error(api, request, 403, "Vérification CSRF échouée : rechargez la page, ou utilisez un jeton.")
         return response
