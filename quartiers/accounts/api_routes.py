@@ -6,7 +6,7 @@ from ninja import Router, Schema
 
 from quartiers.core.api_ninja import ERRORS
 
-PREFIX = "jetons/"
+PREFIX = "api/jetons/"
 router = Router(tags=["Jetons"])
 
 

@@ -17,7 +17,7 @@ from quartiers.contracts.models import Commitment, Indicator
 from quartiers.core.api_ninja import ERRORS, WRITE, require
 from quartiers.core.permissions import authorize
 
-PREFIX = "contrats/"
+PREFIX = "api/contrats/"
 MODULE = "contracts"
 router = Router(tags=["Contrats de ville"])
 VALUE = Field(description="Valeur mesurée (point décimal en JSON)", ge=-(10**12), le=10**12)

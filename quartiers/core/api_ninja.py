@@ -1,5 +1,6 @@
-"""The typed API (django-ninja): one NinjaAPI under /api/, its OpenAPI 3.1 document at /api/schema/ and its
-browsable page at /api/docs/ (Swagger UI from the ninja package's own static files: no CDN).
+"""The typed API (django-ninja): one NinjaAPI (mounted at the root: its routers live under /api/ and
+/open311/v2/), its OpenAPI 3.1 document at /api/schema/ and its browsable page at /api/docs/ (Swagger UI vendored
+in static/vendor/swagger-ui: no CDN).
 
 Each app adds a `ninja.Router` in its `api_routes.py` (mounted by quartiers/urls.py, the top layer: core knows no
 app). An endpoint declares its typed input (a `Schema`) and output (`response={200: Out, 400: Error, …}`), asks
@@ -15,7 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.security import APIKeyHeader, SessionAuth
+from ninja.security import APIKeyHeader, APIKeyQuery, SessionAuth
 
 from quartiers.core import api as registry
 from quartiers.core.permissions import is_signed_in
@@ -73,6 +74,28 @@ class TokenAuth(APIKeyHeader):
         return user
 
 
+class Open311Key(APIKeyQuery):
+    """GeoReport v2's `api_key` parameter (query string, or the form body of a POST) is one of our tokens."""
+
+    param_name = "api_key"
+    openapi_description = "Un jeton créé sur « Mon compte » (portée GUP), comme le prévoit Open311."
+
+    def _get_key(self, request):
+        if registry.token_key(request):
+            return None
+        return request.GET.get("api_key") or (request.POST.get("api_key") if request.method == "POST" else None)
+
+    def authenticate(self, request, key):
+        if not key:
+            return None
+        user = registry.TOKENS.authenticate(key, request)
+        if user is None:
+            raise AuthenticationError(401, "Clé d'API (api_key) inconnue, révoquée ou sans portée GUP.")
+        request._quartiers_api_user = user
+        rate_limit(user.api_token)
+        return user
+
+
 class Session(SessionAuth):
     """The signed-in session of the pages (CSRF checked on writes)."""
 
@@ -83,6 +106,7 @@ class Session(SessionAuth):
 
 
 AUTH = [TokenAuth(), Session()]
+OPEN311_AUTH = [TokenAuth(), Open311Key(), Session()]
 
 
 def require(request, module, level=READ):
@@ -93,12 +117,33 @@ def require(request, module, level=READ):
     return request.auth
 
 
+class Open311Error(Schema):
+    code: int
+    description: str
+
+
+OPEN311_ERRORS = {
+    400: list[Open311Error],
+    401: list[Open311Error],
+    403: list[Open311Error],
+    404: list[Open311Error],
+    413: list[Open311Error],
+    429: list[Open311Error],
+}
+
+
 def _error(api, request, status, message, details=()):
+    if request.path.startswith("/open311/"):
+        # GeoReport v2's error format: an array of {code, description} (in French here).
+        text = " ".join([message, *details]) if details else message
+        return api.create_response(request, [{"code": status, "description": text}], status=status)
     return api.create_response(request, {"erreur": message, "details": list(details)}, status=status)
 
 
 def _field(loc):
-    return ".".join(str(part) for part in loc if part not in ("body", "payload", "query", "path"))
+    return ".".join(
+        str(part) for part in loc if part not in ("body", "payload", "query", "path", "form", "data", "filters")
+    )
 
 
 # Pydantic's error types, said in French (others keep pydantic's English message).
@@ -162,6 +207,9 @@ def install_handlers(api):
     api.add_exception_handler(ValidationError, validation)
     api.add_exception_handler(HttpError, http)
     api.add_exception_handler(DjangoValidationError, django_validation)
+    api.add_exception_handler(
+        RequestDataTooBig, lambda r, e: _error(api, r, 413, "Requête trop volumineuse (au plus 2,5 Mo).")
+    )
     api.add_exception_handler(PermissionDenied, lambda r, e: _error(api, r, 403, "Accès refusé."))
     api.add_exception_handler(Http404, lambda r, e: _error(api, r, 404, "Introuvable ou non visible pour vous."))
 
@@ -169,11 +217,15 @@ def install_handlers(api):
 class QuartiersAPI(NinjaAPI):
     """NinjaAPI whose root (/api/) sends to the browsable page, and answers GET only (405 otherwise)."""
 
+    # Mounted at the site's root (its routers say /api/… or /open311/v2/): the paths of the document are absolute.
+    def get_root_path(self, path_params):
+        return "/"
+
     def _get_urls(self):
         urls = super()._get_urls()
         root = [u for u in urls if getattr(u, "name", None) == "api-root"]
         others = [u for u in urls if u not in root]
-        return [*others, path("", require_safe(lambda request: redirect("api:docs")), name="api-root")]
+        return [*others, path("api/", require_safe(lambda request: redirect("api:docs")), name="api-root")]
 
 
 def build(routers):
@@ -187,7 +239,7 @@ def build(routers):
             "portées par module. Les lectures historiques restent décrites dans /api/openapi.json."
         ),
         auth=AUTH,
-        openapi_url="/schema/",
+        openapi_url="/api/schema/",
         docs_decorator=require_safe,
         docs_url=None,  # ninja's page pulls a CDN: ours (`docs`) serves the vendored Swagger UI
         urls_namespace="api",
@@ -196,7 +248,7 @@ def build(routers):
     for prefix, router in routers:
         api.add_router(prefix, router)
 
-    @api.get("docs/", auth=None, include_in_schema=False, url_name="docs")
+    @api.get("api/docs/", auth=None, include_in_schema=False, url_name="docs")
     def docs(request):
         return render(request, "core/api_docs.html", {"schema_url": reverse("api:openapi-json")})
 
