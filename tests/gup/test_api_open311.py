@@ -59,9 +59,10 @@ def test_requests_filters(world, client):
     first = report(world)
     report(world, category="eclairage", point=(1.8736, 50.9514))
     key = _key(world.users["lecteur"], "read")
-    ids = lambda **q: [
-        r["service_request_id"] for r in client.get(BASE + "requests.json", {"api_key": key, **q}).json()
-    ]  # noqa: E731
+
+    def ids(**q):
+        return [r["service_request_id"] for r in client.get(BASE + "requests.json", {"api_key": key, **q}).json()]
+
     assert len(ids()) == 2
     assert ids(service_code="eclairage") != [first.reference] and len(ids(service_code="eclairage")) == 1
     assert ids(service_request_id=first.reference) == [first.reference]
