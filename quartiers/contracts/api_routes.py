@@ -118,12 +118,12 @@ def measurement_create(request, pk: int, payload: MeasurementIn):
 
 
 def _batch_answer(report):
-    return Status(201 if report.written else 400, report.as_dict())
+    return Status(201 if report.written else 422, report.as_dict())
 
 
 @router.post(
     "mesures/lot",
-    response={201: BatchReport, 400: BatchReport, 401: ERRORS[401], 403: ERRORS[403], 413: ERRORS[413]},
+    response={201: BatchReport, 422: BatchReport, **ERRORS},
     url_name="measurement_batch",
     summary="Envoyer un lot de valeurs mesurées (JSON) : tout ou rien, avec un rapport par ligne",
 )
@@ -135,7 +135,7 @@ def measurement_batch(request, payload: BatchIn):
 
 @router.post(
     "mesures/fichier",
-    response={201: BatchReport, 400: BatchReport, 401: ERRORS[401], 403: ERRORS[403], 413: ERRORS[413]},
+    response={201: BatchReport, 422: BatchReport, **ERRORS},
     url_name="measurement_file",
     summary="Envoyer un fichier CSV ou XLSX de valeurs mesurées : tout ou rien, avec un rapport par ligne",
 )
@@ -147,7 +147,7 @@ def measurement_file(request, fichier: File[UploadedFile]):
         rows, notes = services.read_measurements_file(fichier)
     except ValidationError as error:
         rejected = [{"ligne": 0, "motif": m} for m in error.messages]
-        return Status(400, {"creees": 0, "corrigees": 0, "rejetees": rejected, "ecrit": False, "notes": []})
+        return Status(422, {"creees": 0, "corrigees": 0, "rejetees": rejected, "ecrit": False, "notes": []})
     return _batch_answer(services.import_measurements(request.auth, rows, notes))
 
 

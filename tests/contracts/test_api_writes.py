@@ -87,7 +87,7 @@ def test_json_batch_is_atomic_with_a_row_report(world, client):
         {"indicateur": 999999, "date": "2025-06-30", "valeur": 2},
     ]
     answer = _post(client, url, key, {"mesures": rows})
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     report = answer.json()
     assert not report["ecrit"] and [r["ligne"] for r in report["rejetees"]] == [2, 3]
     assert "n'est pas modifiable par vous" in report["rejetees"][0]["motif"]
@@ -114,7 +114,7 @@ def test_csv_batch_in_cp1252_with_decimal_commas(world, client):
     assert str(measurement.value) == "4.50" and measurement.comment == "Réalisé à 45 %"
     bad = SimpleUploadedFile("m.csv", "indicateur;valeur\r\n1;2\r\n".encode("cp1252"), content_type="text/csv")
     answer = client.post(reverse("api:measurement_file"), {"fichier": bad}, HTTP_AUTHORIZATION=f"Token {key}")
-    assert answer.status_code == 400 and "Colonnes manquantes : date" in answer.json()["rejetees"][0]["motif"]
+    assert answer.status_code == 422 and "Colonnes manquantes : date" in answer.json()["rejetees"][0]["motif"]
 
 
 def test_status_change_by_token(world, client):

@@ -254,7 +254,7 @@ WRITES = [
 
 
 # --- The API (quartiers/contracts/api_routes.py): same policy as the forms, by session here (tokens: test_api_writes).
-API_REFUSED = (400, 401, 403, 404)  # 400: a batch whose rows name an indicator one may not change (nothing written)
+API_REFUSED = (401, 403, 404, 422)  # 422: a batch whose rows name an indicator one may not change (nothing written)
 API_NO_RIGHTS = "Le corps ne porte ni organisation, ni territoire, ni rôle : rien qui élève des droits."
 
 
