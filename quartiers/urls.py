@@ -15,6 +15,7 @@ MOUNTS = {
     "territories": "territoires/",
     "eligibility": "eligibilite/",
     "contracts": "contrats/",
+    "programming": "programmation/",
     "mobilisation": "mobilisation/",
     "renewal": "npnru/",
     "gup": "gup/",
@@ -27,7 +28,7 @@ for app, prefix in MOUNTS.items():
 # The typed API (django-ninja, quartiers.core.api_ninja): each app's `api_routes.py` brings a router, mounted
 # at the root (each router's PREFIX says /api/… or /open311/v2/), before the first registry's routes (no path of
 # one is a path of the other). The GUP's Open311 GeoReport v2 endpoints are its router `gup.open311`.
-API_APPS = ["accounts", *MOUNTS]
+API_APPS = list(MOUNTS)
 ROUTE_MODULES = [
     import_module(f"quartiers.{app}.api_routes")
     for app in dict.fromkeys(API_APPS)

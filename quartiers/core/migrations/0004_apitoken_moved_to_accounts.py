@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_api_token"),
+        ("core", "0003_dataversion"),
         ("accounts", "0004_apitoken_moved_from_core"),
     ]
 
