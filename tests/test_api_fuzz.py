@@ -95,7 +95,7 @@ def _operations(client):
 def test_the_openapi_document_lists_every_api_route(client):
     operations = {op.label for op in _operations(client)}
     assert len(operations) == len(api.REGISTRY) >= 20
-    assert "GET /api/gup/signalements/{pk}/" in operations
+    assert "GET /api/reseau/rencontres/{pk}/" in operations
 
 
 @pytest.mark.django_db
@@ -155,6 +155,7 @@ def test_the_ninja_document_is_openapi_31_and_lists_reads_writes_and_open311(cli
     assert document["openapi"].startswith("3.1")
     labels = {op.label for op in _ninja_operations()}
     assert {
+        "GET /api/gup/signalements/{pk}/",  # moved from the first registry
         "POST /api/contrats/indicateurs/{pk}/mesures",
         "POST /open311/v2/requests.json",
         "GET /api/eligibilite/lots/{pk}",

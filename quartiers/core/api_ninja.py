@@ -207,9 +207,7 @@ def install_handlers(api):
     api.add_exception_handler(ValidationError, validation)
     api.add_exception_handler(HttpError, http)
     api.add_exception_handler(DjangoValidationError, django_validation)
-    api.add_exception_handler(
-        RequestDataTooBig, lambda r, e: _error(api, r, 413, "Requête trop volumineuse.")
-    )
+    api.add_exception_handler(RequestDataTooBig, lambda r, e: _error(api, r, 413, "Requête trop volumineuse."))
     api.add_exception_handler(PermissionDenied, lambda r, e: _error(api, r, 403, "Accès refusé."))
     api.add_exception_handler(Http404, lambda r, e: _error(api, r, 404, "Introuvable ou non visible pour vous."))
 

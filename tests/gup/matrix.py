@@ -82,8 +82,8 @@ CASES = [
     Case("gup:tfpb_create", CHEFS_AND_PARTNERS),
     Case("gup:tfpb_detail", MEMBERS, args=lambda w: [h.agreement(w).pk]),
     Case("gup:tfpb_edit", expect(LOGIN, 403, 200, 403, 200, 200), args=lambda w: [h.agreement(w).pk]),
-    Case("gup_api_reports", expect(401, 200, 200, 200, 200, 200), query="?statut=transmis"),
-    Case("gup_api_report", expect(401, 200, 200, 200, 200, 200), args=_report),
+    Case("api:gup_api_reports", expect(401, 200, 200, 200, 200, 200), query="?statut=transmis"),
+    Case("api:gup_api_report", expect(401, 200, 200, 200, 200, 200), args=_report),
     Case("gup:tfpb_action_create", expect(LOGIN, 403, 200, 403, 200, 200), args=lambda w: [h.agreement(w).pk]),
 ]
 
