@@ -139,6 +139,19 @@ def test_a_nul_character_in_the_url_is_a_400_not_a_database_error(client, url, j
 NINJA_EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 5}
 
 
+@pytest.fixture
+def keep_test_connection():
+    """As Django's test client does: the WSGI requests must not close the test's connection (PostgreSQL)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _ninja_schema():
     from django.core.wsgi import get_wsgi_application
 
@@ -169,7 +182,9 @@ def test_the_ninja_document_is_openapi_31_and_lists_reads_writes_and_open311(cli
 
 @pytest.mark.django_db(transaction=False)
 @pytest.mark.parametrize("role", ["admin", "partenaire"])
-def test_fuzzing_the_ninja_api_finds_no_server_error_and_no_answer_off_its_schema(role, settings, tmp_path):
+def test_fuzzing_the_ninja_api_finds_no_server_error_and_no_answer_off_its_schema(
+    role, settings, tmp_path, keep_test_connection
+):
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import response_schema_conformance
 
