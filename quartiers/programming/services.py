@@ -124,3 +124,14 @@ def set_targets(user, application, *, qpvs=(), objectives=()):
         application.objectives.set(objectives)
         record(user, "dossier : cibles", application, {"qpv": [q.code for q in qpvs]})
     return application
+
+
+# — p-follow: conventionné only when every granted funding has its convention (followup_services.sign_agreement) —
+def _require_conventions(application):
+    missing = application.fundings.filter(granted_amount__gt=0, convention__isnull=True)
+    names = [str(f.call_financer.organisation) for f in missing.select_related("call_financer__organisation")]
+    if names:
+        raise ValidationError(f"Convention manquante pour : {', '.join(names)}.", code="convention_missing")
+
+
+PRECONDITIONS["sign_agreement"] = _require_conventions
