@@ -6,7 +6,7 @@
 Both ask the one policy (`visible_to`: only the dossiers the user may see) and run one query each.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -53,30 +53,43 @@ def _euros(amount):
     return f"{amount:,.0f} €".replace(",", "\u202f")
 
 
+def _per_year_and_pillar(pairs):
+    """[{year, pillar, total, actions}] from distinct (funding, dossier, amount, year, pillar) rows."""
+    cells = {}
+    for _funding, application, amount, year, pillar in pairs:
+        cell = cells.setdefault((-year, pillar or ""), {"total": 0, "actions": set()})
+        cell["total"] += amount
+        cell["actions"].add(application)
+    return [
+        {"year": -year, "pillar": pillar or NO_PILLAR, "total": cell["total"], "actions": len(cell["actions"])}
+        for (year, pillar), cell in sorted(cells.items())
+    ]
+
+
 def contract_programming(contract, user):
     """The section « Programmation » of the contract page: amounts granted per year and pillar (one query), or
-    None when the user sees no granted subsidy of this contract."""
+    None when the user sees no granted subsidy of this contract.
+
+    A dossier serving two objectives of one pillar must count once in it: the query gives the distinct
+    (funding, pillar) pairs, summed here, rather than a SUM over the objectives' join, which would count it twice."""
     from quartiers.programming.models import Funding
 
     if not is_signed_in(user):
         return None
-    rows = list(
+    pairs = (
         Funding.objects.visible_to(user)
         .filter(application__call__contract=contract, granted_amount__gt=0)
-        .values("application__call__year", "application__objectives__pillar__title")
-        .annotate(total=Sum("granted_amount"), actions=Count("application", distinct=True))
-        .order_by("-application__call__year", "application__objectives__pillar__title")
+        .values_list(
+            "pk",
+            "application_id",
+            "granted_amount",
+            "application__call__year",
+            "application__objectives__pillar__title",
+        )
+        .distinct()
     )
-    if not rows:
+    table = _per_year_and_pillar(pairs)
+    if not table:
         return None
-    table = [
-        {
-            "year": row["application__call__year"],
-            "pillar": row["application__objectives__pillar__title"] or NO_PILLAR,
-            "total": row["total"],
-            "actions": row["actions"],
-        }
-        for row in rows
-    ]
     html = render_to_string("programming/opendata/_contract_section.html", {"rows": table})
     return ("Programmation : montants accordés par année et pilier", html)

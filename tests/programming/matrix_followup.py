@@ -69,3 +69,20 @@ CASES = [
         label="programming:renewal_chain — action de Dunkerque",
     ),
 ]
+
+# The forms of the follow-up and bilan pages answer POST only (their write cases: writes_followup.py,
+# writes_bilans.py): a GET is refused to everyone before anything is read.
+POST_ONLY = expect(405, 405, 405, 405, 405, 405, delegue=405, animateur=405)
+CASES += [
+    Case(name, args=[1], expect=POST_ONLY, label=f"{name} — GET refusé (formulaire en POST)")
+    for name in (
+        "programming:followup_convention",
+        "programming:followup_payment_add",
+        "programming:followup_payment_paid",
+        "programming:followup_sign",
+        "programming:report_close",
+        "programming:report_file",
+        "programming:report_qpv",
+        "programming:report_save",
+    )
+]

@@ -92,3 +92,15 @@ def test_each_link_opens_a_page_the_user_may_see(world, login):
         for _label, url in links_for(world.qpv, world.users[role]):
             if url.startswith("/programmation/"):
                 assert client.get(url).status_code == 200, (role, url)
+
+
+def test_a_dossier_serving_two_objectives_of_a_pillar_counts_once(world):
+    _target(world)
+    contract, user = world.extra["calais_contract"], world.users["chef"]
+    _title, before = hooks.contract_programming(contract, user)
+    pillar = world.extra["objective"].pillar
+    second = pillar.objectives.create(title="Réussite éducative")
+    for funding in world.extra["subsidies"][:3]:
+        funding.application.objectives.add(second)
+    _title, after = hooks.contract_programming(contract, user)
+    assert after == before  # same actions, same amounts: not doubled by the second objective
