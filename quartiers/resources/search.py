@@ -30,6 +30,9 @@ PG_CONFIG = "quartiers_fr"
 PG_GIN_INDEX = "resources_document_search_gin"
 FTS_TABLE = "resources_document_fts"
 FTS_CONTENT = "resources_document_search"
+SEARCH_ORDER = ("-rank", "-date", "-pk")
+PAGE_CANDIDATES = 200  # SQLite: first candidate set of a page, from FTS5 alone (grows ×4 until exact)
+MAX_CANDIDATES = 12_800
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
 # Every match is ranked, in the database (bm25 / ts_rank ~1–3 µs a match): the top results shown are the
 # true top results of the whole library, and the count is exact — no window, whatever the breadth of a query.
@@ -75,7 +78,7 @@ class SearchQuerySetMixin:
             if not query:
                 return self.none()
             matched = self._match_sqlite(query)
-        qs = matched.annotate(rank=self._rank_sql(query)).order_by("-rank", "-date", "-pk")
+        qs = matched.annotate(rank=self._rank_sql(query)).order_by(*SEARCH_ORDER)
         qs._search_query = query
         return qs
 
@@ -84,8 +87,20 @@ class SearchQuerySetMixin:
         clone._search_query = self._search_query
         return clone
 
+    def count(self):
+        if self._result_cache is None and self._search_query and vendor(self.db) == "sqlite":
+            filters = self._sqlite_filters_only()
+            if filters is not None and not filters.query.where.children and not filters.query.is_sliced:
+                return self._fts_count()  # nothing but the match: FTS5 counts its doclists alone
+        return super().count()
+
     def _fetch_all(self):
         fresh = self._result_cache is None
+        if fresh and self._search_query and vendor(self.db) == "sqlite":
+            ranked = self._sqlite_page()
+            if ranked is not None:
+                self._result_cache = ranked
+                self._prefetch_done = True
         super()._fetch_all()
         if fresh and self._search_query and self._result_cache and isinstance(self._result_cache[0], self.model):
             excerpts = self._excerpts([obj.pk for obj in self._result_cache])
@@ -137,9 +152,81 @@ class SearchQuerySetMixin:
 
     def _match_sqlite(self, match):
         hidden = f'"{FTS_TABLE}"."{FTS_TABLE}"'
-        return self.filter(fts__isnull=False).filter(
-            RawSQL(f"{hidden} MATCH %s", [match], output_field=models.BooleanField())
+        return self.filter(fts__isnull=False).filter(_FtsMatch(f"{hidden} MATCH %s", [match]))
+
+    # A page of results (a slice) is ranked by FTS5 alone — bm25 over its doclists, without reading each
+    # match's document row, the costly part of the joined query — then the page's candidates go through the
+    # queryset's own filters (permissions, type, territory…). Exact: a candidate set is accepted only when its
+    # last visible document ranks strictly above every match left out; otherwise it grows, up to every match.
+
+    def _sqlite_filters_only(self):
+        """This queryset without the match, its join and its rank (its other filters intact), or None when
+        its shape is not the plain ranked search (reordered, values(), OR-combined, distinct…)."""
+        query = self.query
+        if (
+            query.order_by != SEARCH_ORDER
+            or query.distinct
+            or query.combinator
+            or query.where.connector != "AND"
+            or query.extra
+            or not issubclass(self._iterable_class, models.query.ModelIterable)
+        ):
+            return None
+        clone = self._chain()
+        where = clone.query.where
+        kept = [child for child in where.children if not _is_search_condition(child)]
+        if len(where.children) - len(kept) != 2:
+            return None
+        where.children = kept
+        clone.query.annotations.pop("rank", None)
+        if clone.query.annotation_select_mask:
+            clone.query.annotation_select_mask.discard("rank")
+        for alias, join in clone.query.alias_map.items():
+            if join.table_name == FTS_TABLE:
+                clone.query.alias_refcount[alias] = 0
+        clone._search_query = None
+        return clone
+
+    def _fts_ranked(self, limit):
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        sql = (
+            f"SELECT rowid, -bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC LIMIT %s"
         )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [self._search_query, limit])
+            return cursor.fetchall()
+
+    def _fts_count(self):
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [self._search_query])
+            return cursor.fetchone()[0]
+
+    def _sqlite_page(self):
+        """The documents of this slice, exactly as the joined query would rank them, or None (not a slice)."""
+        low, high = self.query.low_mark, self.query.high_mark
+        filters = self._sqlite_filters_only() if high is not None else None
+        if filters is None:
+            return None
+        filters.query.clear_limits()
+        filters.query.clear_ordering(force=True)
+        wanted, size = high, max(PAGE_CANDIDATES, 4 * high)
+        while True:
+            candidates = self._fts_ranked(size)
+            scores = dict(candidates)
+            rows = filters.filter(pk__in=list(scores)).values_list("pk", "date")
+            ranked = sorted(((scores[pk], day, pk) for pk, day in rows), reverse=True)
+            complete = len(candidates) < size
+            if complete or (len(ranked) >= wanted and ranked[wanted - 1][0] > candidates[-1][1]):
+                break
+            size *= 4
+            if size > MAX_CANDIDATES:
+                return None  # a page deep in a broad query, or a narrow filter: the joined query ranks it
+        page = [pk for _score, _day, pk in ranked[low:high]]
+        objects = filters.in_bulk(page) if page else {}
+        for obj in objects.values():
+            obj.rank = scores[obj.pk]
+        return [objects[pk] for pk in page if pk in objects]
 
     def _sqlite_excerpt_sql(self, ids):
         # Like ts_headline on PostgreSQL: the excerpt comes from the text, else from the summary.
@@ -151,6 +238,21 @@ class SearchQuerySetMixin:
             f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
         )
         return sql, [*marks, HIGHLIGHT_START, *marks, *marks, self._search_query, *ids]
+
+
+class _FtsMatch(RawSQL):
+    """The FTS5 MATCH condition of a search (marked, so the page's fast path can set it apart)."""
+
+    def __init__(self, sql, params):
+        super().__init__(sql, params, output_field=models.BooleanField())
+
+
+def _is_search_condition(child):
+    lhs = getattr(child, "lhs", None)
+    if isinstance(lhs, _FtsMatch):
+        return True
+    target = getattr(lhs, "target", None)
+    return target is not None and target.model is DocumentFts
 
 
 # Accent folding in SQL, for a PostgreSQL without the unaccent extension (headlines only).
