@@ -33,6 +33,7 @@ FTS_CONTENT = "resources_document_search"
 SEARCH_ORDER = ("-rank", "-date", "-pk")
 PAGE_CANDIDATES = 200  # SQLite: first candidate set of a page, from FTS5 alone (grows ×4 until exact)
 MAX_CANDIDATES = 12_800
+FIRST_PAGE = 20  # PostgreSQL: the page a bare count() also ranks (the list page's size), for the page to come
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
 # Every match is ranked, in the database (bm25 / ts_rank ~1–3 µs a match): the top results shown are the
 # true top results of the whole library, and the count is exact — no window, whatever the breadth of a query.
@@ -64,6 +65,7 @@ class SearchQuerySetMixin:
     from one more query, so highlighting never runs on every match of a broad query."""
 
     _search_query = None
+    _search_memo = None
 
     def search(self, query):
         """Ranked matches of a web-style query (« "contrat de ville" OR npnru -2015 »); none if empty."""
@@ -80,24 +82,30 @@ class SearchQuerySetMixin:
             matched = self._match_sqlite(query)
         qs = matched.annotate(rank=self._rank_sql(query)).order_by(*SEARCH_ORDER)
         qs._search_query = query
+        qs._search_memo = {}
         return qs
 
     def _clone(self):
         clone = super()._clone()
         clone._search_query = self._search_query
+        clone._search_memo = self._search_memo
         return clone
 
     def count(self):
-        if self._result_cache is None and self._search_query and vendor(self.db) == "sqlite":
-            filters = self._sqlite_filters_only()
-            if filters is not None and not filters.query.where.children and not filters.query.is_sliced:
-                return self._fts_count()  # nothing but the match: FTS5 counts its doclists alone
+        if self._result_cache is None and self._search_query and not self.query.is_sliced:
+            if vendor(self.db) == "sqlite":
+                filters = self._sqlite_filters_only()
+                if filters is not None and not filters.query.where.children:
+                    return self._fts_count()  # nothing but the match: FTS5 counts its doclists alone
+            elif self._plain_search_shape():
+                # The list page counts, then shows page 1: one scan gives both (the page is kept for later).
+                return self._pg_ranked_ids(0, FIRST_PAGE)[0]
         return super().count()
 
     def _fetch_all(self):
         fresh = self._result_cache is None
-        if fresh and self._search_query and vendor(self.db) == "sqlite":
-            ranked = self._sqlite_page()
+        if fresh and self._search_query:
+            ranked = self._sqlite_page() if vendor(self.db) == "sqlite" else self._pg_page()
             if ranked is not None:
                 self._result_cache = ranked
                 self._prefetch_done = True
@@ -125,6 +133,54 @@ class SearchQuerySetMixin:
             return dict(cursor.fetchall())
 
     # ---- PostgreSQL ----
+    # `ts_rank` and the match are computed once per matching row, in one scan that yields both the total and
+    # the ids of the page (a materialized CTE); the page's rows are then read by id. The count of the list
+    # page and its page 1 share that scan (a memo shared by the clones of one search, keyed by its SQL).
+
+    def _plain_search_shape(self):
+        query = self.query
+        return (
+            query.order_by == SEARCH_ORDER
+            and not query.distinct
+            and not query.combinator
+            and not query.extra
+            and issubclass(self._iterable_class, models.query.ModelIterable)
+        )
+
+    def _pg_ranked_ids(self, low, high):
+        """(total, [(id, rank)…] of the slice low:high) for this search, from one scan (memoized)."""
+        base = self._chain()
+        base.query.clear_limits()
+        base.query.clear_ordering(force=True)
+        sql, params = base.values_list("pk", "date", "rank").query.sql_with_params()
+        key = (sql, tuple(str(p) for p in params), low, high)
+        memo = self._search_memo if self._search_memo is not None else {}
+        if key not in memo:
+            limit = "" if high is None else f"LIMIT {int(high) - int(low)}"
+            ranked = (
+                f"WITH m (id, day, score) AS MATERIALIZED ({sql}) "
+                "SELECT t.total, p.id, p.score FROM (SELECT count(*) AS total FROM m) t "
+                f"LEFT JOIN LATERAL (SELECT id, score FROM m ORDER BY score DESC, day DESC, id DESC {limit} "
+                f"OFFSET {int(low)}) p ON true"
+            )
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(ranked, params)
+                rows = cursor.fetchall()
+            memo[key] = (rows[0][0], [(pk, score) for _total, pk, score in rows if pk is not None])
+        return memo[key]
+
+    def _pg_page(self):
+        if not self._plain_search_shape():
+            return None
+        _total, ranked = self._pg_ranked_ids(self.query.low_mark, self.query.high_mark)
+        if not ranked:
+            return []
+        rows = self._chain()
+        rows.query.clear_limits()
+        rows.query.clear_ordering(force=True)
+        rows._search_query = None
+        objects = {obj.pk: obj for obj in rows.filter(pk__in=[pk for pk, _score in ranked])}
+        return [objects[pk] for pk, _score in ranked if pk in objects]
 
     def _match_postgresql(self, query):
         table = self.model._meta.db_table
