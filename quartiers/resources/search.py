@@ -33,7 +33,7 @@ FTS_CONTENT = "resources_document_search"
 SEARCH_ORDER = ("-rank", "-date", "-pk")
 PAGE_CANDIDATES = 200  # SQLite: first candidate set of a page, from FTS5 alone (grows ×4 until exact)
 MAX_CANDIDATES = 12_800
-FIRST_PAGE = 20  # PostgreSQL: the page a bare count() also ranks (the list page's size), for the page to come
+FIRST_RANKS = 100  # PostgreSQL: ids a count() also ranks, for the page that follows (list: 20, API: 100)
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
 # Every match is ranked, in the database (bm25 / ts_rank ~1–3 µs a match): the top results shown are the
 # true top results of the whole library, and the count is exact — no window, whatever the breadth of a query.
@@ -99,7 +99,7 @@ class SearchQuerySetMixin:
                     return self._fts_count()  # nothing but the match: FTS5 counts its doclists alone
             elif self._plain_search_shape():
                 # The list page counts, then shows page 1: one scan gives both (the page is kept for later).
-                return self._pg_ranked_ids(0, FIRST_PAGE)[0]
+                return self._pg_ranked_ids(0, FIRST_RANKS)[0]
         return super().count()
 
     def _fetch_all(self):
@@ -148,26 +148,34 @@ class SearchQuerySetMixin:
         )
 
     def _pg_ranked_ids(self, low, high):
-        """(total, [(id, rank)…] of the slice low:high) for this search, from one scan (memoized)."""
+        """(total, [(id, rank)…] of the slice low:high) for this search, from one scan. The memo keeps the
+        total and the first FIRST_RANKS ids: a count, then any page within them, cost one scan."""
         base = self._chain()
         base.query.clear_limits()
         base.query.clear_ordering(force=True)
         sql, params = base.values_list("pk", "date", "rank").query.sql_with_params()
-        key = (sql, tuple(str(p) for p in params), low, high)
+        key = (sql, tuple(str(p) for p in params))
         memo = self._search_memo if self._search_memo is not None else {}
-        if key not in memo:
-            limit = "" if high is None else f"LIMIT {int(high) - int(low)}"
-            ranked = (
-                f"WITH m (id, day, score) AS MATERIALIZED ({sql}) "
-                "SELECT t.total, p.id, p.score FROM (SELECT count(*) AS total FROM m) t "
-                f"LEFT JOIN LATERAL (SELECT id, score FROM m ORDER BY score DESC, day DESC, id DESC {limit} "
-                f"OFFSET {int(low)}) p ON true"
-            )
-            with connections[self.db].cursor() as cursor:
-                cursor.execute(ranked, params)
-                rows = cursor.fetchall()
-            memo[key] = (rows[0][0], [(pk, score) for _total, pk, score in rows if pk is not None])
-        return memo[key]
+        known = memo.get(key)
+        if known is not None and (high is not None and high <= FIRST_RANKS or known[0] <= FIRST_RANKS):
+            return known[0], known[1][low:high]
+        prefix = high is not None and high <= FIRST_RANKS
+        first, last = (0, FIRST_RANKS) if prefix else (low, high)
+        limit = "" if last is None else f"LIMIT {int(last) - int(first)}"
+        ranked = (
+            f"WITH m (id, day, score) AS MATERIALIZED ({sql}) "
+            "SELECT t.total, p.id, p.score FROM (SELECT count(*) AS total FROM m) t "
+            f"LEFT JOIN LATERAL (SELECT id, score FROM m ORDER BY score DESC, day DESC, id DESC {limit} "
+            f"OFFSET {int(first)}) p ON true"
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(ranked, params)
+            rows = cursor.fetchall()
+        total, ids = rows[0][0], [(pk, score) for _total, pk, score in rows if pk is not None]
+        if prefix:
+            memo[key] = (total, ids)
+            return total, ids[low:high]
+        return total, ids
 
     def _pg_page(self):
         if not self._plain_search_shape():
