@@ -13,6 +13,7 @@ MOUNTS = {
     "territories": "territoires/",
     "eligibility": "eligibilite/",
     "contracts": "contrats/",
+    "programming": "programmation/",
     "mobilisation": "mobilisation/",
     "renewal": "npnru/",
     "gup": "gup/",

@@ -101,3 +101,16 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.user})"
+
+
+class DataVersion(models.Model):
+    """A token that changes with every write to one app's tables (core/dataversions.py: database triggers)."""
+
+    app = models.CharField(max_length=50, primary_key=True)
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "version des données"
+
+    def __str__(self):
+        return f"{self.app} : {self.token}"

@@ -13,6 +13,7 @@ from quartiers.core.permissions import (
     PARTNER,
     READER,
     admins_only,
+    can,
     declare,
     declare_part,
     holds,
@@ -25,7 +26,24 @@ from quartiers.core.permissions import (
     via,
     visible_to,
 )
-from quartiers.programming.models import Application, BudgetLine, Call, CallFinancer, Carrier
+from quartiers.programming.models import (
+    Application,
+    Assessment,
+    Attachment,
+    BeneficiaryCount,
+    BudgetLine,
+    Call,
+    CallFinancer,
+    Carrier,
+    Convention,
+    Criterion,
+    Funding,
+    InformationRequest,
+    Payment,
+    Report,
+    ReportIndicator,
+    ReportLine,
+)
 from quartiers.programming.workflow import Status
 
 # A carrier acts through the accounts of its organisation: its partner accounts (and a commune's or an EPCI's own
@@ -116,3 +134,102 @@ declare(
     delete=carrier_member & draft,
 )
 declare_part(BudgetLine, "application", view=via("application", "view"))
+
+
+# — Instruction, decision, follow-up and bilans (models/instruction.py, followup.py, bilans.py) —
+# Who gives a financer's opinion: the members of that financer organisation who act for it (the State's délégués
+# du préfet included), besides the call's instructors.
+OPINION_ROLES = (CHEF, PARTNER, DELEGATE)
+
+
+def _steered_calls(user):
+    return visible_to(user, Call.objects.all(), "change")
+
+
+def steers_call_of(path):
+    """Whoever steers the call reached through `path` (« application__call », « call »)."""
+    return predicate(
+        "qui instruit l'appel",
+        lambda u, o: can(u, "change", _resolve(o, path)),
+        lambda u: Q(**{f"{path}__in": _steered_calls(u)}) if is_signed_in(u) else False,
+    )
+
+
+def _resolve(obj, path):
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+funding_financer = predicate(
+    "les membres de ce financeur",
+    lambda u, o: _member_of(u, o.call_financer.organisation_id, OPINION_ROLES),
+    lambda u: Q(call_financer__organisation__in=organisation_ids(u, OPINION_ROLES)) if is_signed_in(u) else False,
+)
+instructs_dossier = steers_call_of("application__call")
+
+
+def financer_in_call_of(parent):
+    """The members of a financer of the call of `parent` (a dossier)."""
+    return predicate(
+        "les membres d'un financeur de l'appel",
+        lambda u, o: is_signed_in(u) and _financer_of(u, getattr(o, parent).call_id),
+        lambda u: Q(**{f"{parent}__call__in": _financed_calls(u)}) if is_signed_in(u) else False,
+    )
+
+
+declare(
+    Criterion,
+    view=via("call", "view"),
+    create=steers_call_of("call"),
+    change=steers_call_of("call"),
+    delete=steers_call_of("call"),
+)
+# The grid's scores are the instructors' and the financers' working notes: not shown to the carrier.
+declare(
+    Assessment,
+    view=instructs_dossier | financer_in_call_of("application"),
+    create=instructs_dossier,
+    change=instructs_dossier,
+    delete=instructs_dossier,
+)
+declare(
+    Funding,
+    view=via("application", "view"),
+    create=instructs_dossier,
+    change=instructs_dossier | funding_financer,
+    delete=instructs_dossier,
+)
+declare(
+    InformationRequest,
+    view=via("application", "view"),
+    create=instructs_dossier,
+    change=instructs_dossier,
+    delete=admins_only,
+)
+declare(
+    Attachment,
+    view=via("application", "view"),
+    create=via("application", "change"),
+    change=via("application", "change"),
+    delete=via("application", "change"),
+)
+declare(
+    Convention,
+    view=via("funding", "view"),
+    create=steers_call_of("funding__application__call"),
+    change=steers_call_of("funding__application__call"),
+    delete=steers_call_of("funding__application__call"),
+)
+declare_part(Payment, "convention", view=via("convention", "view"))
+# The bilan is written by the carrier (contribute on the dossier) and read by whoever reads the dossier.
+declare(
+    Report,
+    view=via("application", "view"),
+    create=via("application", "contribute"),
+    change=via("application", "contribute") | instructs_dossier,
+    delete=admins_only,
+)
+declare_part(ReportLine, "report", view=via("report", "view"))
+declare_part(BeneficiaryCount, "report", view=via("report", "view"))
+declare_part(ReportIndicator, "report", view=via("report", "view"))

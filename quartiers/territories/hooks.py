@@ -8,19 +8,56 @@ A module registers a provider in its AppConfig.ready():
 Each provider returns (label, url) pairs for the QPV fiche section « Dans les autres modules »
 (template `territories/_qpv_autres_modules.html`, block `qpv_autres_modules`). A provider must
 respect the permission policy for `user` and run a constant number of queries.
+
+The fiche is the most read page and each provider filters through the whole policy, so the list is cached per
+user and QPV under the data versions of every app that may change it (core/dataversions.py: database triggers
+change an app's token in the writer's transaction, whatever the write): the provider's own app and accounts (the
+user's rights), plus the reference data's version (territories/refcache.py). A write anywhere in those apps is
+seen by the next request of any process. So a provider's answer must depend on the database only, never on the
+clock (« upcoming » meetings would go stale).
 """
 
+from django.core.cache import cache
+
+from quartiers.core import dataversions
+from quartiers.core.permissions import is_signed_in
+from quartiers.territories import refcache
+
 QPV_LINK_PROVIDERS = []
+# Besides its own app, a provider's answer depends on the user's rights (accounts).
+ALWAYS_WATCHED = ("accounts",)
+CACHE_SECONDS = 600
+
+
+def _app_label(provider):
+    parts = provider.__module__.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "quartiers" else None
 
 
 def register_qpv_links(provider):
     if provider not in QPV_LINK_PROVIDERS:
         QPV_LINK_PROVIDERS.append(provider)
+        dataversions.watch(*ALWAYS_WATCHED, *filter(None, [_app_label(provider)]))
     return provider
 
 
-def links_for(qpv, user):
+def _compute(qpv, user):
     links = []
     for provider in QPV_LINK_PROVIDERS:
         links.extend(provider(qpv, user) or [])
+    return links
+
+
+def links_for(qpv, user, reference=None):
+    """The links of every module for `user` on `qpv`'s fiche, from the cache while no watched table changed
+    (`reference`: the reference data's version token when the caller has read it already)."""
+    if not QPV_LINK_PROVIDERS:
+        return []
+    who = f"{user.pk}:{int(user.is_superuser)}" if is_signed_in(user) else "anonyme"
+    reference = reference or refcache.version()
+    key = f"qpv-links:{qpv.pk}:{who}:{reference}:{dataversions.tokens(dataversions.WATCHED)}"
+    links = cache.get(key)
+    if links is None:
+        links = _compute(qpv, user)
+        cache.set(key, links, CACHE_SECONDS)
     return links

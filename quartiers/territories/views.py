@@ -108,10 +108,11 @@ def qpv_detail(request, code):
     authorize(request.user, "view", qpv)
     # The QPV is public reference data: its fiche (facts, map, indicators) is the same for everyone, per
     # data version; only the other modules' links depend on the user.
+    reference = refcache.version()
     context = {
         "qpv": qpv,
-        "body": refcache.cached("qpv_fiche", code, lambda: _fiche_body(qpv.pk)),
-        "module_links": hooks.links_for(qpv, request.user),
+        "body": refcache.cached("qpv_fiche", code, lambda: _fiche_body(qpv.pk), token=reference),
+        "module_links": hooks.links_for(qpv, request.user, reference=reference),
     }
     return render(request, "territories/qpv_detail.html", context)
 

@@ -9,7 +9,7 @@ from quartiers.core.audit import AuditEvent
 from quartiers.programming import services
 from quartiers.programming.models import Application, BudgetLine
 from quartiers.programming.money import euros, parse_amount
-from tests.programming.conftest import balance, make_application
+from tests.programming.helpers import balance, make_application
 
 
 def test_parse_amount_reads_french_numbers():

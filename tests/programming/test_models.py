@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from quartiers.programming.identifiers import validate_rna, validate_siret
 from quartiers.programming.models import Application, BudgetLine, Carrier
-from tests.programming.conftest import LA_POSTE_SIRET, VALID_SIRET, make_application, make_call
+from tests.programming.helpers import LA_POSTE_SIRET, VALID_SIRET, make_application, make_call
 
 
 def test_siret_checks_length_and_luhn_key_with_the_la_poste_exception():

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from quartiers.core.permissions import can, visible_to
 from quartiers.programming.models import Application, BudgetLine, Call, CallFinancer, Carrier
-from tests.programming.conftest import balance, make_application
+from tests.programming.helpers import balance, make_application
 from tests.world import ROLES
 
 EVERYONE = (*ROLES, "other_member")

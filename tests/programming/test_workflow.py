@@ -9,7 +9,7 @@ from quartiers.core.audit import AuditEvent
 from quartiers.programming import services
 from quartiers.programming.models import Application
 from quartiers.programming.workflow import CARRIER, TRANSITIONS, Status
-from tests.programming.conftest import balance, make_application
+from tests.programming.helpers import balance, make_application
 
 LEGAL = [(t.name, source) for t in TRANSITIONS.values() for source in t.sources]
 ILLEGAL = [(t.name, status) for t in TRANSITIONS.values() for status in Status.values if status not in t.sources]

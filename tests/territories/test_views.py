@@ -75,12 +75,12 @@ def test_list_query_count_is_constant(client, geo, count, django_assert_num_quer
 def test_fiche_query_count_is_constant(client, geo, count, django_assert_num_queries):
     make_qpvs(geo, count)
     url = reverse("territories:qpv_detail", args=["QN06253M"])
-    # QPV + data version, then 5 to build the fiche's reference part, 1 for the public documents the resources
-    # module lists (its hook).
-    with django_assert_num_queries(8):
+    # QPV + data version, then 5 to build the fiche's reference part, the modules' data versions, then 1 for the
+    # public documents the resources module lists (its hook).
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
-    # Then the reference part comes from the cache of this data version; the modules' links are still live.
+    # Then the reference part and the modules' links come from the cache of these data versions.
     with django_assert_num_queries(3):
         again = client.get(url)
     assert again.content == response.content

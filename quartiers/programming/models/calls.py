@@ -17,9 +17,9 @@ from django.db.models import Q, Sum
 
 from quartiers.core.permissions import PolicyQuerySetMixin
 
-from . import workflow
-from .identifiers import compact_siret, validate_rna, validate_siret
-from .workflow import Status
+from .. import workflow
+from ..identifiers import compact_siret, validate_rna, validate_siret
+from ..workflow import Status
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -322,3 +322,30 @@ class BudgetLine(models.Model):
             raise ValidationError({"financer": "Une subvention (compte 74) nomme son financeur."})
         if self.call_financer_id and self.application_id and self.call_financer.call_id != self.application.call_id:
             raise ValidationError({"call_financer": "Ce financeur ne participe pas à l'appel de ce dossier."})
+
+
+def attachment_path(instance, filename):
+    return f"programmation/dossiers/{instance.application_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document joined to a dossier (statutes, RIB, budget of the structure…), checked by core.filetypes."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    label = models.CharField("intitulé", max_length=200)
+    file = models.FileField("fichier", upload_to=attachment_path)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["application", "uploaded_at"]
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+
+    def __str__(self):
+        return self.label
+
+    def territory_keys(self):
+        return self.application.territory_keys()

@@ -1,0 +1,3 @@
+"""bilans pages of the programming (see views/__init__.py)."""
+
+urlpatterns = []

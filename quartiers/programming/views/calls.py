@@ -1,0 +1,3 @@
+"""calls pages of the programming (see views/__init__.py)."""
+
+urlpatterns = []

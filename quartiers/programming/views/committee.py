@@ -1,0 +1,3 @@
+"""committee pages of the programming (see views/__init__.py)."""
+
+urlpatterns = []
