@@ -197,3 +197,13 @@ def test_sqlite_page_is_ranked_by_fts5_alone():
     assert ids == exhaustive("quartier", public_only=True)[0][:20]
     ranking = [q["sql"] for q in queries if "bm25" in q["sql"]]
     assert ranking and all("JOIN" not in sql for sql in ranking)  # no document row read per match
+
+
+def test_a_document_deleted_outside_the_services_leaves_the_index():
+    generate(120, seed=6)
+    total = Document.objects.search("quartier").count()
+    gone = list(Document.objects.search("quartier")[:3])
+    Document.objects.filter(pk__in=[d.pk for d in gone]).delete()  # as the admin or a cascade would
+    found = Document.objects.visible_to(Admin()).search("quartier")
+    assert found.count() == total - 3 == exhaustive("quartier")[1]
+    assert not {d.pk for d in gone} & set(page_ids(found))
