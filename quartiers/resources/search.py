@@ -14,6 +14,12 @@ matched words in <mark>).
   original text, indexed with the text folded and stemmed by `text.stem_text` (token positions
   preserved, so `snippet()` highlights the original words); `bm25` ranking.
 
+A page (a slice of model instances, as the list page and the API ask) takes a faster, equally exact path:
+SQLite ranks it with FTS5 alone, then puts the candidates through the queryset's other filters, growing the
+candidate set until no match left out can outrank the page (`_sqlite_page`); PostgreSQL gets the page's ids
+and the total from one scan, which a preceding `count()` shares (`_pg_ranked_ids`). Other shapes (reordered,
+`values()`…) use the joined query. docs/ressources.md has the figures.
+
 Migration 0002 creates the engine's structures; `services.reindex_document` keeps them in sync.
 """
 
@@ -243,8 +249,9 @@ class SearchQuerySetMixin:
             return None
         where.children = kept
         clone.query.annotations.pop("rank", None)
-        if clone.query.annotation_select_mask:
-            clone.query.annotation_select_mask.discard("rank")
+        mask = clone.query.annotation_select_mask
+        if mask:
+            clone.query.set_annotation_mask([name for name in mask if name != "rank"])
         for alias, join in clone.query.alias_map.items():
             if join.table_name == FTS_TABLE:
                 clone.query.alias_refcount[alias] = 0
