@@ -71,3 +71,19 @@ def contracts_of(commitments):
 def funded_posts():
     """The funded adulte-relais and FONJEP posts (ANCT data), attached to contracts by code."""
     return FundedPost.objects.all()
+
+
+# Sections other modules add to the contract page (the programming's amounts per year and pillar…), registered from
+# their AppConfig.ready(): `provider(contract, user)` → (title, safe HTML) or None; it asks the permission policy
+# for `user` and runs a constant number of queries.
+CONTRACT_SECTION_PROVIDERS = []
+
+
+def register_contract_section(provider):
+    if provider not in CONTRACT_SECTION_PROVIDERS:
+        CONTRACT_SECTION_PROVIDERS.append(provider)
+    return provider
+
+
+def sections_for(contract, user):
+    return [section for provider in CONTRACT_SECTION_PROVIDERS if (section := provider(contract, user))]

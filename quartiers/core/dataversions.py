@@ -49,12 +49,20 @@ def _trigger_name(table, suffix=""):
 
 
 def _sqlite_statements(table, app):
-    bump = f"INSERT OR REPLACE INTO {TABLE} (app, token) VALUES ('{app}', lower(hex(randomblob(8))));"
-    return [
-        f'CREATE TRIGGER IF NOT EXISTS {_trigger_name(table, "_" + op[0].lower())} AFTER {op} ON "{table}" '
-        f"BEGIN {bump} END"
-        for op in ("INSERT", "UPDATE", "DELETE")
-    ]
+    # An UPDATE, not an INSERT OR REPLACE: SQLite lets the writer's own conflict clause override the trigger's, and
+    # Django adds to a many-to-many with INSERT OR IGNORE, which silently kept the old token.
+    bump = (
+        f"INSERT OR IGNORE INTO {TABLE} (app, token) VALUES ('{app}', ''); "
+        f"UPDATE {TABLE} SET token = lower(hex(randomblob(8))) WHERE app = '{app}';"
+    )
+    statements = []
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        name = _trigger_name(table, "_" + op[0].lower())
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f'CREATE TRIGGER {name} AFTER {op} ON "{table}" BEGIN {bump} END',
+        ]
+    return statements
 
 
 PG_FUNCTION = f"""

@@ -233,3 +233,16 @@ declare(
 declare_part(ReportLine, "report", view=via("report", "view"))
 declare_part(BeneficiaryCount, "report", view=via("report", "view"))
 declare_part(ReportIndicator, "report", view=via("report", "view"))
+
+
+# — The instruction and committee pages of a call (p-instruct): its instructors and the members of its financers —
+from quartiers.programming.committee import CallInstruction  # noqa: E402  (the policy object lives with the table)
+
+declare(
+    CallInstruction,
+    view=predicate(
+        "qui instruit l'appel ou le finance",
+        lambda u, o: can(u, "change", o.call) or (is_signed_in(u) and _financer_of(u, o.call_id)),
+    ),
+    change=predicate("qui instruit l'appel", lambda u, o: can(u, "change", o.call)),
+)

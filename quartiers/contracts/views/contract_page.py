@@ -12,6 +12,7 @@ from quartiers.core.exports import export_response
 from quartiers.core.permissions import can
 
 from .. import fragments, services
+from ..hooks import sections_for
 from ..models import Objective
 from .common import get_contract
 
@@ -61,6 +62,7 @@ def detail(request, pk):
             "fragments": fragments.contract_fragments(contract, request.GET.get("page") or 1, _build_fragments),
             "qpvs": contract.qpvs.all(),
             "can_change": can(request.user, "change", contract),
+            "module_sections": sections_for(contract, request.user),
         },
     )
 
