@@ -101,6 +101,11 @@ def print_accounts(stdout):
         (f"{local}@{DOMAIN}", ROLE_LABELS[role], f"{Membership.Level(level).label} {code}")
         for local, _f, _l, _o, role, level, code, _fn in ACCOUNTS
     ]
+    # Accounts a module's demo adds (the programming's carrier) follow, from their membership.
+    listed = {email for email, *_ in rows}
+    others = Membership.objects.filter(user__email__endswith=f"@{DOMAIN}", active=True).exclude(user__email__in=listed)
+    for m in others.select_related("user").order_by("user__email"):
+        rows.append((m.user.email, ROLE_LABELS[m.role], f"{Membership.Level(m.scope_level).label} {m.scope_code}"))
     # Explicit newlines: `stdout` may be a management command's wrapper or a plain stream.
     stdout.write("Comptes de démonstration (un par rôle) :\n")
     width = max(len(email) for email, *_ in rows)

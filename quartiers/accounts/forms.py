@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from quartiers.accounts import grants, throttle
-from quartiers.accounts.models import Membership, Organisation, User
+from quartiers.accounts.models import API_MODULES, SCOPE_LABELS, Membership, Organisation, User
 from quartiers.accounts.scopes import clean_scope
-from quartiers.core.permissions import ROLE_CHOICES
+from quartiers.core.permissions import ADMIN, CHEF, ROLE_CHOICES
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -106,7 +106,36 @@ class ProfileForm(forms.ModelForm):
 
 
 class TokenForm(forms.Form):
+    """A token's label, its scopes per module and, for an organisation's administrator, a service token."""
+
     label = forms.CharField(label="Libellé du jeton", max_length=100, help_text="À quoi servira-t-il ?")
+    organisation = forms.ModelChoiceField(
+        label="Jeton de service de l'organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Non : jeton personnel",
+        help_text="Un jeton de service agit avec vos rattachements à cette organisation seulement.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        administered = Organisation.objects.filter(
+            memberships__user=user, memberships__active=True, memberships__role__in=(CHEF, ADMIN)
+        ).distinct()
+        self.fields["organisation"].queryset = administered
+        if user is None or not administered.exists():
+            self.fields["organisation"].widget = forms.HiddenInput()
+        for module, (name, levels) in API_MODULES.items():
+            choices = [("", "aucun accès"), *((level, SCOPE_LABELS[level]) for level in levels)]
+            self.fields[f"scope_{module}"] = forms.ChoiceField(label=name, choices=choices, required=False)
+
+    def clean(self):
+        if "organisation" in self.errors and isinstance(self.fields["organisation"].widget, forms.HiddenInput):
+            self.add_error(None, "Vous n'administrez pas cette organisation : pas de jeton de service pour elle.")
+        return super().clean()
+
+    def scopes(self):
+        return {module: self.cleaned_data.get(f"scope_{module}") or "" for module in API_MODULES}
 
 
 class UserFilterForm(forms.Form):

@@ -207,3 +207,67 @@ class LoginAttempt(models.Model):
 
     def __str__(self):
         return f"{self.email} depuis {self.ip} le {self.created_at:%d/%m/%Y %H:%M}"
+
+
+# What a token may be scoped to: the API modules, each with the levels it offers (reads of public data need none).
+READ = "read"
+WRITE = "write"
+API_MODULES = {
+    "contracts": ("Contrats de ville", (READ, WRITE)),
+    "gup": ("Gestion urbaine de proximité (GUP, Open311)", (READ, WRITE)),
+    "eligibility": ("Éligibilité QPV", (READ,)),
+    "territories": ("Territoires", (READ,)),
+    "network": ("Réseau", (READ,)),
+    "resources": ("Ressources", (READ,)),
+}
+SCOPE_LABELS = {READ: "lecture", WRITE: "lecture et écriture"}
+
+
+class ApiTokenQuerySet(PolicyQuerySetMixin, models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def personal(self):
+        return self.filter(organisation__isnull=True)
+
+    def of_service(self):
+        return self.filter(organisation__isnull=False)
+
+
+class ApiToken(models.Model):
+    """A token for the API: personal (acts as its holder) or a service token of an organisation (acts with its
+    creator's memberships of that organisation only). Scoped per module (read / write); only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    label = models.CharField("libellé", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("début du jeton", max_length=8, blank=True)
+    scopes = models.JSONField("portées", default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    use_count = models.PositiveIntegerField("utilisations", default=0)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self):
+        return f"{self.label} ({self.organisation or self.user})"
+
+    @property
+    def is_service(self):
+        return self.organisation_id is not None
+
+    def allows(self, module, level=READ):
+        granted = self.scopes.get(module)
+        return granted == WRITE or (granted == READ and level == READ)
+
+    def scope_text(self):
+        parts = [f"{API_MODULES[m][0]} : {SCOPE_LABELS[lvl]}" for m, lvl in self.scopes.items() if m in API_MODULES]
+        return " ; ".join(parts) or "aucune"

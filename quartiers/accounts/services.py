@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from quartiers.accounts import grants
+from quartiers.accounts import api_tokens, grants
 from quartiers.accounts.models import LoginAttempt, Membership, Organisation, PendingMembership, User
 from quartiers.accounts.scopes import Scope
 from quartiers.accounts.tokens import INVITATION_DAYS, invitation_token
 from quartiers.core import audit
-from quartiers.core.api import create_token
 from quartiers.core.permissions import ADMIN, can, is_admin
 
 log = logging.getLogger(__name__)
@@ -271,19 +270,15 @@ def update_profile(actor, user, data):
     return changes
 
 
-@transaction.atomic
-def create_api_token(actor, label):
-    """Returns the clear key, shown once."""
-    label = label.strip()
-    if not label:
-        raise ServiceError("Donnez un libellé au jeton (par exemple : « tableur de suivi »).")
-    key = create_token(actor, label)
-    token = actor.api_tokens.order_by("-pk").first()
-    audit.record(actor, "jeton d'API créé", token, {"libellé": label})
-    return key
+def create_api_token(actor, label, scopes=None, organisation=None):
+    """Returns the clear key, shown once (see accounts.api_tokens)."""
+    try:
+        return api_tokens.create(actor, label, scopes, organisation)[1]
+    except api_tokens.TokenError as exc:
+        raise ServiceError(str(exc)) from exc
 
 
-@transaction.atomic
 def revoke_api_token(actor, token):
-    audit.record(actor, "jeton d'API révoqué", token, {"libellé": token.label})
-    token.delete()
+    if not api_tokens.may_revoke(actor, token):
+        raise ServiceError("Ce jeton n'est pas le vôtre.")
+    api_tokens.revoke(actor, token)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartiers.accounts import views
+from quartiers.accounts import token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,8 +15,8 @@ urlpatterns = [
     path("rattachements/proposes/<str:token>/", views.membership_accept, name="membership_accept"),
     path("mon-compte/", views.my_account, name="my_account"),
     path("mon-compte/mot-de-passe/", views.password_change, name="password_change"),
-    path("mon-compte/jetons/", views.token_create, name="token_create"),
-    path("mon-compte/jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
+    path("mon-compte/jetons/", token_views.token_create, name="token_create"),
+    path("mon-compte/jetons/<int:pk>/revoquer/", token_views.token_revoke, name="token_revoke"),
     path("utilisateurs/", views.user_list, name="user_list"),
     path("utilisateurs/<int:pk>/", views.user_detail, name="user_detail"),
     path("utilisateurs/<int:pk>/rattachements/", views.membership_add, name="membership_add"),

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -26,12 +27,12 @@ from quartiers.accounts.forms import (
     TokenForm,
     UserFilterForm,
 )
-from quartiers.accounts.models import Membership, Organisation, User
+from quartiers.accounts.models import ApiToken, Membership, Organisation, User
 from quartiers.accounts.queries import audit_events, organisations_with_counts
 from quartiers.accounts.scopes import attach_territory_names
 from quartiers.accounts.tokens import INVITATION_DAYS, invitation_token
-from quartiers.core.models import ApiToken, AuditEvent
-from quartiers.core.permissions import authorize, view_public
+from quartiers.core.models import AuditEvent
+from quartiers.core.permissions import CHEF, authorize, organisation_ids, view_public
 
 PAGE_SIZE = 50
 BACKEND = "quartiers.accounts.backends.EmailBackend"
@@ -298,10 +299,13 @@ def my_account(request, profile_form=None, token_form=None, new_key=None, status
         status = 400
     context = {
         "profile_form": profile_form or ProfileForm(instance=user),
-        "token_form": token_form or TokenForm(),
+        "token_form": token_form or TokenForm(user=user),
         "memberships": attach_territory_names(user.memberships.filter(active=True).select_related("organisation")),
         "proposals": _proposals(request, user),
-        "tokens": ApiToken.objects.filter(user=user).order_by("-created_at"),
+        # His tokens and the service tokens of the organisations he administers.
+        "tokens": ApiToken.objects.filter(Q(user=user) | Q(organisation_id__in=organisation_ids(user, {CHEF})))
+        .select_related("organisation", "user")
+        .order_by("revoked_at", "-created_at"),
         "new_key": new_key,
     }
     return render(request, "accounts/my_account.html", context, status=status)
@@ -317,32 +321,6 @@ def _proposals(request, user):
     for proposal in proposals:
         proposal.link = services.pending_link(proposal, _base_url(request))
     return proposals
-
-
-@require_POST
-def token_create(request):
-    authorize(request.user, "view")
-    form = TokenForm(request.POST)
-    if form.is_valid():
-        try:
-            key = services.create_api_token(request.user, form.cleaned_data["label"])
-        except services.ServiceError as exc:
-            form.add_error("label", str(exc))
-        else:
-            # The clear key is shown once, on this response only (never stored, never redirected).
-            return my_account(
-                request, token_form=TokenForm(), profile_form=ProfileForm(instance=request.user), new_key=key
-            )
-    return my_account(request, token_form=form, profile_form=ProfileForm(instance=request.user), status=400)
-
-
-@require_POST
-def token_revoke(request, pk):
-    authorize(request.user, "view")
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.revoke_api_token(request.user, token)
-    messages.success(request, f"Jeton « {token.label} » révoqué.")
-    return redirect("accounts:my_account")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

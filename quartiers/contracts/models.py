@@ -374,6 +374,7 @@ class Measurement(models.Model):
     measured_on = models.DateField("date de la mesure")
     value = models.DecimalField("valeur", max_digits=14, decimal_places=2)
     comment = models.CharField("commentaire", max_length=300, blank=True)
+    source = models.CharField("source", max_length=200, blank=True, help_text="D'où vient la valeur (SI, enquête…)")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField(auto_now_add=True)
 

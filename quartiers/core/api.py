@@ -14,16 +14,11 @@ and its views use `api.paginate(request, queryset, serialize)` and `api.user_fro
 Errors are JSON: {"erreur": "message en français"}.
 """
 
-import hashlib
 import re
-import secrets
 
 from django.http import JsonResponse
 from django.urls import path as django_path
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-
-from quartiers.core.models import ApiToken
 
 REGISTRY = []  # (url pattern, name, method, summary, params, tag)
 PAGE_SIZE = 100
@@ -57,23 +52,50 @@ def error(message, status=400):
     return JsonResponse({"erreur": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+class TokenBackend:
+    """What the API asks of the tokens (they live in accounts, a layer above: it registers itself here).
+
+    `authenticate(key, request)` → the user the token acts as, or None; `create(user, label)` → the clear key
+    of a new personal token with every scope the user may hold."""
+
+    def authenticate(self, key, request):
+        return None
+
+    def create(self, user, label):
+        raise NotImplementedError("aucun fournisseur de jetons n'est installé")
+
+
+TOKENS = TokenBackend()
+
+
+def register_token_backend(backend):
+    global TOKENS
+    TOKENS = backend
+
+
 def create_token(user, label):
     """Returns the clear key once; only its hash is stored."""
-    key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, label=label, key_hash=hashlib.sha256(key.encode()).hexdigest())
-    return key
+    return TOKENS.create(user, label)
+
+
+def token_key(request):
+    """The key sent as `Authorization: Token …` or `Authorization: Bearer …` ("" when none)."""
+    header = request.headers.get("Authorization", "")
+    for scheme in ("Token ", "Bearer "):
+        if header[: len(scheme)].lower() == scheme.lower():
+            return header[len(scheme) :].strip()
+    return ""
 
 
 def user_from_request(request):
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Token "):
-        digest = hashlib.sha256(header[6:].strip().encode()).hexdigest()
-        token = ApiToken.objects.select_related("user").filter(key_hash=digest, user__is_active=True).first()
-        if token is None:
-            return None
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
-    return request.user
+    """The token's user (None for an unknown or revoked token, or one without the module's scope), else the
+    session's user. Cached on the request: a token is counted once per request."""
+    if hasattr(request, "_quartiers_api_user"):
+        return request._quartiers_api_user
+    key = token_key(request)
+    user = TOKENS.authenticate(key, request) if key else request.user
+    request._quartiers_api_user = user
+    return user
 
 
 def paginate(request, queryset, serialize):

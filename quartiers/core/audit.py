@@ -5,6 +5,9 @@ from quartiers.core.models import AuditEvent
 
 def record(actor, action, obj=None, changes=None):
     user = actor if getattr(actor, "is_authenticated", False) else None
+    token = getattr(actor, "api_token", None)  # a write through the API names the token it came with
+    if token is not None:
+        changes = {**(changes or {}), "jeton d'API": token.label}
     return AuditEvent.objects.create(
         actor=user,
         action=action,

@@ -47,6 +47,9 @@ BATCH = 500
 # Rows `migrate` itself creates (Django's, and the data migrations' reference rows): a freshly migrated
 # database holding only these counts as empty. A new data migration filling a table adds it here.
 CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission", "network.theme"}
+# Derived rows, never saved nor restored: the data version tokens are written by the database's own triggers on
+# every write (core/dataversions.py), the restore's writes included, so a restored database gets fresh ones.
+DERIVED = {"core.dataversion"}
 
 restored = Signal()  # sent with `using` inside the restore transaction, after every row is in
 
@@ -69,7 +72,7 @@ def backed_up_models():
     models = [
         m
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.managed and not m._meta.proxy and not m._meta.swapped
+        if m._meta.managed and not m._meta.proxy and not m._meta.swapped and m._meta.label_lower not in DERIVED
     ]
     return sorted(models, key=lambda m: m._meta.label_lower)
 

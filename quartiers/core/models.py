@@ -87,22 +87,6 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class ApiToken(models.Model):
-    """A personal token for the API (writes need one; reads of public data do not)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    label = models.CharField("libellé", max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "jeton d'API"
-
-    def __str__(self):
-        return f"{self.label} ({self.user})"
-
-
 class DataVersion(models.Model):
     """A token that changes with every write to one app's tables (core/dataversions.py: database triggers)."""
 

@@ -123,7 +123,9 @@ def _person(role, org_name=None, scope="200090751"):
 
 
 def load_demo(stdout, today=None):
-    now = timezone.now()
+    # The local time (Europe/Paris), so that `now.date()` is the day the users live in, as for `--date AAAA-MM-JJ`:
+    # between 23:00 and 00:00 UTC the UTC date is still yesterday.
+    now = timezone.localtime()
     if today is not None:
         now = timezone.make_aware(datetime.combine(today, timezone.localtime(now).time()))
     qpv = QPV.objects.filter(code=BEAU_MARAIS).prefetch_related("communes").first()

@@ -15,6 +15,17 @@ class ResourcesConfig(AppConfig):
         from quartiers.core.backup import restored
 
         restored.connect(_rebuild_search_index, dispatch_uid="resources.rebuild_search_index")
+        # A document deleted outside services.delete_document (admin, cascade, QuerySet.delete) leaves no row in
+        # the SQLite FTS5 table: a search's unfiltered total is counted on that table alone.
+        from django.db.models.signals import post_delete
+
+        post_delete.connect(_unindex_deleted, sender="resources.Document", dispatch_uid="resources.unindex_deleted")
+
+
+def _unindex_deleted(sender, instance, using, **kwargs):
+    from quartiers.resources.services import unindex_document
+
+    unindex_document(instance.pk, using=using)
 
 
 def _rebuild_search_index(sender, using, **kwargs):

@@ -1,5 +1,5 @@
+from quartiers.accounts.models import ApiToken
 from quartiers.core.api import create_token
-from quartiers.core.models import ApiToken
 from tests.factories import UserFactory
 from tests.permission_matrix import ADMIN_ONLY, LOGIN, MEMBERS, PUBLIC, Case, expect
 
@@ -81,7 +81,8 @@ CASES = [
     ),
     Case("accounts:password_change", MEMBERS),
     Case("accounts:token_create", expect(LOGIN, 200, 200, 200, 200, 200), method="post", data={"label": "SIG"}),
-    Case("accounts:token_revoke", expect(LOGIN, 404, 404, 404, 302, 404), method="post", args=_token_of_chef),
+    Case("accounts:token_revoke", expect(LOGIN, 404, 404, 404, 302, 302), method="post", args=_token_of_chef),
+    Case("api:token_me", expect(401, 200, 200, 200, 200, 200)),
     Case("accounts:user_list", ADMIN_ONLY),
     Case("accounts:user_detail", ADMIN_ONLY, args=_chef),
     Case("accounts:membership_add", ADMIN_POST, method="post", args=_chef, data=_membership),

@@ -1,8 +1,9 @@
 from django.test import RequestFactory
 from django.urls import reverse
 
+from quartiers.accounts.models import ApiToken
 from quartiers.core import api
-from quartiers.core.models import ApiToken, AuditEvent
+from quartiers.core.models import AuditEvent
 
 
 def test_profile_update_is_audited(world, login):
@@ -29,8 +30,10 @@ def test_api_token_is_shown_once_works_and_can_be_revoked(world, login):
     assert api.user_from_request(request) == user
     assert key not in client.get(reverse("accounts:my_account")).content.decode()
     client.post(reverse("accounts:token_revoke", args=[token.pk]))
-    assert not ApiToken.objects.exists()
+    token.refresh_from_db()
+    assert token.revoked_at is not None  # kept, dated, and refused from now on
     assert [e.action for e in AuditEvent.objects.order_by("pk")] == ["jeton d'API créé", "jeton d'API révoqué"]
+    request = RequestFactory().get("/api/", HTTP_AUTHORIZATION=f"Token {key}")  # a new request: no cache
     assert api.user_from_request(request) is None
 
 

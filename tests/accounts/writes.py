@@ -3,8 +3,8 @@
 The invitation rules (issue 12 §1, first point): an inviter grants only what he may, never to himself.
 """
 
+from quartiers.accounts.models import ApiToken
 from quartiers.core.api import create_token
-from quartiers.core.models import ApiToken
 from tests.accounts.matrix import _proposed_to_chef
 from tests.factories import PASSWORD, UserFactory
 from tests.write_matrix import ELEVATION, NOMINAL, OTHER_ORGANISATION, OTHER_TERRITORY, not_applicable, write
@@ -87,16 +87,32 @@ WRITES = [
         data={"old_password": PASSWORD, "new_password1": "Nouveau-mot-2026!", "new_password2": "Nouveau-mot-2026!"},
     ),
     *not_applicable("accounts:password_change", OTHER_TERRITORY, OTHER_ORGANISATION, ELEVATION, reason=OWN_ACCOUNT),
-    write("accounts:token_create", NOMINAL, LOGGED_IN, data={"label": "SIG"}),
+    write("accounts:token_create", NOMINAL, LOGGED_IN, data={"label": "SIG", "scope_territories": "read"}),
+    # Write scope: only for a contributing role (the lecteur and the animateur cannot raise their rights so).
+    write(
+        "accounts:token_create",
+        ELEVATION,
+        "partenaire delegue autre_chef chef admin",
+        data={"label": "SI bailleur", "scope_contracts": "write"},
+        refused=(400,),
+        label="accounts:token_create [elevation] (écriture demandée sans rôle contributeur)",
+    ),
+    # A service token for an organisation one does not administer (the Calais landlord).
+    write(
+        "accounts:token_create",
+        OTHER_ORGANISATION,
+        "",
+        data=lambda w: {"label": "Service", "organisation": w.orgs["bailleur"].pk, "scope_gup": "read"},
+        refused=(400,),
+        label="accounts:token_create [autre_organisation] (jeton de service d'une organisation non administrée)",
+    ),
     *not_applicable(
         "accounts:token_create",
         OTHER_TERRITORY,
-        OTHER_ORGANISATION,
-        ELEVATION,
-        reason="Un jeton a exactement les droits de son titulaire : la requête n'a aucun champ de portée.",
+        reason="Un jeton n'a aucun champ de territoire : il agit avec les rattachements de son titulaire.",
     ),
-    # Someone else's token (the chef's): the administrator cannot revoke it either (404).
-    write("accounts:token_revoke", OTHER_ORGANISATION, "chef", args=_chef_token),
+    # Someone else's token (the chef's): refused (404) to all but him and the administrators.
+    write("accounts:token_revoke", OTHER_ORGANISATION, "chef admin", args=_chef_token),
     *not_applicable("accounts:token_revoke", OTHER_TERRITORY, ELEVATION, reason=OWN_ACCOUNT),
     # Invitations: the Calais chef invites for Dunkerque; the Dunkerque chef invites himself into Calais.
     write(

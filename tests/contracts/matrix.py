@@ -238,3 +238,13 @@ CASES = [
     Case("contracts:evidence_delete", OWNER_OR_CHEF_FORM, args=_evidence, label="GET contracts:evidence_delete"),
     Case("contracts:evidence_delete", OWNER_OR_CHEF, args=_evidence, method="post", data={"reason": "Doublon"}),
 ]
+
+# The typed API's writes (by session here: a form-encoded body is refused as malformed, 400, once signed in;
+# the write matrix and tests/contracts/test_api_writes.py send real JSON and tokens).
+API_POST = expect(401, 400, 400, 400, 400, 400)
+CASES += [
+    Case("api:measurement_create", API_POST, args=lambda w: [first_indicator(make_commitment(w)).pk], method="post"),
+    Case("api:commitment_status", API_POST, args=lambda w: [make_commitment(w).pk], method="post"),
+    Case("api:measurement_batch", API_POST, method="post"),
+    Case("api:measurement_file", API_POST, method="post", data={"fichier": ""}),
+]

@@ -251,3 +251,57 @@ WRITES = [
         for entry in not_applicable(url, ELEVATION, reason=NO_RIGHTS_FIELD)
     ],
 ]
+
+
+# --- The API (quartiers/contracts/api_routes.py): same policy as the forms, by session here (tokens: test_api_writes).
+API_REFUSED = (401, 403, 404, 422)  # 422: a batch whose rows name an indicator one may not change (nothing written)
+API_NO_RIGHTS = "Le corps ne porte ni organisation, ni territoire, ni rôle : rien qui élève des droits."
+
+
+def _api_indicator(factory):
+    return lambda w: [first_indicator(factory(w)).pk]
+
+
+def _api_batch(factory):
+    return lambda w: {"mesures": [{"indicateur": first_indicator(factory(w)).pk, "date": "2025-12-31", "valeur": 4}]}
+
+
+def _api_file(factory):
+    def data(w):
+        pk = first_indicator(factory(w)).pk
+        text = f"indicateur;date;valeur;source\r\n{pk};31/12/2025;4,5;SI du bailleur\r\n"
+        return {"fichier": SimpleUploadedFile("mesures.csv", text.encode("cp1252"), content_type="text/csv")}
+
+    return data
+
+
+API_WRITES = [
+    ("api:measurement_create", lambda f: {"date": "2025-12-31", "valeur": "4", "source": "SI"}, _api_indicator, True),
+    ("api:commitment_status", lambda f: {"statut": "abandonne", "commentaire": "Abandon"}, _pk, True),
+    ("api:measurement_batch", _api_batch, None, True),
+    ("api:measurement_file", _api_file, None, False),
+]
+
+
+def _api_cases():
+    cases = []
+    scenarios = [*COMMITMENTS.items(), (OTHER_TERRITORY, (bailleur_dunkerque_commitment, CHEFS_THERE))]
+    for url, data, args, is_json in API_WRITES:
+        for number, (scenario, (factory, allowed)) in enumerate(scenarios):
+            cases.append(
+                write(
+                    url,
+                    scenario,
+                    allowed,
+                    args=args(factory) if args else (),
+                    data=data(factory),
+                    content_type="application/json" if is_json else None,
+                    refused=API_REFUSED,
+                    label=f"{url} [{scenario}]" + (" (engagement du bailleur à Dunkerque)" if number == 2 else ""),
+                )
+            )
+        cases += not_applicable(url, ELEVATION, reason=API_NO_RIGHTS)
+    return cases
+
+
+WRITES += _api_cases()

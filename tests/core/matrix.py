@@ -10,6 +10,9 @@ def _job_of_chef(w):
 CASES = [
     Case("core:health", PUBLIC),
     Case("core:openapi", PUBLIC),
+    Case("api:openapi-json", PUBLIC),
+    Case("api:docs", PUBLIC),
+    Case("api:api-root", expect(302, 302, 302, 302, 302, 302)),
     Case("core:job_detail", expect(LOGIN, 404, 404, 404, 200, 200), args=_job_of_chef),
 ]
 

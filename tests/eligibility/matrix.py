@@ -93,3 +93,13 @@ CASES = [
         label="GET api_eligibilite_adresse sans adresse (ouvert à tous)",
     ),
 ]
+
+# The typed API (quartiers/eligibility/api_routes.py), by session here (tokens: test_api_tokens.py).
+API_MEMBERS = expect(401, 200, 200, 200, 200, 200)
+API_OWNER_ONLY = expect(401, 404, 404, 404, 200, 200)
+CASES += [
+    Case("api:eligibility_check", API_MEMBERS, query="?lon=1.85&lat=50.95"),
+    Case("api:eligibility_batches", expect(401, 202, 202, 202, 202, 202), method="post", data=_upload_data),
+    Case("api:eligibility_batch", API_OWNER_ONLY, args=_job_of_chef),
+    Case("api:eligibility_batch_result", API_OWNER_ONLY, args=lambda w: _job_of_chef(w, done=True)),
+]

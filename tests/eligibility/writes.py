@@ -34,3 +34,16 @@ WRITES = [
     *not_applicable("eligibility:batch_mapping", OTHER_TERRITORY, reason=NO_TERRITORY),
     *not_applicable("eligibility:batch_mapping", ELEVATION, reason="L'association des colonnes ne porte aucun droit."),
 ]
+
+WRITES += [
+    write(
+        "api:eligibility_batches",
+        NOMINAL,
+        "lecteur partenaire delegue animateur autre_chef chef admin",
+        data=_upload,
+        refused=(401, 403, 404),
+        label="api:eligibility_batches [nominal] (lot déposé par l'API : une tâche de fond)",
+    ),
+    *not_applicable("api:eligibility_batches", OTHER_TERRITORY, OTHER_ORGANISATION, reason=NO_TERRITORY),
+    *not_applicable("api:eligibility_batches", ELEVATION, reason="Le dépôt ne porte ni organisation ni rôle."),
+]

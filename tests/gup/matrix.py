@@ -82,7 +82,31 @@ CASES = [
     Case("gup:tfpb_create", CHEFS_AND_PARTNERS),
     Case("gup:tfpb_detail", MEMBERS, args=lambda w: [h.agreement(w).pk]),
     Case("gup:tfpb_edit", expect(LOGIN, 403, 200, 403, 200, 200), args=lambda w: [h.agreement(w).pk]),
-    Case("gup_api_reports", expect(401, 200, 200, 200, 200, 200), query="?statut=transmis"),
-    Case("gup_api_report", expect(401, 200, 200, 200, 200, 200), args=_report),
+    Case("api:gup_api_reports", expect(401, 200, 200, 200, 200, 200), query="?statut=transmis"),
+    Case("api:gup_api_report", expect(401, 200, 200, 200, 200, 200), args=_report),
     Case("gup:tfpb_action_create", expect(LOGIN, 403, 200, 403, 200, 200), args=lambda w: [h.agreement(w).pk]),
+]
+
+
+def _open311_calais(w):
+    return {
+        "jurisdiction_id": "200090751",
+        "service_code": "proprete",
+        "lat": str(h.CALAIS[1]),
+        "long": str(h.CALAIS[0]),
+        "attribute[qpv]": w.qpv_beau_marais.code,
+    }
+
+
+# Open311 GeoReport v2 (by session here; tokens and api_key in tests/gup/test_api_open311.py).
+CASES += [
+    Case("api:open311_services", PUBLIC),
+    Case("api:open311_requests", expect(401, 200, 200, 200, 200, 200)),
+    Case("api:open311_request", expect(401, 200, 200, 200, 200, 200), args=lambda w: [h.report(w).reference]),
+    Case(
+        "api:open311_requests",
+        expect(401, 403, 200, 403, 200, 200, delegue=403, animateur=403),
+        method="post",
+        data=_open311_calais,
+    ),
 ]

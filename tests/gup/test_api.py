@@ -21,5 +21,9 @@ def test_reports_api_with_a_token(world, client, django_assert_max_num_queries):
 
 
 def test_openapi_lists_the_gup_endpoints(client):
-    paths = client.get("/api/openapi.json").json()["paths"]
+    """Moved to the typed API (OpenAPI 3.1, with their response schemas): no longer in the first registry."""
+    paths = client.get("/api/schema/").json()["paths"]
     assert "/api/gup/signalements/" in paths and "/api/gup/signalements/{pk}/" in paths
+    ok = paths["/api/gup/signalements/{pk}/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/ReportDetail"}
+    assert "/api/gup/signalements/" not in client.get("/api/openapi.json").json()["paths"]

@@ -47,7 +47,7 @@ def test_demo_dates_follow_the_day_it_is_loaded(db):
     w = build_world()
     w.calais.lon, w.calais.lat = 1.8587, 50.9513
     w.calais.save()
-    today = dt.date.today()
+    today = timezone.localdate()  # the users' day (Europe/Paris), not the server's UTC date
     demo.load_demo(io.StringIO())
     reports = Report.objects.filter(reference__startswith=demo.DEMO_PREFIX)
     assert not reports.filter(created_at__gt=timezone.now()).exists()
@@ -67,3 +67,19 @@ def test_demo_dates_follow_the_day_it_is_loaded(db):
     assert Walk.objects.get(pk=walk.pk).date == later - dt.timedelta(days=40)
     assert walk.reports.filter(created_at__date__gte=later - dt.timedelta(days=40)).count() == walk.reports.count()
     assert TfpbAgreement.objects.filter(qpv=w.qpv_beau_marais, year=later.year).exists()
+
+
+def test_demo_dates_are_the_local_day_late_in_the_evening(db, monkeypatch):
+    """At 23:30 UTC it is already tomorrow in Calais: the walk is dated 40 days before the local day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    w = build_world()
+    w.calais.lon, w.calais.lat = 1.8587, 50.9513
+    w.calais.save()
+    late = dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    demo.load_demo(io.StringIO())
+    assert timezone.localdate() == dt.date(2026, 12, 6)
+    assert Walk.objects.get(title=demo.WALK_TITLE).date == dt.date(2026, 12, 6) - dt.timedelta(days=40)

@@ -267,3 +267,33 @@ WRITES = [
     *_per_object("gup:tfpb_edit", AGREEMENTS, BILAN, NO_RIGHTS_FIELD),
     *_per_object("gup:tfpb_action_create", AGREEMENTS, ACTION, NO_RIGHTS_FIELD),
 ]
+
+
+# --- Open311 GeoReport v2 (quartiers/gup/open311.py), by session here (tokens and api_key: test_api_open311).
+def _open311_dunkerque(w):
+    return {
+        "jurisdiction_id": "245900428",
+        "service_code": "eclairage",
+        "lat": str(DUNKERQUE[1]),
+        "long": str(DUNKERQUE[0]),
+        "description": "Lampadaire éteint",
+        "attribute[qpv]": w.qpv_dunkerque.code,
+    }
+
+
+WRITES += [
+    write(
+        "api:open311_requests",
+        OTHER_TERRITORY,
+        CHEFS_THERE,
+        data=_open311_dunkerque,
+        refused=(401, 403, 404),
+        label="api:open311_create [autre_territoire] (signalement Open311 dans un QPV de Dunkerque)",
+    ),
+    *not_applicable(
+        "api:open311_requests",
+        OTHER_ORGANISATION,
+        ELEVATION,
+        reason="Aucun champ d'organisation, de gestionnaire ni de rôle : le routage choisit le gestionnaire.",
+    ),
+]

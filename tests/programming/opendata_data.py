@@ -58,7 +58,8 @@ def granted_world(w):
     state = CallFinancer.objects.get(call=call, organisation=prefecture)
     agglo_financer = CallFinancer.objects.get(call=call, organisation=agglo)
     carrier, other = w.extra["carrier"], w.extra["other_carrier"]
-    dk_financer = CallFinancer.objects.create(call=w.extra["call_dk"], organisation=w.orgs["cud"])
+    # get_or_create: another family's helpers (followup, instruction) may have made the Dunkerque financer already.
+    dk_financer, _ = CallFinancer.objects.get_or_create(call=w.extra["call_dk"], organisation=w.orgs["cud"])
     w.extra["subsidies"] = [
         subsidy(state, carrier, "12500.50"),
         subsidy(state, other, "3000", title="Atelier sans SIRET"),  # a carrier without SIRET: not publishable

@@ -20,6 +20,7 @@ from .contracts import (
     create_contract,
     update_contract_info,
 )
+from .measurements import MeasurementReport, import_measurements, read_measurements_file
 from .posts import ImportReport, guess_programme, import_posts, posts_by_structure, read_posts_file
 from .structure import (
     add_objective,
@@ -54,6 +55,9 @@ __all__ = [
     "posts_by_structure",
     "read_posts_file",
     "record_measurement",
+    "import_measurements",
+    "read_measurements_file",
+    "MeasurementReport",
     "remove_evidence",
     "remove_node",
     "rename_node",

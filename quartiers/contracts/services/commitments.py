@@ -73,14 +73,16 @@ def _add_indicator(actor, commitment, *, label, unit, target, baseline=None, sum
 
 
 @transaction.atomic
-def record_measurement(actor, indicator, *, measured_on, value, comment=""):
+def record_measurement(actor, indicator, *, measured_on, value, comment="", source=""):
     """Record (or correct) the value measured at a date: one value per indicator and date."""
     check(actor, "change", indicator.commitment)
     value = decimal(value, "value")
+    measurement = Measurement(indicator=indicator, measured_on=measured_on, value=value, comment=comment, source=source)
+    measurement.full_clean(exclude=["indicator"], validate_unique=False, validate_constraints=False)
     measurement, created = Measurement.objects.update_or_create(
         indicator=indicator,
         measured_on=measured_on,
-        defaults={"value": value, "comment": comment, "recorded_by": user(actor)},
+        defaults={"value": value, "comment": comment, "source": source, "recorded_by": user(actor)},
     )
     audit.record(
         actor,

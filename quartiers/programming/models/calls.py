@@ -39,6 +39,9 @@ class Call(models.Model):
     closes_on = models.DateField("date limite de dépôt")
     technical_committee_on = models.DateField("comité technique", null=True, blank=True)
     steering_committee_on = models.DateField("comité de pilotage", null=True, blank=True)
+    priorities = models.ManyToManyField(
+        "contracts.Objective", blank=True, related_name="calls", verbose_name="priorités (objectifs du contrat)"
+    )
 
     objects = PolicyQuerySet.as_manager()
 
