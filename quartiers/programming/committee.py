@@ -118,7 +118,8 @@ def _grid_rows(call, financers):
 
 
 def _labels(call):
-    """({application id: sorted pillar titles}, {application id: sorted QPV names}) in one query."""
+    """({application id: pillar title}, {application id: QPV name}) in one query; a dossier with several has the sorted
+    list of them (a string otherwise: thousands of small lists would wake the garbage collector up for nothing)."""
     through_o, through_q = Application.objectives.through, Application.qpvs.through
     pillars = through_o.objects.filter(application__call=call).annotate(kind=Value(0, IntegerField()))
     qpvs = through_q.objects.filter(application__call=call).annotate(kind=Value(1, IntegerField()))
@@ -126,18 +127,24 @@ def _labels(call):
         qpvs.values_list("kind", "application_id", "qpv__nom"), all=True
     )
     sql, params = query.query.sql_with_params()  # the ORM's query, read without making each row a model value
+    found = ({}, {})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    found = ({}, {})
-    for kind, app_id, label in rows:
-        labels = found[kind].setdefault(app_id, [])
-        if label not in labels:
-            labels.append(label)
-    for labels in (*found[0].values(), *found[1].values()):
-        if len(labels) > 1:
-            labels.sort()
+        for kind, app_id, label in cursor:
+            labels = found[kind].get(app_id)
+            if labels is None:
+                found[kind][app_id] = label
+            elif isinstance(labels, str):
+                if label != labels:
+                    found[kind][app_id] = sorted((labels, label))
+            elif label not in labels:
+                labels.append(label)
+                labels.sort()
     return found
+
+
+def _listed(labels):
+    return [] if labels is None else [labels] if isinstance(labels, str) else labels
 
 
 def _add(totals, key, row):
@@ -152,20 +159,26 @@ def _add(totals, key, row):
 
 
 def grid(call):
-    """The programming table of `call` in integer cents, in five queries whatever its size: financers (in the order
+    """The programming table of `call` in integer cents, in three queries whatever its size: financers (in the order
     of their names), rows (tuples, see HEAD: the cells are requested, proposed, granted of each financer in turn, None
-    for nothing), per financer its column totals, per pillar / QPV / carrier [count, requested, proposed, granted]
-    (a dossier counts in each of its pillars and QPVs; « (sans …) » without any), the grand total."""
+    for nothing), each dossier's pillars and QPVs (see _labels), per financer its column totals and envelope, per
+    pillar / QPV / carrier [count, requested, proposed, granted] (a dossier counts in each of its pillars and QPVs;
+    « (sans …) » without any), the grand total."""
     financers = list(CallFinancer.objects.filter(call=call).select_related("organisation"))
     rows = _grid_rows(call, financers)
     pillars, qpvs = _labels(call)
     by_pillar, by_qpv, by_carrier = {}, {}, {}
-    no_pillar, no_qpv = ["(sans pilier)"], ["(sans quartier)"]
+    no_pillar, no_qpv = ("(sans pilier)",), ("(sans quartier)",)
     for row in rows:
-        for label in pillars.get(row[0]) or no_pillar:
-            _add(by_pillar, label, row)
-        for label in qpvs.get(row[0]) or no_qpv:
-            _add(by_qpv, label, row)
+        for labels, totals, nothing in (
+            (pillars.get(row[0]), by_pillar, no_pillar),
+            (qpvs.get(row[0]), by_qpv, no_qpv),
+        ):
+            if isinstance(labels, str):
+                _add(totals, labels, row)
+            else:
+                for label in labels or nothing:
+                    _add(totals, label, row)
         _add(by_carrier, row[4], row)
     columns = [sum(filter(None, column)) for column in zip(*(row[HEAD:] for row in rows), strict=True)] or [
         0
@@ -206,8 +219,8 @@ def build(call):
             "status_label": STATUS_LABELS[row[2]],
             "carrier_id": row[3],
             "carrier": row[4],
-            "pillars": data["pillars"].get(row[0], []),
-            "qpvs": data["qpvs"].get(row[0], []),
+            "pillars": _listed(data["pillars"].get(row[0])),
+            "qpvs": _listed(data["qpvs"].get(row[0])),
             "amounts": tuple(_decimal(c) for c in row[HEAD:]),
             **{key: _decimal(c) for key, c in zip(AMOUNTS, row[5:HEAD], strict=True)},
         }

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from quartiers.contracts.models import Objective
 from quartiers.programming import committee
 from quartiers.programming.models import Application, Funding
 from quartiers.programming.workflow import Status
@@ -256,12 +257,15 @@ class Tables(HTMLParser):
 
 
 def _small_call(prog):
-    """Six dossiers of two carriers (and a draft, left out): decided, waiting with a proposal, refused, a title of
-    markup linked to both QPVs, a big amount, an envelope overrun (remaining below zero)."""
+    """Five dossiers of two carriers (and a draft, left out): decided (with two objectives of one pillar), waiting
+    with a proposal, refused, a title of markup linked to both QPVs, a big amount, an envelope overrun (remaining
+    below zero)."""
     state, agglo = financers(prog)
     won = decided(prog, title="Permanence juridique")
     won.qpvs.add(prog.qpv)
-    won.objectives.add(prog.extra["objective"])
+    # Two objectives of one pillar: the dossier counts once in it.
+    same_pillar = Objective.objects.create(pillar=prog.extra["objective"].pillar, title="Autre objectif")
+    won.objectives.add(prog.extra["objective"], same_pillar)
     waiting = dossier(prog, status=Status.OPINIONS, title="Chantier jeunes", asks=("1000", "2000"))
     Funding.objects.create(application=waiting, call_financer=state, opinion="favorable", proposed_amount=800)
     dossier(prog, status=Status.SUBMITTED, title='=HYPERLINK("x")', carrier=prog.extra["other_carrier"])
