@@ -3,9 +3,9 @@
     .venv/bin/python bench/programming/run.py [--dossiers 2000] [--runs 30] [--engines sqlite,postgresql]
 
 For each engine, a throw-away database (a temporary SQLite file; the PostgreSQL database
-`quartiers_bench_programming`, dropped and created again, `BENCH_PG_DB` to change it) gets the test geography (tests/world.py), one call with six
-financers, then dossiers spread over the workflow, each with its forecast budget (one expense line, one class-74
-line per financer), one funding per financer (opinion, proposed amount, granted amount once decided), a pillar and
+`quartiers_bench_programming`, dropped and created again, `BENCH_PG_DB` to change it) gets the test geography
+(tests/world.py), one call with six financers, then dossiers spread over the workflow, each with its forecast budget
+(one expense line, one class-74 line per financer), one funding per financer (opinion, proposed amount, granted amount once decided), a pillar and
 one or two QPVs. The table page (`programming:committee_table`) is timed through Django's test client (middleware,
 permissions, template), logged in as the call's chef de projet, at 30 dossiers and at the full size, against the
 floor of the same run: the health page (`/sante/`, a view that does nothing) on the same stack.
