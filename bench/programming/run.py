@@ -6,9 +6,10 @@ For each engine, a throw-away database (a temporary SQLite file; the PostgreSQL 
 `quartiers_bench_programming`, dropped and created again, `BENCH_PG_DB` to change it) gets the test geography
 (tests/world.py), one call with six financers, then dossiers spread over the workflow, each with its forecast budget
 (one expense line, one class-74 line per financer), one funding per financer (opinion, proposed amount, granted
-amount once decided), a pillar and one or two QPVs. The table page (`programming:committee_table`) is timed through Django's test client (middleware,
-permissions, template), logged in as the call's chef de projet, at 30 dossiers and at the full size, against the
-floor of the same run: the health page (`/sante/`, a view that does nothing) on the same stack.
+amount once decided), a pillar and one or two QPVs. The table page (`programming:committee_table`) is timed through
+Django's test client (middleware, permissions, template), logged in as the call's chef de projet, at 30 dossiers and
+at the full size, against the floor of the same run: the health page (`/sante/`, a view that does nothing) on the
+same stack.
 Prints, per size, the wall-clock p50 / p95 in ms and the CPU time of the process per request (time.process_time:
 less sensitive to the other loads of a shared machine; with SQLite the database's work is in it, not PostgreSQL's),
 each as a multiple of the floor measured the same way in the same run, the queries of one page and its size.
