@@ -29,7 +29,7 @@ def _carrier_submits(page, world, assert_accessible, state, agglo):
     call = world.extra["call"]
     page.goto("/programmation/")
     assert_accessible(page)
-    _click(page, call.title)
+    _click(page, call.title, exact=True)
     _click(page, "Déposer un dossier")
     page.get_by_label("Structure porteuse").select_option(str(world.extra["carrier"].pk))
     page.get_by_label("Intitulé de l'action").fill(TITLE)
@@ -53,7 +53,7 @@ def _carrier_submits(page, world, assert_accessible, state, agglo):
 
 def _opinion(page, financer, opinion, amount):
     form = page.locator("form", has=page.get_by_role("group", name=f"Avis de {financer.organisation}"))
-    form.get_by_label(opinion).check()
+    form.get_by_label(opinion, exact=True).check()
     form.get_by_label("Montant proposé").fill(amount)
     form.get_by_role("button", name="Enregistrer l'avis").click()
     page.wait_for_load_state()
@@ -62,7 +62,7 @@ def _opinion(page, financer, opinion, amount):
 def _instruction(page, browser_login, world, assert_accessible, application, state, agglo):
     browser_login(world.users["chef"])
     page.goto("/programmation/")
-    _click(page, world.extra["call"].title)
+    _click(page, world.extra["call"].title, exact=True)
     assert_accessible(page)
     _click(page, "Instruction des dossiers")
     assert_accessible(page)
@@ -104,7 +104,9 @@ def _committee(page, world, assert_accessible, application, state, agglo):
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter en XLSX (présentation du comité)").click()
-    sheet = openpyxl.load_workbook(download.value.path()).active
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as handle:
+        sheet = openpyxl.load_workbook(handle).active
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert TITLE in cells
 
@@ -114,14 +116,18 @@ def _followup(page, assert_accessible, application, financers):
     _click(page, "Convention et versements")
     assert_accessible(page)
     for index, (financer, amount) in enumerate(financers):
-        section = page.locator("section", has=page.get_by_role("heading", name=re.compile(financer.organisation.name)))
+        section = page.locator(
+            "section", has=page.get_by_role("heading", name=re.compile(re.escape(financer.organisation.name)))
+        )
         section.get_by_label("Date de la convention").fill("01/03/2027")
         section.get_by_label("Référence de la décision").fill(f"CP-2027-0{index + 1}")
         section.get_by_label("Date de la décision").fill("10/02/2027")
         section.get_by_role("button", name="Enregistrer", exact=True).click()
         page.wait_for_load_state()
         assert "Convention enregistrée." in page.content()
-        section = page.locator("section", has=page.get_by_role("heading", name=re.compile(financer.organisation.name)))
+        section = page.locator(
+            "section", has=page.get_by_role("heading", name=re.compile(re.escape(financer.organisation.name)))
+        )
         section.get_by_label("Montant").fill(amount)
         section.get_by_label("Échéance").fill("15/03/2027")
         section.get_by_role("button", name="Ajouter au calendrier").click()
@@ -140,7 +146,7 @@ def _bilan(page, browser_login, world, assert_accessible, application, tmp_path)
     page.context.clear_cookies()
     browser_login(world.users["partenaire"])
     page.goto(f"/programmation/dossiers/{application.pk}/")
-    _click(page, "Bilan")
+    _click(page, "Déposer le bilan")  # the workflow action links to the bilan page
     assert_accessible(page)
     page.get_by_label("Réalisé 64 – Charges de personnel").fill("1 250,50")
     page.get_by_label("Réalisé 61 – Services extérieurs").fill("300,00")
@@ -167,9 +173,10 @@ def _bilan(page, browser_login, world, assert_accessible, application, tmp_path)
 def test_done_when_path(page, browser_login, assert_accessible, transactional_db, tmp_path):
     world = build_world()
     space.open_call(world)
-    state, agglo = world.extra["state_financer"], world.extra["call"].financers.exclude(
-        pk=world.extra["state_financer"].pk
-    ).get()
+    state, agglo = (
+        world.extra["state_financer"],
+        world.extra["call"].financers.exclude(pk=world.extra["state_financer"].pk).get(),
+    )
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 

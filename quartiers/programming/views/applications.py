@@ -130,8 +130,7 @@ def _links(user, application):
     instructor = can(user, "change", application.call)
     carrier = can(user, "contribute", application)
     return {
-        "instruction": can(user, "view", CallInstruction(application.call))
-        and application.status != Status.DRAFT,
+        "instruction": can(user, "view", CallInstruction(application.call)) and application.status != Status.DRAFT,
         "followup": application.status in FOLLOWUP_STATUSES,
         "report": application.status in REPORT_STATUSES and (instructor or carrier),
         "carrier_years": can(user, "view", application.carrier),
