@@ -73,7 +73,7 @@ def test_account_pages_are_accessible(page, browser_login, assert_accessible, tr
     assert_accessible(page)
     page.get_by_role("button", name="Révoquer le jeton Tableur de suivi").click()
     page.wait_for_load_state()
-    assert "Jeton « Tableur de suivi » révoqué." in page.content()
+    assert "Jeton « Tableur de suivi » révoqué : il est refusé dès maintenant." in page.content()
     # The audit page now lists what was just done.
     page.goto("/comptes/journal/")
     assert "jeton d&#x27;API révoqué" in page.content() or "jeton d'API révoqué" in page.content()
