@@ -80,7 +80,9 @@ def test_meeting_with_agenda_items(world, login):
     assert first["qpv"] == [{"code": world.qpv.code, "nom": world.qpv.nom}]
     assert first["liens"] == [{"libelle": "Contrats de ville", "url": "http://testserver/contrats/"}]
     assert [t["identifiant"] for t in second["themes"]] == ["npnru", "gup"]
-    assert login(world.users["autre_chef"]).get(reverse("api:network_api_meeting", args=[meeting.pk])).status_code == 403
+    assert (
+        login(world.users["autre_chef"]).get(reverse("api:network_api_meeting", args=[meeting.pk])).status_code == 403
+    )
     assert login(world.users["lecteur"]).get(reverse("api:network_api_meeting", args=[999999])).status_code == 404
 
 
