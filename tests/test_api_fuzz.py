@@ -86,7 +86,7 @@ def test_the_ninja_document_is_openapi_31_and_lists_reads_writes_and_open311(cli
     old = client.get("/api/openapi.json")
     assert old.status_code == 200 and old.json() == document
     labels = {op.label for op in _ninja_operations()}
-    assert len(labels) >= 40
+    assert len(labels) >= 39  # 21 reads of the first registry + 2 GUP reads, writes, tokens, Open311
     assert {
         # the first registry's reads, moved with their paths
         "GET /api/territoires/qpv/",
@@ -129,10 +129,11 @@ def test_fuzzing_the_ninja_api_finds_no_server_error_and_no_answer_off_its_schem
     if role != "admin":
         scopes = {m: "read" for m in scopes} | {"contracts": "write", "gup": "write"}
     settings.API_RATE_PER_MINUTE = 100_000
-    headers = {}
+    # The WSGI transport does not undo a Content-Encoding (an HTTP client would): ask the map for plain GeoJSON.
+    headers = {"Accept-Encoding": "identity"}
     if world.users[role] is not None:  # anonymous: the public reads answer, the others say 401 in their schema
         _token, key = api_tokens.create(world.users[role], "fuzz", scopes)
-        headers = {"Authorization": f"Token {key}"}
+        headers["Authorization"] = f"Token {key}"
     for operation in _ninja_operations():
         for mode, count in NINJA_EXAMPLES.items():
 
