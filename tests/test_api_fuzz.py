@@ -153,3 +153,15 @@ def settings_(count):
     return settings(
         max_examples=count, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
     )
+
+
+@pytest.mark.django_db
+def test_a_moved_read_answers_head_like_get_and_refuses_post(client):
+    """As the first registry's reads did: HEAD is a GET without its body, any write method is a 405."""
+    build_world()
+    get = client.get("/api/territoires/regions/")
+    head = client.head("/api/territoires/regions/")
+    assert get.status_code == head.status_code == 200 and get.json()["count"] >= 1
+    assert head.content == b"" and head["Content-Type"] == get["Content-Type"]
+    assert client.post("/api/territoires/regions/").status_code == 405
+    assert client.head("/api/contrats/indicateurs/1/mesures").status_code == 405  # a POST-only operation

@@ -12,6 +12,7 @@ Authentication: `Authorization: Token <clé>` or `Authorization: Bearer <clé>` 
 `settings.API_RATE_PER_MINUTE` requests a minute: beyond, 429 with `Retry-After`.
 """
 
+import functools
 import time
 
 from django.conf import settings
@@ -260,9 +261,28 @@ class QuartiersAPI(NinjaAPI):
 
     def _get_urls(self):
         urls = super()._get_urls()
+        for url in urls:
+            url.callback = _head_as_get(url.callback)
         root = [u for u in urls if getattr(u, "name", None) == "api-root"]
         others = [u for u in urls if u not in root]
         return [*others, path("api/", require_safe(lambda request: redirect("api:docs")), name="api-root")]
+
+
+def _head_as_get(view):
+    """HEAD answers as GET does (as the first registry's reads did; ninja alone says 405); the server drops the
+    body of a HEAD answer (Django's handlers do), its headers stay those of the GET."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    return wrapped
 
 
 def build(routers):
