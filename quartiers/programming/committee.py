@@ -2,23 +2,23 @@
 and granted; totals per pillar, QPV, financer and carrier against each financer's envelope), the decisions recorded
 in bulk, the XLSX (committee layout) and CSV exports, and the notification letter of each carrier.
 
-The table is built in a constant number of queries whatever the number of dossiers: one per kind of data (dossiers,
-financers, requested amounts summed by the database per dossier and financer, fundings, pillars, QPVs)."""
+The table is built in a constant number of queries whatever the number of dossiers (financers; dossiers with their
+amounts pivoted by the database; pillars and QPVs), its amounts handled as integer cents."""
 
 import io
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db import connection, transaction
+from django.db.models import IntegerField, Value
 
 from quartiers.core.audit import record
 from quartiers.core.exports import csv_bytes, neutralise
 from quartiers.core.permissions import authorize
 
 from . import services
-from .models import SUBSIDY_CLASS, Application, CallFinancer, Funding
+from .models import SUBSIDY_CLASS, Application, BudgetLine, CallFinancer, Carrier, Funding
 from .money import CENT, euros, parse_amount
 from .workflow import Status
 
@@ -55,143 +55,202 @@ def amount_text(value):
 
 
 # ---------------------------------------------------------------- the table
+#
+# A call has thousands of dossiers × a handful of financers: the database pivots the amounts (one row per dossier,
+# three columns per financer, in integer cents) and Python handles plain tuples and integers; `grid` is what the page
+# renders (views/committee.py formats each amount once), `build` the same table in Decimal for the exports and the
+# bulk decisions.
 
 AMOUNTS = ("requested", "proposed", "granted")
+HEAD = 8  # a grid row: pk, title, status, carrier id, carrier name, requested, proposed, granted, then the cells
 
 
-def _submitted(call):
-    return Application.objects.filter(call=call).exclude(status=Status.DRAFT).order_by()
+def cents_text(cents):
+    """amount_text for integer cents: « 1 250,00 », « — » for nothing (a float formats them exactly, see above)."""
+    if cents is None:
+        return "—"
+    return f"{cents / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
-def _requested_pivot(call, financers):
-    """{application id: (requested of each financer…)}: the class-74 lines summed by the database (one query)."""
-    subsidy = Q(budget_lines__account_class=SUBSIDY_CLASS)
-    sums = {
-        f"r{f.pk}": Sum("budget_lines__amount", filter=subsidy & Q(budget_lines__call_financer=f.pk)) for f in financers
-    }
-    rows = _submitted(call).annotate(**sums).values_list("pk", *sums)
-    return {row[0]: row[1:] for row in rows}
+def _to_cents(value):
+    return None if value is None else int((value * 100).to_integral_value())
 
 
-def _funding_pivot(call, financers):
-    """{application id: (proposed of each financer…, granted of each financer…)} (one query)."""
-    proposed = {f"p{f.pk}": Max("fundings__proposed_amount", filter=Q(fundings__call_financer=f.pk)) for f in financers}
-    granted = {f"g{f.pk}": Max("fundings__granted_amount", filter=Q(fundings__call_financer=f.pk)) for f in financers}
-    rows = _submitted(call).annotate(**proposed, **granted).values_list("pk", *proposed, *granted)
-    return {row[0]: row[1:] for row in rows}
+def _grid_sql(financers, quote):
+    """One query: the submitted dossiers of a call (WHERE and ORDER BY added by the caller), each with its totals
+    and, per financer, requested (its class-74 lines, summed), proposed and granted (its funding, one at most: a join
+    through the unique index per financer rather than an aggregate) — as integer cents."""
+    app, carrier, line, funding = (m._meta.db_table for m in (Application, Carrier, BudgetLine, Funding))
+    select = "SELECT a.id, a.title, a.status, a.carrier_id, c.name, "
+    source = f"FROM {quote(app)} a JOIN {quote(carrier)} c ON c.id = a.carrier_id"
+    if not financers:
+        return f"{select}0, 0, 0 {source}"
+
+    def cents(expression):
+        return f"CAST(ROUND(({expression}) * 100) AS BIGINT)"
+
+    pks = [int(f.pk) for f in financers]
+    sums = [f"{cents(f'SUM(CASE WHEN call_financer_id = {pk} THEN amount END)')} AS r{i}" for i, pk in enumerate(pks)]
+    joins = [
+        f"LEFT JOIN {quote(funding)} f{i} ON f{i}.application_id = a.id AND f{i}.call_financer_id = {pk}"
+        for i, pk in enumerate(pks)
+    ]
+    totals = [
+        cents(" + ".join(f"COALESCE(f{i}.{kind}_amount, 0)" for i in range(len(pks))))
+        for kind in ("proposed", "granted")
+    ]
+    cells = [f"r.r{i}, {cents(f'f{i}.proposed_amount')}, {cents(f'f{i}.granted_amount')}" for i in range(len(pks))]
+    return (
+        f"{select}COALESCE(r.total, 0), {', '.join(totals)}, {', '.join(cells)} {source} "
+        f"LEFT JOIN (SELECT application_id, {cents('SUM(amount)')} AS total, {', '.join(sums)} FROM {quote(line)} "
+        f"WHERE account_class = %s AND call_financer_id IN ({', '.join(map(str, pks))}) GROUP BY application_id) r "
+        f"ON r.application_id = a.id {' '.join(joins)}"
+    )
 
 
-def _financer_totals(financers, rows):
-    """Per financer: requested, proposed and granted (the columns of the pivots added up), against its envelope."""
-    columns = list(zip(*(row["amounts"] for row in rows), strict=True)) or [()] * 3 * len(financers)
-    totals = []
-    for i, f in enumerate(financers):
-        requested, proposed, granted = (sum(filter(None, columns[3 * i + k]), ZERO) for k in range(3))
-        totals.append(
-            {
-                "financer": f,
-                "requested": requested,
-                "proposed": proposed,
-                "granted": granted,
-                "envelope": f.envelope,
-                "remaining": f.envelope - granted,
-                "over": granted > f.envelope,
-                "proposed_over": proposed > f.envelope,
-            }
-        )
-    return totals
+def _grid_rows(call, financers):
+    sql = _grid_sql(financers, connection.ops.quote_name)
+    params = [SUBSIDY_CLASS] if financers else []
+    sql += " WHERE a.call_id = %s AND a.status <> %s ORDER BY c.name, a.title, a.id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, call.pk, Status.DRAFT.value])
+        return cursor.fetchall()
 
 
-def _labels(call, through, field):
-    """{application id: sorted labels} of a many-to-many of the dossiers (one query)."""
-    found = defaultdict(set)
-    rows = through.objects.filter(application__call=call).values_list("application_id", field)
-    for app_id, label in rows:
-        found[app_id].add(label)
-    return {k: sorted(v) for k, v in found.items()}
+def _labels(call):
+    """({application id: pillar title}, {application id: QPV name}) in one query; a dossier with several has the sorted
+    list of them (a string otherwise: thousands of small lists would wake the garbage collector up for nothing)."""
+    through_o, through_q = Application.objectives.through, Application.qpvs.through
+    pillars = through_o.objects.filter(application__call=call).annotate(kind=Value(0, IntegerField()))
+    qpvs = through_q.objects.filter(application__call=call).annotate(kind=Value(1, IntegerField()))
+    query = pillars.values_list("kind", "application_id", "objective__pillar__title").union(
+        qpvs.values_list("kind", "application_id", "qpv__nom"), all=True
+    )
+    sql, params = query.query.sql_with_params()  # the ORM's query, read without making each row a model value
+    found = ({}, {})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, app_id, label in cursor:
+            labels = found[kind].get(app_id)
+            if labels is None:
+                found[kind][app_id] = label
+            elif isinstance(labels, str):
+                if label != labels:
+                    found[kind][app_id] = sorted((labels, label))
+            elif label not in labels:
+                labels.append(label)
+                labels.sort()
+    return found
 
 
-def _total():
-    return {"requested": ZERO, "proposed": ZERO, "granted": ZERO, "count": 0}
+def _listed(labels):
+    return [] if labels is None else [labels] if isinstance(labels, str) else labels
 
 
-def _add(total, row):
-    total["count"] += 1
-    total["requested"] += row["requested"]
-    total["proposed"] += row["proposed"]
-    total["granted"] += row["granted"]
+def _add(totals, key, row):
+    total = totals.get(key)
+    if total is None:
+        totals[key] = [1, row[5], row[6], row[7]]
+    else:
+        total[0] += 1
+        total[1] += row[5]
+        total[2] += row[6]
+        total[3] += row[7]
 
 
-_TEXT = {}
-
-
-def _text(value):
-    """amount_text, remembered: a committee's amounts repeat (round sums, granted = proposed = requested)."""
-    text = _TEXT.get(value)
-    if text is None:
-        text = amount_text(value)
-        if len(_TEXT) < 100_000:
-            _TEXT[value] = text
-    return text
-
-
-def _row(app, requested, given, n):
-    """One dossier's row: per financer (n of them) requested, proposed, granted as one flat tuple (few objects: a
-    table has thousands of rows), its totals and the amounts as text."""
-    pk, title, status, carrier_id, carrier = app
-    proposed, granted = given[:n], given[n:]
-    amounts = tuple(v for triple in zip(requested, proposed, granted, strict=True) for v in triple)
-    return {
-        "pk": pk,
-        "title": title,
-        "status": status,
-        "status_label": STATUS_LABELS[status],
-        "carrier": carrier,
-        "carrier_id": carrier_id,
-        "amounts": amounts,
-        "text": [_text(v) for v in amounts],
-        "requested": sum(filter(None, requested), ZERO),
-        "proposed": sum(filter(None, proposed), ZERO),
-        "granted": sum(filter(None, granted), ZERO),
-    }
-
-
-def cells(row):
-    """[{"requested", "proposed", "granted"}] per financer of a row of the table."""
-    a = row["amounts"]
-    return [{"requested": a[i], "proposed": a[i + 1], "granted": a[i + 2]} for i in range(0, len(a), 3)]
-
-
-def build(call):
-    """The programming table of `call` (see the module's docstring)."""
+def grid(call):
+    """The programming table of `call` in integer cents, in three queries whatever its size: financers (in the order
+    of their names), rows (tuples, see HEAD: the cells are requested, proposed, granted of each financer in turn, None
+    for nothing), each dossier's pillars and QPVs (see _labels), per financer its column totals and envelope, per
+    pillar / QPV / carrier [count, requested, proposed, granted] (a dossier counts in each of its pillars and QPVs;
+    « (sans …) » without any), the grand total."""
     financers = list(CallFinancer.objects.filter(call=call).select_related("organisation"))
-    n = len(financers)
-    requested, given = _requested_pivot(call, financers), _funding_pivot(call, financers)
-    pillars = _labels(call, Application.objectives.through, "objective__pillar__title")
-    qpvs = _labels(call, Application.qpvs.through, "qpv__nom")
-    rows, grand = [], _total()
-    by_pillar, by_qpv, by_carrier = defaultdict(_total), defaultdict(_total), defaultdict(_total)
-    apps = _submitted(call).order_by("carrier__name", "title", "pk")
-    for app in apps.values_list("pk", "title", "status", "carrier_id", "carrier__name"):
-        row = _row(app, requested.get(app[0], (None,) * n), given.get(app[0], (None,) * 2 * n), n)
-        row["pillars"], row["qpvs"] = pillars.get(app[0], []), qpvs.get(app[0], [])
-        for label in row["pillars"] or ["(sans pilier)"]:
-            _add(by_pillar[label], row)
-        for label in row["qpvs"] or ["(sans quartier)"]:
-            _add(by_qpv[label], row)
-        _add(by_carrier[row["carrier"]], row)
-        _add(grand, row)
-        rows.append(row)
+    rows = _grid_rows(call, financers)
+    pillars, qpvs = _labels(call)
+    by_pillar, by_qpv, by_carrier = {}, {}, {}
+    no_pillar, no_qpv = ("(sans pilier)",), ("(sans quartier)",)
+    for row in rows:
+        for labels, totals, nothing in (
+            (pillars.get(row[0]), by_pillar, no_pillar),
+            (qpvs.get(row[0]), by_qpv, no_qpv),
+        ):
+            if isinstance(labels, str):
+                _add(totals, labels, row)
+            else:
+                for label in labels or nothing:
+                    _add(totals, label, row)
+        _add(by_carrier, row[4], row)
+    columns = [sum(filter(None, column)) for column in zip(*(row[HEAD:] for row in rows), strict=True)] or [
+        0
+    ] * 3 * len(financers)
     return {
         "call": call,
         "financers": financers,
         "rows": rows,
-        "by_financer": _financer_totals(financers, rows),
+        "pillars": pillars,
+        "qpvs": qpvs,
+        "by_financer": [(f, *columns[3 * i : 3 * i + 3], _to_cents(f.envelope)) for i, f in enumerate(financers)],
         "by_pillar": sorted(by_pillar.items()),
         "by_qpv": sorted(by_qpv.items()),
         "by_carrier": sorted(by_carrier.items()),
-        "total": grand,
+        "total": [len(rows), sum(r[5] for r in rows), sum(r[6] for r in rows), sum(r[7] for r in rows)],
     }
+
+
+def _decimal(cents):
+    return None if cents is None else Decimal(cents).scaleb(-2)
+
+
+def _total(counts):
+    return {"count": counts[0], **{key: _decimal(c) for key, c in zip(AMOUNTS, counts[1:], strict=True)}}
+
+
+def build(call):
+    """The programming table of `call` with its amounts in Decimal (the exports, the bulk decisions): rows as dicts
+    (pk, title, status and its label, carrier and its id, pillars, qpvs, `amounts` — requested, proposed, granted of
+    each financer in turn —, the row's totals), per financer its totals against its envelope, per pillar, QPV and
+    carrier, the grand total."""
+    data = grid(call)
+    rows = [
+        {
+            "pk": row[0],
+            "title": row[1],
+            "status": row[2],
+            "status_label": STATUS_LABELS[row[2]],
+            "carrier_id": row[3],
+            "carrier": row[4],
+            "pillars": _listed(data["pillars"].get(row[0])),
+            "qpvs": _listed(data["qpvs"].get(row[0])),
+            "amounts": tuple(_decimal(c) for c in row[HEAD:]),
+            **{key: _decimal(c) for key, c in zip(AMOUNTS, row[5:HEAD], strict=True)},
+        }
+        for row in data["rows"]
+    ]
+    by_financer = [
+        {
+            "financer": financer,
+            **{key: _decimal(c) for key, c in zip(AMOUNTS, amounts, strict=True)},
+            "envelope": financer.envelope,
+            "remaining": financer.envelope - _decimal(amounts[2]),
+            "over": amounts[2] > envelope,
+            "proposed_over": amounts[1] > envelope,
+        }
+        for financer, *amounts, envelope in data["by_financer"]
+    ]
+    return {
+        "call": call,
+        "financers": data["financers"],
+        "rows": rows,
+        "by_financer": by_financer,
+        **{kind: [(label, _total(t)) for label, t in data[kind]] for kind in ("by_pillar", "by_qpv", "by_carrier")},
+        "total": _total(data["total"]),
+    }
+
+
+def cells(row):
+    """[{"requested", "proposed", "granted"}] per financer of a row of `build`."""
+    a = row["amounts"]
+    return [{"requested": a[i], "proposed": a[i + 1], "granted": a[i + 2]} for i in range(0, len(a), 3)]
 
 
 # ---------------------------------------------------------------- bulk decisions

@@ -13,6 +13,7 @@ carrier, title), their parts by their natural keys; a re-run moves the current c
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
@@ -20,8 +21,10 @@ from stdnum.fr import siret as stdnum_siret
 from quartiers.accounts.demo import DEMO_PASSWORD, DOMAIN
 from quartiers.accounts.models import Membership, Organisation, User
 from quartiers.contracts import hooks as contracts
+from quartiers.core import jobs
 from quartiers.core.permissions import PARTNER
 
+from . import qpv_share
 from .models import (
     Application,
     BeneficiaryCount,
@@ -135,12 +138,19 @@ def load_demo(stdout, today=None):
             if renewal and application.renewal_of_id != previous[renewal].pk:
                 application.renewal_of = previous[renewal]
                 application.save(update_fields=["renewal_of"])
-        carrier_account(carriers)
+        account = carrier_account(carriers)
+    share = demo_qpv_share(account, call_2019)
     stdout.write(
         f"Programmation : appel 2019 du Grand Calais ({call_2019.applications.count()} dossiers) et appel "
         f"{current.year} ({current.applications.count()} dossiers en cours), {len(carriers)} structures porteuses "
         "réelles (postes adultes-relais et FONJEP) ; montants et bénéficiaires fictifs."
     )
+    if share:
+        stdout.write(
+            f"Programmation : part QPV du bilan « {share.application.title} » calculée depuis une liste "
+            f"d'adresses fictives ({share.qpv_inside} en QPV, {share.qpv_outside} hors QPV, "
+            f"{share.qpv_undetermined} indéterminée(s) : pas de BAN du Pas-de-Calais dans la démonstration)."
+        )
 
 
 def load_carriers():
@@ -373,3 +383,50 @@ def carrier_account(carriers):
         defaults={"function": "Coordinatrice de projets (structure porteuse)", "active": True},
     )
     return user
+
+
+# The beneficiaries' address list of the demo bilan: obviously fictitious addresses (the file is read by the job,
+# then deleted; only the three counts stay on the bilan).
+DEMO_ADDRESSES = (
+    "1 rue de la Démonstration",
+    "2 rue de la Démonstration",
+    "3 impasse de l'Exemple",
+    "4 allée Fictive",
+    "5 place de l'Essai",
+)
+
+
+def demo_address_list():
+    """The uploaded file, as a carrier's spreadsheet saves it: CSV, `;`, CP1252, CRLF."""
+    lines = ["Nom;Adresse;Code postal;Commune"]
+    lines += [f"Bénéficiaire fictif {n};{street};62100;Calais" for n, street in enumerate(DEMO_ADDRESSES, 1)]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def demo_qpv_share(user, call):
+    """One 2019 bilan of the demo carrier account gets its QPV share through the real path: the carrier uploads the
+    address list (`qpv_share.start`), the job runs inline (`core.jobs.run_pending`'s runner). The upload is open while
+    the dossier is « payé » (before the bilan is filed), so the dossier goes through that stage again for the time of
+    the upload and comes back to its status. In the demo Calais has no BAN: the counts come out « indéterminé » and
+    the job's message names the command that fixes it (GUIDE §1, « Demo geography »). Idempotent: done once."""
+    organisations = Membership.objects.filter(user=user).values("organisation")
+    application = (
+        Application.objects.filter(call=call, carrier__organisation__in=organisations, status__in=WITH_REPORT)
+        .order_by("pk")
+        .first()
+    )
+    if application is None:
+        return None
+    existing = Report.objects.filter(application=application).first()
+    if existing and existing.qpv_computed_at:
+        return existing
+    status = application.status
+    Application.objects.filter(pk=application.pk).update(status=S.PAID)
+    try:
+        upload = SimpleUploadedFile("beneficiaires-fictifs.csv", demo_address_list(), content_type="text/csv")
+        with transaction.atomic():
+            job = qpv_share.start(user, application, upload, {})
+        jobs.run_job.call(str(job.pk))
+    finally:
+        Application.objects.filter(pk=application.pk).update(status=status)
+    return Report.objects.select_related("application").get(application=application)

@@ -51,7 +51,9 @@ def test_table_totals_against_envelopes(prog):
     rows = {r["title"]: r for r in table["rows"]}
     assert committee.cells(rows["Permanence juridique"])[1]["granted"] == Decimal("500")
     assert committee.cells(rows["Chantier jeunes"])[1]["proposed"] == Decimal("800")
-    assert rows["Chantier jeunes"]["text"][3:6] == ["1\u202f000,00", "800,00", "—"]
+    grid = {r[1]: r[committee.HEAD :] for r in committee.grid(prog.extra["call"])["rows"]}
+    assert grid["Chantier jeunes"][3:6] == (100000, 80000, None)  # integer cents
+    assert [committee.cents_text(c) for c in grid["Chantier jeunes"][3:6]] == ["1\u202f000,00", "800,00", "—"]
     by_financer = {t["financer"].pk: t for t in table["by_financer"]}
     assert by_financer[state.pk]["requested"] == Decimal("2200")  # 600 + 1000 + 600
     assert by_financer[state.pk]["granted"] == Decimal("500")

@@ -103,3 +103,38 @@ def test_carrier_account_sees_only_its_structure(loaded, client):
     out = StringIO()
     accounts_demo.print_accounts(out)
     assert demo.CARRIER_ACCOUNT in out.getvalue()
+
+
+def test_one_bilan_has_its_qpv_share_from_a_fictitious_address_list(loaded, client):
+    """Through the real path (upload + job): the counts are saved, « indéterminé » since the demo has no BAN for
+    Calais, the page says why and which command fixes it; no address is stored anywhere (job, audit, media)."""
+    from quartiers.accounts.models import User
+    from quartiers.core.models import Job
+
+    report = Report.objects.exclude(qpv_computed_at=None).select_related("application__call").get()
+    assert report.application.call.year == 2019
+    assert report.application.status in (Status.REPORTED, Status.CLOSED)  # back to its stage after the upload
+    assert (report.qpv_inside, report.qpv_outside, report.qpv_undetermined) == (0, 0, len(demo.DEMO_ADDRESSES))
+    job = Job.objects.get(kind="programming.part_qpv")
+    assert job.status == Job.Status.DONE and job.result["indetermine"] == len(demo.DEMO_ADDRESSES)
+    assert job.result["commandes"], "the job names the command that fixes « indéterminé »"
+    stored = str(job.params) + str(job.result) + job.message
+    stored += " ".join(str(e.__dict__) for e in _audit_rows())
+    for street in demo.DEMO_ADDRESSES:
+        assert street not in stored
+    folder = demo.qpv_share.qpv_root()
+    assert not folder.exists() or not any(folder.iterdir())
+
+    client.force_login(User.objects.get(email=demo.CARRIER_ACCOUNT))
+    page = client.get(reverse("programming:report", args=[report.application.pk])).content.decode()
+    assert "indéterminée" in page and job.result["commandes"][0] in page.replace("&#x27;", "'")
+    assert "aucune adresse n'est enregistrée" in page.replace("&#x27;", "'")
+
+    _load()  # idempotent: not computed a second time
+    assert Job.objects.filter(kind="programming.part_qpv").count() == 1
+
+
+def _audit_rows():
+    from quartiers.core.models import AuditEvent
+
+    return AuditEvent.objects.all()

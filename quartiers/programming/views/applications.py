@@ -13,12 +13,30 @@ from django.views.decorators.http import require_POST, require_safe
 from quartiers.core.permissions import authorize, can
 
 from .. import services
+from ..committee import CallInstruction
 from ..forms import ApplicationForm, AttachmentForm, BudgetForm, budget_initial
 from ..models import Application, Attachment, BudgetLine
 from ..money import euros
+from ..workflow import Status
 from .calls import add_errors, form_status, get_call
 
 TARGET_FIELDS = ("qpvs", "objectives")
+# The page where each workflow action is done (the dossier page links there; only « submit » is posted from here).
+ACTION_PAGES = {
+    "start_instruction": "programming:instruction_detail",
+    "request_information": "programming:instruction_detail",
+    "record_opinions": "programming:instruction_detail",
+    "accept": "programming:instruction_detail",
+    "refuse": "programming:instruction_detail",
+    "postpone": "programming:instruction_detail",
+    "resume": "programming:instruction_detail",
+    "sign_agreement": "programming:followup",
+    "record_payment": "programming:followup",
+    "file_report": "programming:report",
+    "close": "programming:report",
+}
+FOLLOWUP_STATUSES = {Status.ACCEPTED, Status.AGREED, Status.PAID, Status.REPORTED, Status.CLOSED}
+REPORT_STATUSES = {Status.AGREED, Status.PAID, Status.REPORTED, Status.CLOSED}
 
 
 def get_application(request, pk, verb="view"):
@@ -107,6 +125,19 @@ def application_edit(request, pk):
     return render(request, "programming/applications/edit.html", context, status=form_status(form))
 
 
+def _links(user, application):
+    """The other pages of this dossier the user may open (each asks the rule its target view checks)."""
+    instructor = can(user, "change", application.call)
+    carrier = can(user, "contribute", application)
+    return {
+        "instruction": can(user, "view", CallInstruction(application.call)) and application.status != Status.DRAFT,
+        "followup": application.status in FOLLOWUP_STATUSES,
+        "report": application.status in REPORT_STATUSES and (instructor or carrier),
+        "carrier_years": can(user, "view", application.carrier),
+        "renewals": bool(application.renewal_of_id) or application.renewals.exists(),
+    }
+
+
 def _detail_page(request, application, error=None, status=200):
     lines = list(application.budget_lines.select_related("call_financer__organisation"))
     totals = application.budget_totals()
@@ -120,7 +151,8 @@ def _detail_page(request, application, error=None, status=200):
         "income": euros(totals[BudgetLine.Side.INCOME]),
         "gap": services.budget_gap_message(application) if lines else None,
         "requested": [(f, euros(requested.get(f.pk, 0))) for f in financers],
-        "transitions": application.allowed_transitions(request.user),
+        "transitions": [(t, ACTION_PAGES.get(t.name)) for t in application.allowed_transitions(request.user)],
+        "links": _links(request.user, application),
         "may_change": application.status in services.CONTENT_OPEN and can(request.user, "change", application),
         "attachments": application.attachments.all(),
         "qpvs": application.qpvs.order_by("nom"),

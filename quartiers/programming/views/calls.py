@@ -13,6 +13,7 @@ from quartiers.accounts.models import Organisation
 from quartiers.core.permissions import authorize, can
 
 from .. import services
+from ..committee import CallInstruction
 from ..forms import CallForm, CarrierForm, FinancerForm
 from ..models import Application, Call, CallFinancer, Carrier
 
@@ -87,8 +88,18 @@ def call_detail(request, pk):
         "applications": applications,
         "may_change": can(request.user, "change", call),
         "may_apply": call.is_open(today) and can(request.user, "contribute", Application),
+        "links": _call_links(request.user, call),
     }
     return render(request, "programming/calls/detail.html", context)
+
+
+def _call_links(user, call):
+    """The call's working pages the user may open (each asks the rule its target view checks)."""
+    return {
+        "instruction": can(user, "view", CallInstruction(call)),
+        "payments": can(user, "change", call),
+        "import": can(user, "create", Call(contract=call.contract)),
+    }
 
 
 def _call_form_page(request, form, call=None):

@@ -1,7 +1,7 @@
 """Committee pages of the programming (see views/__init__.py): the programming table of a call (with its XLSX and
 CSV exports), the decisions recorded in bulk, the notification letter of each carrier (PDF)."""
 
-from decimal import Decimal
+import html
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -38,45 +37,97 @@ def _download(content, content_type, filename):
 @require_safe
 def table(request, pk):
     call = _call(request, pk)
-    data = committee.build(call)
     fmt = request.GET.get("format")
     basename = f"programmation-{call.year}-{call.pk}"
     if fmt == "xlsx":
-        return _download(committee.xlsx_table(data), XLSX, f"{basename}.xlsx")
+        return _download(committee.xlsx_table(committee.build(call)), XLSX, f"{basename}.xlsx")
     if fmt == "csv":
-        return _download(committee.csv_table(data), "text/csv; charset=utf-8", f"{basename}.csv")
+        return _download(committee.csv_table(committee.build(call)), "text/csv; charset=utf-8", f"{basename}.csv")
     if fmt:
         return unknown_format(fmt, ("csv", "xlsx"))
-    # One reverse for thousands of rows: the dossier's id put in place of a marker.
-    pattern = reverse("programming:instruction_detail", args=[MARKER])
-    for row in data["rows"]:
-        row["html"] = _row_html(row, pattern.replace(str(MARKER), str(row["pk"])))
-    for total in [*data["by_financer"], *(t for kind in ("by_pillar", "by_qpv", "by_carrier") for _, t in data[kind])]:
-        total["text"] = {
-            key: committee.amount_text(value) for key, value in total.items() if isinstance(value, Decimal)
-        }
-    decided = set(committee.DECIDED)
+    data = committee.grid(call)
     return render(
         request,
         "programming/committee/table.html",
         {
-            **data,
-            "totals": [("pilier", data["by_pillar"]), ("quartier", data["by_qpv"]), ("porteur", data["by_carrier"])],
-            "carriers": sorted(
-                {(r["carrier_id"], r["carrier"]) for r in data["rows"] if r["status"] in decided}, key=lambda c: c[1]
-            ),
+            "call": call,
+            "financers": data["financers"],
+            "rows_html": _rows_html(data["rows"]),
+            "total": {"count": data["total"][0]},
+            "by_financer": [_financer_total(*t) for t in data["by_financer"]],
+            "totals": [
+                (title, [(label, _total(t)) for label, t in data[kind]])
+                for title, kind in (("pilier", "by_pillar"), ("quartier", "by_qpv"), ("porteur", "by_carrier"))
+            ],
+            "letters": _letters(call, data["rows"]),
             "can_decide": can(request.user, "change", committee.CallInstruction(call)),
         },
     )
 
 
-def _row_html(row, url):
-    """One row of the table, built here rather than by the template engine: thousands of rows of 20 cells would
-    take most of the page's time there. Free text is escaped; the amounts are strings of digits we formatted."""
-    cells = "".join(f'<td class="num">{text}</td>' for text in row["text"])
+def _letters(call, rows):
+    """(URL, name) of the notification letter of each carrier with a decided dossier, in the order of their names."""
+    decided = set(committee.DECIDED)
+    carriers = sorted({(r[3], r[4]) for r in rows if r[2] in decided}, key=lambda c: c[1])
+    pattern = reverse("programming:committee_letter", args=[call.pk, MARKER])
+    return [(pattern.replace(str(MARKER), str(pk)), name) for pk, name in carriers]
+
+
+def _total(counts):
+    return {
+        "count": counts[0],
+        "text": dict(zip(committee.AMOUNTS, map(committee.cents_text, counts[1:]), strict=True)),
+    }
+
+
+def _financer_total(financer, requested, proposed, granted, envelope):
+    text = committee.cents_text
+    return {
+        "financer": financer,
+        "text": {
+            "envelope": text(envelope),
+            "requested": text(requested),
+            "proposed": text(proposed),
+            "granted": text(granted),
+            "remaining": text(envelope - granted),
+        },
+        "over": granted > envelope,
+        "proposed_over": proposed > envelope,
+    }
+
+
+class _Cells(dict):
+    """{cents: '<td class="num">1 250,00</td>'}, each amount formatted once per page (a table repeats its sums)."""
+
+    def __missing__(self, cents):
+        self[cents] = cell = f'<td class="num">{committee.cents_text(cents)}</td>'
+        return cell
+
+
+class _Escaped(dict):
+    def __missing__(self, text):
+        self[text] = escaped = html.escape(text)
+        return escaped
+
+
+def _rows_html(rows):
+    """The body of the dossiers table as one string, built here rather than by the template engine (thousands of
+    rows of twenty cells): free text (carrier, title) escaped — as Django's `escape` does —, status labels ours, the
+    amounts digits we formatted, the link to each dossier reversed once with a marker put in place of its id."""
+    before, after = (
+        html.escape(part) for part in reverse("programming:instruction_detail", args=[MARKER]).split(str(MARKER))
+    )
+    cells, carriers = _Cells(), _Escaped()
+    statuses = {value: html.escape(label) for value, label in committee.STATUS_LABELS.items()}
+    head, join = committee.HEAD, "".join
     return mark_safe(  # noqa: S308 — every piece of free text is escaped just above or here
-        f'<tr><td>{escape(row["carrier"])}</td><td><a href="{escape(url)}">{escape(row["title"])}</a></td>'
-        f"<td>{escape(row['status_label'])}</td>{cells}</tr>"
+        join(
+            [
+                f'<tr><td>{carriers[row[4]]}</td><td><a href="{before}{row[0]}{after}">{html.escape(row[1])}</a></td>'
+                f"<td>{statuses[row[2]]}</td>{join(map(cells.__getitem__, row[head:]))}</tr>\n  "
+                for row in rows
+            ]
+        )
     )
 
 
