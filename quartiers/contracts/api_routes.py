@@ -12,9 +12,9 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from quartiers.contracts import services
+from quartiers.contracts import api_views, services
 from quartiers.contracts.models import Commitment, Indicator
-from quartiers.core.api_ninja import ERRORS, WRITE, require
+from quartiers.core.api_ninja import ERRORS, PAGE_PARAMS, WRITE, page_of, param, read, require
 from quartiers.core.permissions import authorize
 
 PREFIX = "api/contrats/"
@@ -168,3 +168,71 @@ def commitment_status(request, pk: int, payload: StatusIn):
         "statut_libelle": commitment.get_status_display(),
         "change_le": change.changed_at,
     }
+
+
+# --- Reads (moved from the first registry: same paths, parameters and JSON; the views of `api_views`) ---
+
+
+class ContractOut(Schema):
+    id: int
+    code: str | None
+    nom: str
+    generation: str
+    departement: str | None
+    epci: str | None
+    commune: str | None
+    engagements: int
+    engagements_realises: int
+
+
+class MeasuredValueOut(Schema):
+    date: str
+    valeur: float
+
+
+class IndicatorOut(Schema):
+    libelle: str
+    unite: str
+    depart: float | None
+    cible: float | None
+    additionnable: bool
+    valeurs: list[MeasuredValueOut]
+
+
+class CommitmentOut(Schema):
+    id: int
+    organisation: str
+    type: str
+    engagement: str
+    pilier: str | None
+    mesure: str | None
+    domaine_pacte_dijon: str | None
+    axe_paqte: str | None
+    echeance: str | None
+    statut: str
+    avancement: int | None
+    indicateurs: list[IndicatorOut]
+
+
+@read(
+    router,
+    "",
+    url_name="contracts_api_list",
+    summary="Contrats de ville suivis",
+    response=page_of(ContractOut, "ContractPage"),
+    params=[param("generation", "2015-2023 ou 2024-2030"), param("departement", "Code du département"), *PAGE_PARAMS],
+)
+def contracts_api_list(request):
+    return api_views.contract_list(request)
+
+
+@read(
+    router,
+    "{int:pk}/engagements/",
+    url_name="contracts_api_commitments",
+    summary="Engagements d'un contrat, avec leurs indicateurs et valeurs mesurées",
+    response=page_of(CommitmentOut, "CommitmentPage"),
+    params=[param("statut", "prevu, engage, realise ou abandonne"), *PAGE_PARAMS],
+)
+def contracts_api_commitments(request, pk: int):
+    return api_views.commitment_list(request, pk)

@@ -1,51 +1,15 @@
-"""The JSON API under /api/: one registry that builds the OpenAPI document, token auth, pagination.
+"""What the JSON reads of /api/ share (the typed API of `core.api_ninja` mounts them; this module keeps only what
+their views use): the caller (`user_from_request`: the session, or a token with the read scope of the module named
+by the path), `paginate` ({"count", "page", "pages", "next", "results"} with `page` and `taille`), `error` (JSON
+{"erreur": "message en français"}), and the tokens' backend (accounts registers itself: core imports no app).
 
-A module declares its endpoints in its `api_urls.py`:
-
-    from quartiers.core import api
-
-    urlpatterns = [
-        api.route("qpv/", views.qpv_list, name="api_qpv_list", summary="Liste des QPV",
-                  params=[api.param("departement", "Code du département")], tag="Territoires"),
-    ]
-
-and its views use `api.paginate(request, queryset, serialize)` and `api.user_from_request(request)`
-(session or `Authorization: Token …`), then the same permission policy as the pages.
-Errors are JSON: {"erreur": "message en français"}.
-"""
-
-import re
+The first hand-made registry (`api.route`, OpenAPI 3.0 at /api/openapi.json) is retired: every endpoint is on the
+typed API, one OpenAPI 3.1 document at /api/schema/ (also served at /api/openapi.json)."""
 
 from django.http import JsonResponse
-from django.urls import path as django_path
-from django.views.decorators.http import require_http_methods
 
-REGISTRY = []  # (url pattern, name, method, summary, params, tag)
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
-
-
-def param(name, description, required=False, kind="string"):
-    return {"name": name, "in": "query", "required": required, "description": description, "schema": {"type": kind}}
-
-
-def route(pattern, view, name, summary, params=(), tag="API", method="get", description="", response=None):
-    """`response`: optional JSON Schema of the 200 body; `description`: optional longer text."""
-    REGISTRY.append(
-        {
-            "pattern": pattern,
-            "name": name,
-            "method": method,
-            "summary": summary,
-            "params": list(params),
-            "tag": tag,
-            "description": description,
-            "response": response,
-        }
-    )
-    # The endpoint answers only its documented method (405 otherwise, GET also answering HEAD).
-    methods = ["GET", "HEAD"] if method == "get" else [method.upper()]
-    return django_path(pattern, require_http_methods(methods)(view), name=name)
 
 
 def error(message, status=400):
@@ -118,45 +82,3 @@ def paginate(request, queryset, serialize):
         {"count": count, "page": page, "pages": pages, "next": next_url, "results": [serialize(o) for o in items]},
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-# What each Django path converter accepts, as a JSON schema (so a client, or a fuzzer, sends matching values).
-CONVERTER_SCHEMAS = {
-    "int": {"type": "integer", "minimum": 0},
-    "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1},
-    "uuid": {"type": "string", "format": "uuid"},
-    "str": {"type": "string", "pattern": "^[^/]+$", "minLength": 1},
-}
-_PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-
-
-def openapi_document(prefix="/api/"):
-    paths = {}
-    for entry in REGISTRY:
-        url = prefix + _PATH_PARAM.sub(lambda m: "{" + m.group(2) + "}", entry["pattern"])
-        path_params = [
-            {"name": name, "in": "path", "required": True, "schema": dict(CONVERTER_SCHEMAS[converter or "str"])}
-            for converter, name in _PATH_PARAM.findall(entry["pattern"])
-        ]
-        ok = {"description": "Succès"}
-        if entry.get("response"):
-            ok["content"] = {"application/json": {"schema": entry["response"]}}
-        paths.setdefault(url, {})[entry["method"]] = {
-            "operationId": entry["name"],
-            "summary": entry["summary"],
-            **({"description": entry["description"]} if entry.get("description") else {}),
-            "tags": [entry["tag"]],
-            "parameters": path_params + entry["params"],
-            "responses": {
-                "200": ok,
-                "400": {"description": "Requête invalide"},
-                "403": {"description": "Accès refusé"},
-                "404": {"description": "Introuvable"},
-            },
-        }
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "API Quartiers", "version": "1", "description": "Données de la politique de la ville."},
-        "paths": dict(sorted(paths.items())),
-        "components": {"securitySchemes": {"token": {"type": "apiKey", "in": "header", "name": "Authorization"}}},
-    }

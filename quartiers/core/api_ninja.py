@@ -12,6 +12,7 @@ Authentication: `Authorization: Token <clé>` or `Authorization: Bearer <clé>` 
 `settings.API_RATE_PER_MINUTE` requests a minute: beyond, 429 with `Retry-After`.
 """
 
+import functools
 import time
 
 from django.conf import settings
@@ -41,6 +42,45 @@ class Error(Schema):
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 413: Error, 429: Error}
+
+
+# --- The reads moved from the first registry: same views (session or token, `core.api.paginate`), typed answers ---
+
+
+def param(name, description, required=False, kind="string"):
+    """A query parameter the view reads from `request.GET` itself (documented as the first registry did)."""
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": {"type": kind}}
+
+
+PAGE_PARAMS = [param("page", "Numéro de page", kind="integer"), param("taille", "Taille de page", kind="integer")]
+
+
+def page_of(item, name):
+    """The schema of `core.api.paginate`'s answer: {"count", "page", "pages", "next", "results": [item]}."""
+    fields = {"count": int, "page": int, "pages": int, "next": str | None, "results": list[item]}
+    return type(name, (Schema,), {"__annotations__": fields, "__module__": item.__module__})
+
+
+def read(router, path, *, url_name, summary, response, params=(), description=None, statuses=None, geojson=None):
+    """A GET operation whose view answers itself (an HttpResponse, passed through by ninja): its own 401/403 for a
+    bad token or a refused caller (`core.api.user_from_request` + the policy), anonymous where the pages are public.
+    `response` types the 200 JSON; `geojson` (a JSON schema) adds the application/geo+json answer."""
+    extra = {"parameters": list(params)}
+    if geojson:
+        extra["responses"] = {"200": {"description": "OK", "content": {"application/geo+json": {"schema": geojson}}}}
+    responses = {**ERRORS, **(statuses or {})}
+    if response is not None:  # None: a GeoJSON-only answer
+        responses[200] = response
+    return router.get(
+        path,
+        auth=None,
+        response=responses,
+        url_name=url_name,
+        operation_id=url_name,
+        summary=summary,
+        description=description,
+        openapi_extra=extra,
+    )
 
 
 def rate_limit(token):
@@ -221,9 +261,28 @@ class QuartiersAPI(NinjaAPI):
 
     def _get_urls(self):
         urls = super()._get_urls()
+        for url in urls:
+            url.callback = _head_as_get(url.callback)
         root = [u for u in urls if getattr(u, "name", None) == "api-root"]
         others = [u for u in urls if u not in root]
         return [*others, path("api/", require_safe(lambda request: redirect("api:docs")), name="api-root")]
+
+
+def _head_as_get(view):
+    """HEAD answers as GET does (as the first registry's reads did; ninja alone says 405); the server drops the
+    body of a HEAD answer (Django's handlers do), its headers stay those of the GET."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    return wrapped
 
 
 def build(routers):
@@ -234,7 +293,8 @@ def build(routers):
         description=(
             "Écritures et lectures typées de Quartiers : mesures des engagements, éligibilité QPV, jetons. "
             "Authentification par jeton (« Authorization: Token <clé> ») créé sur « Mon compte », avec des "
-            "portées par module. Les lectures historiques restent décrites dans /api/openapi.json."
+            "portées par module. Les lectures sans jeton suivent les mêmes droits que les pages (session ou anonyme "
+            "là où les pages sont publiques). Un seul document : /api/schema/ (aussi servi à /api/openapi.json)."
         ),
         auth=AUTH,
         openapi_url="/api/schema/",

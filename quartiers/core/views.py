@@ -38,6 +38,9 @@ def health(request):
 @require_safe
 @view_public
 def openapi(request):
-    from quartiers.core.api import openapi_document
+    """The former address of the document: it serves the one OpenAPI 3.1 document of /api/schema/ (django-ninja),
+    so a client that kept the old address reads every endpoint (core knows no app: the view is found by its URL)."""
+    from django.urls import resolve
 
-    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
+    match = resolve("/api/schema/")
+    return match.func(request, *match.args, **match.kwargs)

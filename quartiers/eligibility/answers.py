@@ -84,44 +84,6 @@ COLUMN_NAMES = {
 MAPPING_KEYS = tuple(COLUMN_NAMES)
 
 
-# The JSON answer of the API (documented in the OpenAPI registry).
-ANSWER_SCHEMA = {
-    "type": "object",
-    "required": ["resultat", "statut", "generation", "qpv", "phrases"],
-    "properties": {
-        "resultat": {
-            "type": "string",
-            "enum": ["en_qpv", "hors_qpv", "indetermine"],
-            "description": "indetermine quand les données nécessaires (contours, BAN) ne sont pas chargées",
-        },
-        "statut": {"type": "string", "enum": sorted(STATUTS)},
-        "statut_libelle": {"type": "string"},
-        "generation": {"type": "integer", "enum": list(GENERATIONS)},
-        "departement": {"type": "string", "nullable": True},
-        "commande": {"type": "string", "nullable": True, "description": "commande serveur qui permettrait de répondre"},
-        "requete": {"type": "string", "nullable": True},
-        "lon": {"type": "number", "nullable": True},
-        "lat": {"type": "number", "nullable": True},
-        "adresse": {"type": "object", "nullable": True},
-        "qpv": {
-            "type": "array",
-            "description": "le QPV qui contient le point, ou le plus proche quand les contours sont chargés",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "generation": {"type": "integer"},
-                    "code": {"type": "string"},
-                    "nom": {"type": "string"},
-                    "dans_le_qpv": {"type": "boolean"},
-                    "distance_m": {"type": "integer"},
-                },
-            },
-        },
-        "phrases": {"type": "array", "items": {"type": "string"}},
-    },
-}
-
-
 class GeocoderUnavailable(Exception):
     """The geocoder cannot run (module missing or no address base): the message is French."""
 

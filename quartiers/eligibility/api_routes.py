@@ -5,6 +5,7 @@ the answer is « indetermine » with the command that would answer, never a conf
 
 import math
 import uuid
+from typing import Literal
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -13,10 +14,10 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from quartiers.core.api_ninja import ERRORS, READ, require
+from quartiers.core.api_ninja import ERRORS, READ, param, read, require
 from quartiers.core.models import Job
 from quartiers.core.tabular import TabularError
-from quartiers.eligibility import answers
+from quartiers.eligibility import answers, api_views
 from quartiers.eligibility import batch as batches
 
 PREFIX = "api/eligibilite/"
@@ -42,8 +43,10 @@ class QpvOut(Schema):
 
 
 class AnswerOut(Schema):
-    resultat: str = Field(description="en_qpv, hors_qpv ou indetermine (données manquantes)")
-    statut: str
+    resultat: Literal["en_qpv", "hors_qpv", "indetermine"] = Field(
+        description="indetermine quand les données nécessaires (contours, BAN) ne sont pas chargées"
+    )
+    statut: Literal[tuple(sorted(answers.STATUTS))]
     statut_libelle: str | None = None
     generation: int
     departement: str | None
@@ -175,3 +178,44 @@ def eligibility_batch_result(request, pk: uuid.UUID):
     stem = (job.result or {}).get("filename", "adresses").rsplit(".", 1)[0]
     response["Content-Disposition"] = f'attachment; filename="{stem}-qpv.csv"'
     return response
+
+
+# --- Open reads (moved from the first registry: same paths, parameters and JSON; the views of `api_views`) ---
+
+GENERATION_PARAM = param("generation", "Géographie prioritaire : 2024 (par défaut) ou 2015", kind="integer")
+
+
+@read(
+    router,
+    "adresse",
+    url_name="api_eligibilite_adresse",
+    summary="Une adresse est-elle dans un QPV ?",
+    description=api_views.RESULT_HELP,
+    response=AnswerOut,
+    statuses={503: ERRORS[400]},
+    params=[
+        param("q", "Adresse en texte libre", required=True),
+        param("code_postal", "Code postal (facultatif)"),
+        param("commune", "Commune (facultatif)"),
+        GENERATION_PARAM,
+    ],
+)
+def api_eligibilite_adresse(request):
+    return api_views.adresse(request)
+
+
+@read(
+    router,
+    "point",
+    url_name="api_eligibilite_point",
+    summary="Un point (lon, lat WGS84) est-il dans un QPV ?",
+    description=api_views.RESULT_HELP,
+    response=AnswerOut,
+    params=[
+        param("lon", "Longitude WGS84", required=True, kind="number"),
+        param("lat", "Latitude WGS84", required=True, kind="number"),
+        GENERATION_PARAM,
+    ],
+)
+def api_eligibilite_point(request):
+    return api_views.point(request)

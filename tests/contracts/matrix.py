@@ -126,8 +126,8 @@ def _document_file(w):
 
 
 CASES = [
-    Case("contracts_api_list", API_MEMBERS),
-    Case("contracts_api_commitments", API_MEMBERS, args=_bailleur_contract),
+    Case("api:contracts_api_list", API_MEMBERS),
+    Case("api:contracts_api_commitments", API_MEMBERS, args=_bailleur_contract),
     Case("contracts:index", MEMBERS),
     Case("contracts:export", MEMBERS, query="?format=csv"),
     Case("contracts:contract_create", expect(LOGIN, 403, 403, 200, 200, 200), label="GET contracts:contract_create"),

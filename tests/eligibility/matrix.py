@@ -85,9 +85,9 @@ CASES = [
     ),
     Case("eligibility:batch_detail", OWNER_ONLY, args=_job_of_chef),
     Case("eligibility:batch_download", OWNER_ONLY, args=lambda w: _job_of_chef(w, done=True)),
-    Case("api_eligibilite_point", PUBLIC, query="?lon=1.85&lat=50.95"),
+    Case("api:api_eligibilite_point", PUBLIC, query="?lon=1.85&lat=50.95"),
     Case(
-        "api_eligibilite_adresse",
+        "api:api_eligibilite_adresse",
         expect(400, 400, 400, 400, 400, 400),
         query="?q=",
         label="GET api_eligibilite_adresse sans adresse (ouvert à tous)",

@@ -135,11 +135,13 @@ class TestApi:
         assert message in response.json()["erreur"]
 
     def test_openapi_lists_both(self, client):
-        paths = client.get(reverse("core:openapi")).json()["paths"]
+        document = client.get(reverse("core:openapi")).json()
+        paths = document["paths"]
         assert "/api/eligibilite/adresse" in paths and "/api/eligibilite/point" in paths
         for path in ("/api/eligibilite/adresse", "/api/eligibilite/point"):
             operation = paths[path]["get"]
-            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+            schema = document["components"]["schemas"][ref.rsplit("/", 1)[-1]]  # one typed answer, by reference
             assert schema["properties"]["resultat"]["enum"] == ["en_qpv", "hors_qpv", "indetermine"]
             assert {"contours_manquants", "ban_manquante"} <= set(schema["properties"]["statut"]["enum"])
             assert "generation" in {p["name"] for p in operation["parameters"]}

@@ -162,12 +162,12 @@ def _ballot(w):
 
 
 CASES += [
-    Case("network_api_list", API_MEMBERS),
-    Case("network_api_meetings", API_VIEWERS, args=_slug),
-    Case("network_api_meetings", API_VIEWERS, args=_slug, query="?periode=passees", label="API rencontres passées"),
-    Case("network_api_meeting", API_VIEWERS, args=_meeting),
-    Case("network_api_axes", API_VIEWERS, args=_slug),
-    Case("network_api_members", API_VIEWERS, args=_slug),
+    Case("api:network_api_list", API_MEMBERS),
+    Case("api:network_api_meetings", API_VIEWERS, args=_slug),
+    Case("api:network_api_meetings", API_VIEWERS, args=_slug, query="?periode=passees", label="API rencontres passées"),
+    Case("api:network_api_meeting", API_VIEWERS, args=_meeting),
+    Case("api:network_api_axes", API_VIEWERS, args=_slug),
+    Case("api:network_api_members", API_VIEWERS, args=_slug),
     Case("network:axis_ranking", VIEWERS, args=_ranking_network),
     Case(
         "network:axis_ranking",

@@ -34,7 +34,7 @@ CASES = [
     Case("programming:import", IMPORTERS, args=_setup),
     Case("programming:import_mapping", UPLOADER, args=pending_file),
     Case("programming:import_rejected", UPLOADER, args=pending_file, query="?format=csv"),
-    Case("programming_api_calls", API_MEMBERS, args=_granted),
-    Case("programming_api_call", API_MEMBERS, args=_call),
-    Case("programming_api_subsidies", API_MEMBERS, args=_call),
+    Case("api:programming_api_calls", API_MEMBERS, args=_granted),
+    Case("api:programming_api_call", API_MEMBERS, args=_call),
+    Case("api:programming_api_subsidies", API_MEMBERS, args=_call),
 ]

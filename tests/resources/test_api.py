@@ -6,7 +6,7 @@ from django.urls import reverse
 from quartiers.core import api
 from tests.resources.helpers import attach_png, calais_document, make_document
 
-LIST = "resources_api_documents"
+LIST = "api:resources_api_documents"
 
 
 def test_list_searches_ranks_and_highlights(client, world):
@@ -47,7 +47,7 @@ def test_reserved_documents_for_members_only(client, world):
     make_document("Public", public=True)
     reserved = make_document("Note interne réservée", public=False)
     assert client.get(reverse(LIST)).json()["count"] == 1
-    url = reverse("resources_api_document", args=[reserved.pk])
+    url = reverse("api:resources_api_document", args=[reserved.pk])
     response = client.get(url)
     assert response.status_code == 401 and "réservé" in response.json()["erreur"]
     client.force_login(world.users["lecteur"])
@@ -66,13 +66,13 @@ def test_token_auth_sees_reserved_documents_and_bad_token_is_refused(client, wor
 def test_detail_lists_attachments_metadata(client, world):
     doc = make_document("Document avec plan", text="Voir https://example.org/plan.")
     attachment = attach_png(doc)
-    data = client.get(reverse("resources_api_document", args=[doc.pk])).json()
+    data = client.get(reverse("api:resources_api_document", args=[doc.pk])).json()
     assert data["liens"] == ["https://example.org/plan"]
     [item] = data["pieces_jointes"]
     assert item["id"] == attachment.pk and item["nom"] == attachment.name
     assert item["taille"] == attachment.size and item["type_mime"] == "image/png"
     assert item["url"].endswith(reverse("resources:download", args=[doc.pk, attachment.pk]))
-    assert client.get(reverse("resources_api_document", args=[999999])).status_code == 404
+    assert client.get(reverse("api:resources_api_document", args=[999999])).status_code == 404
 
 
 def test_list_query_count_does_not_grow(client, world, django_assert_num_queries):

@@ -8,7 +8,7 @@ from tests.territories.outlines import make_outlined_qpvs
 from tests.world import build_geography
 
 pytestmark = pytest.mark.django_db
-URL = "territories_api_map"
+URL = "api:territories_api_map"
 BUDGET = 300_000  # bytes per view of the map page
 
 

@@ -204,16 +204,16 @@ def test_map_page_and_data(client, geo):
         lat=50.945, lon=1.845, outline_wkb=square.wkb, outline_overview=polygon, outline_simplified=polygon
     )
     assert client.get(reverse("territories:map")).status_code == 200
-    data = client.get(reverse("territories_api_map")).json()  # the national view: a point per QPV
+    data = client.get(reverse("api:territories_api_map")).json()  # the national view: a point per QPV
     kinds = {f["properties"]["code"]: f["geometry"]["type"] for f in data["features"]}
     assert kinds == {"QN06253M": "Point", "QN06254M": "Point"}  # QN05962M: no point known, not drawn
-    area = client.get(reverse("territories_api_map"), {"bbox": "1.8,50.9,1.9,51.0", "zoom": "10"}).json()
+    area = client.get(reverse("api:territories_api_map"), {"bbox": "1.8,50.9,1.9,51.0", "zoom": "10"}).json()
     kinds = {f["properties"]["code"]: f["geometry"]["type"] for f in area["features"]}
     assert kinds == {"QN06253M": "Point", "QN06254M": "Polygon"}
-    detail = client.get(reverse("territories_api_map"), {"bbox": "1.8,50.9,1.9,51.0"}).json()  # zoom 13
+    detail = client.get(reverse("api:territories_api_map"), {"bbox": "1.8,50.9,1.9,51.0"}).json()  # zoom 13
     kinds = {f["properties"]["code"]: f["geometry"]["type"] for f in detail["features"]}
     assert kinds == {"QN06253M": "Point", "QN06254M": "Polygon"}  # one layer: outlines, else points
-    assert client.get(reverse("territories_api_map"), {"bbox": "nord"}).status_code == 400
+    assert client.get(reverse("api:territories_api_map"), {"bbox": "nord"}).status_code == 400
 
 
 def test_commune_map_draws_only_loaded_outlines(client, geo):

@@ -1,4 +1,5 @@
-"""API of the eligibility module: one address, one point (open like the pages; nothing is stored)."""
+"""The eligibility reads of the first API, now on the typed API (`api_routes`): one address, one point — open like
+the pages (anonymous included), nothing stored, same paths and JSON as before."""
 
 import math
 
@@ -74,36 +75,3 @@ def point(request):
     if answer.statut == "hors_france":
         return api.error(answer.sentences[0])
     return _json(answer.as_json())
-
-
-urlpatterns = [
-    api.route(
-        "eligibilite/adresse",
-        adresse,
-        name="api_eligibilite_adresse",
-        summary="Une adresse est-elle dans un QPV ?",
-        description=RESULT_HELP,
-        params=[
-            api.param("q", "Adresse en texte libre", required=True),
-            api.param("code_postal", "Code postal (facultatif)"),
-            api.param("commune", "Commune (facultatif)"),
-            api.param("generation", "Géographie prioritaire : 2024 (par défaut) ou 2015", kind="integer"),
-        ],
-        response=answers.ANSWER_SCHEMA,
-        tag="Éligibilité",
-    ),
-    api.route(
-        "eligibilite/point",
-        point,
-        name="api_eligibilite_point",
-        summary="Un point (lon, lat WGS84) est-il dans un QPV ?",
-        description=RESULT_HELP,
-        params=[
-            api.param("lon", "Longitude WGS84", required=True, kind="number"),
-            api.param("lat", "Latitude WGS84", required=True, kind="number"),
-            api.param("generation", "Géographie prioritaire : 2024 (par défaut) ou 2015", kind="integer"),
-        ],
-        response=answers.ANSWER_SCHEMA,
-        tag="Éligibilité",
-    ),
-]
