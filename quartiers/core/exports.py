@@ -63,7 +63,7 @@ def csv_bytes(objects, columns):
 def write_csv(text_fh, objects, columns, on_row=None):
     """Write the CSV (without the BOM) to a text file; `on_row(n)` is called after each row (progress)."""
     writer = csv.writer(text_fh, delimiter=";", lineterminator="\r\n")
-    writer.writerow([label for label, _ in columns])
+    writer.writerow([neutralise(label) for label, _ in columns])  # a label may carry a name typed by a user
     for n, row in enumerate(rows(objects, columns), 1):
         writer.writerow([_csv_value(v) for v in row])
         if on_row:
@@ -83,7 +83,7 @@ def xlsx_bytes(objects, columns, title="Export"):
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = title[:31]
-    ws.append([label for label, _ in columns])
+    ws.append([neutralise(label) for label, _ in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows(objects, columns):
@@ -109,7 +109,7 @@ def write_xlsx(path, objects, columns, title="Export", on_row=None):
     ws.freeze_panes = "A2"
     header = []
     for label, _ in columns:
-        cell = WriteOnlyCell(ws, value=label)
+        cell = WriteOnlyCell(ws, value=neutralise(label))
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
