@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from quartiers.accounts.models import Organisation
+from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, can
 
 from .. import services
 from ..committee import CallInstruction
+from ..exports import CARRIER_COLUMNS
 from ..forms import CallForm, CarrierForm, FinancerForm
 from ..models import Application, Call, CallFinancer, Carrier
 
@@ -170,6 +172,8 @@ def carrier_list(request):
         Application.objects.visible_to(request.user).values_list("carrier").annotate(n=Count("pk")).order_by()
     )
     rows = [{"carrier": c, "editable": c.pk in editable, "dossiers": counts.get(c.pk, 0)} for c in carriers]
+    if request.GET.get("format"):
+        return export_response(rows, CARRIER_COLUMNS, "structures-porteuses", request.GET["format"])
     context = {"rows": rows, "may_create": can(request.user, "create", Carrier())}
     return render(request, "programming/carriers/list.html", context)
 

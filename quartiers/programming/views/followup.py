@@ -10,9 +10,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, can
 
 from .. import followup_services as followup
+from ..exports import PAYMENT_COLUMNS
 from ..followup_forms import ConventionForm, PaymentForm
 from ..models import Application, Call, Carrier, Convention, Funding, Payment
 from ..workflow import Status
@@ -141,6 +143,8 @@ def payments_due(request, pk):
     today = _today()
     soon = today + dt.timedelta(days=30)
     rows = [(p, p.is_late(today)) for p in followup.payments_of_call(call)]
+    if request.GET.get("format"):
+        return export_response(rows, PAYMENT_COLUMNS, f"versements-appel-{call.pk}", request.GET["format"])
     context = {
         "call": call,
         "rows": rows,

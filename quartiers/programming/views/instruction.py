@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST, require_safe
 
+from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, can
 
 from .. import instruction_services as instruction
 from ..committee import CallInstruction
+from ..exports import INSTRUCTION_COLUMNS
 from ..models import Application, Call, CallFinancer, Carrier, Criterion, Funding
 from ..workflow import TRANSITIONS, Status
 
@@ -46,6 +48,8 @@ def instruction_list(request, pk):
     call = _call(request, pk)
     filters = _filters(request, call)
     rows = instruction.instruction_list(request.user, call, filters)
+    if request.GET.get("format"):
+        return export_response(rows, INSTRUCTION_COLUMNS, f"dossiers-appel-{call.pk}", request.GET["format"])
     contract = call.contract
     return render(
         request,
@@ -59,8 +63,16 @@ def instruction_list(request, pk):
             "qpvs": contract.qpvs.all(),
             "carriers": Carrier.objects.filter(applications__call=call).distinct(),
             "can_steer": can(request.user, "change", CallInstruction(call)),
+            "export_query": _export_query(request),
         },
     )
+
+
+def _export_query(request):
+    """The page's filters, for its export links."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
 
 
 def _grid_page(request, call, error=None, status=200):
