@@ -25,6 +25,7 @@ Migration 0002 creates the engine's structures; `services.reindex_document` keep
 
 from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 
@@ -159,7 +160,10 @@ class SearchQuerySetMixin:
         base = self._chain()
         base.query.clear_limits()
         base.query.clear_ordering(force=True)
-        sql, params = base.values_list("pk", "date", "rank").query.sql_with_params()
+        try:
+            sql, params = base.values_list("pk", "date", "rank").query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (an empty `__in`): no scan needed
+            return 0, []
         key = (sql, tuple(str(p) for p in params))
         memo = self._search_memo if self._search_memo is not None else {}
         known = memo.get(key)
