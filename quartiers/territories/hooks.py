@@ -17,6 +17,8 @@ seen by the next request of any process. So a provider's answer must depend on t
 clock (« upcoming » meetings would go stale).
 """
 
+import hashlib
+
 from django.core.cache import cache
 
 from quartiers.core import dataversions
@@ -55,7 +57,8 @@ def links_for(qpv, user, reference=None):
         return []
     who = f"{user.pk}:{int(user.is_superuser)}" if is_signed_in(user) else "anonyme"
     reference = reference or refcache.version()
-    key = f"qpv-links:{qpv.pk}:{who}:{reference}:{dataversions.tokens(dataversions.WATCHED)}"
+    versions = hashlib.sha1(f"{reference}:{dataversions.tokens(dataversions.WATCHED)}".encode()).hexdigest()
+    key = f"qpv-links:{qpv.pk}:{who}:{versions}"  # hashed: a cache key stays under memcached's 250 characters
     links = cache.get(key)
     if links is None:
         links = _compute(qpv, user)
