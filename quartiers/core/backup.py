@@ -41,15 +41,16 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.dispatch import Signal
 from django.utils import timezone
 
+from quartiers.core.derived import DERIVED
+
 FORMAT = "quartiers-sauvegarde"
 FORMAT_VERSION = 1
 BATCH = 500
 # Rows `migrate` itself creates (Django's, and the data migrations' reference rows): a freshly migrated
 # database holding only these counts as empty. A new data migration filling a table adds it here.
 CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission", "network.theme"}
-# Derived rows, never saved nor restored: the data version tokens are written by the database's own triggers on
-# every write (core/dataversions.py), the restore's writes included, so a restored database gets fresh ones.
-DERIVED = {"core.dataversion"}
+# Derived rows, never saved nor restored (core/derived.py): the data version tokens are written by the database's
+# own triggers on every write, the restore's writes included; a search index is rebuilt on `restored`.
 
 restored = Signal()  # sent with `using` inside the restore transaction, after every row is in
 

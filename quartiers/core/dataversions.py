@@ -16,6 +16,8 @@ import hashlib
 from django.apps import apps as django_apps
 from django.db import connections
 
+from quartiers.core.derived import DERIVED
+
 TABLE = "core_dataversion"
 WATCHED = set()
 
@@ -39,7 +41,7 @@ def watched_tables():
     tables = {}
     for label in sorted(WATCHED):
         for model in django_apps.get_app_config(label).get_models(include_auto_created=True):
-            if model._meta.managed and not model._meta.proxy:
+            if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in DERIVED:
                 tables[model._meta.db_table] = label
     return tables
 

@@ -15,11 +15,14 @@ class ResourcesConfig(AppConfig):
         from quartiers.core.backup import restored
 
         restored.connect(_rebuild_search_index, dispatch_uid="resources.rebuild_search_index")
-        # A document deleted outside services.delete_document (admin, cascade, QuerySet.delete) leaves no row in
-        # the SQLite FTS5 table: a search's unfiltered total is counted on that table alone.
-        from django.db.models.signals import post_delete
+        from quartiers.core.derived import derive
 
-        post_delete.connect(_unindex_deleted, sender="resources.Document", dispatch_uid="resources.unindex_deleted")
+        derive("resources.searchterm", "resources.searchposting")
+        # A document deleted outside services.delete_document (admin, cascade, QuerySet.delete) leaves the index
+        # too, its words' counts included: before the delete, while its postings are still there to count.
+        from django.db.models.signals import pre_delete
+
+        pre_delete.connect(_unindex_deleted, sender="resources.Document", dispatch_uid="resources.unindex_deleted")
 
 
 def _unindex_deleted(sender, instance, using, **kwargs):

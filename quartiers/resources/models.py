@@ -275,3 +275,36 @@ class DigestItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("resources:digest", args=[self.digest.slug]) + f"#breve-{self.pk}"
+
+
+# ---- the ranking index (search.py) ----
+
+
+class SearchTerm(models.Model):
+    """A word of the library, as `text.stem` gives it, and how many documents hold it (`df`, for its weight).
+    The row whose stem is `search.LIBRARY` ("", no word is empty) counts the documents indexed."""
+
+    stem = models.CharField(max_length=100, unique=True)
+    df = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.stem
+
+
+class SearchPosting(models.Model):
+    """One word of one document and its weight in it (`impact`, an integer: see `search.impacts`). Derived from
+    the documents by `services.reindex_document`; a restore rebuilds it (never backed up, core/derived.py).
+    No database constraint: the rebuild writes millions of rows, and every deletion goes through the ORM."""
+
+    pk = models.CompositePrimaryKey("term", "document")
+    term = models.ForeignKey(
+        SearchTerm, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    impact = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["term", "-impact", "-document"], name="resources_posting_by_impact")]
+
+    def __str__(self):
+        return f"{self.term_id}:{self.document_id}"

@@ -4,31 +4,36 @@
 
 returns the matching documents ranked best first (a queryset to evaluate, slice or count — not to nest
 as a subquery: its raw SQL names the tables), each with `.rank` and `.excerpt` (HTML-safe,
-matched words in <mark>).
+matched words in <mark>). `count_upto(n)` counts no further than n (the list page: « plus de 1 000 »).
 
-- PostgreSQL: a stored `search_vector` tsvector column (weights A title, B summary, C text) with a
-  GIN index, built with the `quartiers_fr` configuration (`french` stemming, plus `unaccent` when the
-  extension could be installed — else the text is folded in Python first); `websearch_to_tsquery`,
-  `ts_rank`, `ts_headline`.
+Which documents match, and in which order, is decided by the ranking index (`ranking.py`), written and read
+identically on both engines: a document matches when it holds every word of the query (French stemming, no
+accents), one of the alternatives of an `OR`, none of the `-excluded` words; a "quoted phrase" must also be
+found as such by the engine's full-text index:
+- PostgreSQL: a stored `search_vector` tsvector column with a GIN index, built with the `quartiers_fr`
+  configuration (`french` stemming, plus `unaccent` when the extension could be installed — else the text is
+  folded in Python first); `websearch_to_tsquery`, `ts_headline` for the excerpts.
 - SQLite: an FTS5 table (`unicode61 remove_diacritics 2`) over an external content table holding the
   original text, indexed with the text folded and stemmed by `text.stem_text` (token positions
-  preserved, so `snippet()` highlights the original words); `bm25` ranking.
+  preserved, so `snippet()` highlights the original words).
 
-A page (a slice of model instances, as the list page and the API ask) takes a faster, equally exact path:
-SQLite ranks it with FTS5 alone, then puts the candidates through the queryset's other filters, growing the
-candidate set until no match left out can outrank the page (`_sqlite_page`); PostgreSQL gets the page's ids
-and the total from one scan, which a preceding `count()` shares (`_pg_ranked_ids`). Other shapes (reordered,
-`values()`…) use the joined query. docs/ressources.md has the figures.
+A page (a slice of model instances, as the list page and the API ask) is found without scoring every match
+(`_ranked_page`): each word's postings are read best first, the best candidates go through the queryset's
+own filters (permissions, type, territory…) until the page is full, and a bound computed from the page's last
+score says which postings could still hold a better document; only those are read. Exact: the page equals the
+full ranking's (tests/resources/test_search_ranking.py). docs/ressources.md has the reasoning and the figures.
 
-Migration 0002 creates the engine's structures; `services.reindex_document` keeps them in sync.
+Migrations 0002 and 0006 create the structures; `services.reindex_document` keeps them in sync.
 """
 
+import math
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 
+from quartiers.resources import ranking
 from quartiers.resources import text as frtext
 
 HIGHLIGHT_START = "\ue000"  # private-use characters: cannot come from a document, escaped safely later
@@ -38,12 +43,10 @@ PG_GIN_INDEX = "resources_document_search_gin"
 FTS_TABLE = "resources_document_fts"
 FTS_CONTENT = "resources_document_search"
 SEARCH_ORDER = ("-rank", "-date", "-pk")
-PAGE_CANDIDATES = 200  # SQLite: first candidate set of a page, from FTS5 alone (grows ×4 until exact)
-MAX_CANDIDATES = 12_800
-FIRST_RANKS = 100  # PostgreSQL: ids a count() also ranks, for the page that follows (list: 20, API: 100)
-WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, text (SQLite bm25); PostgreSQL uses setweight A/B/C
-# Every match is ranked, in the database (bm25 / ts_rank ~1–3 µs a match): the top results shown are the
-# true top results of the whole library, and the count is exact — no window, whatever the breadth of a query.
+DOCUMENTS = "resources_document"
+POSTINGS = ranking.POSTINGS
+FIRST_HEAD = 200  # postings of the rarest word read first (at least 4 × the page's end)
+MAX_HEAD = 20_000  # beyond, a filter keeps so few documents that the joined query ranks them faster
 
 
 def vendor(using="default"):
@@ -67,68 +70,181 @@ def pg_prepare(value, using="default"):
     return value if pg_has_unaccent(using) else frtext.fold(value)
 
 
+@dataclass
+class Plan:
+    """A query resolved against the ranking index. `groups` are ANDed, each an OR of alternatives; an
+    alternative is (term ids of its indexed words, engine phrase or None). `scores` {term id: idf}."""
+
+    groups: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+    scores: dict = field(default_factory=dict)
+    df: dict = field(default_factory=dict)
+    impossible: bool = False
+
+    @property
+    def plain(self):
+        """Every alternative required, every exclusion a single word, a word to rank by: the page path."""
+        return (
+            not self.impossible
+            and bool(self.scores)
+            and all(len(group) == 1 for group in self.groups)
+            and all(phrase is None for _ids, phrase in self.excluded)
+        )
+
+    @property
+    def phrases(self):
+        return [phrase for group in self.groups for _ids, phrase in group if phrase is not None]
+
+
+def make_plan(query, using="default"):
+    """The Plan of a web-style query, or None when nothing searchable remains."""
+    parsed = frtext.parse_query(query)
+    if not any(kind != "not" for kind, _words in parsed):
+        return None
+    stems = [frtext.stem(w) for _kind, words in parsed for w in words if w not in frtext.STOPWORDS]
+    known = ranking.term_weights(stems, using)
+    plan = Plan()
+
+    def alternative(words):
+        ids = []
+        for word in words:
+            if word in frtext.STOPWORDS:
+                continue
+            term = known.get(frtext.stem(word))
+            if term is None:
+                return None  # a word no document holds
+            ids.append(term[0])
+        phrase = _engine_phrase(words, using) if len(words) > 1 else None
+        return (tuple(dict.fromkeys(ids)), phrase)
+
+    for kind, words in parsed:
+        alt = alternative(words)
+        if kind == "not":
+            if alt is not None and alt[0]:
+                plan.excluded.append(alt)
+        elif kind == "or" and plan.groups:
+            plan.groups[-1].append(alt)
+        else:
+            plan.groups.append([alt])
+    plan.groups = [[alt for alt in group if alt is not None] for group in plan.groups]
+    plan.impossible = any(not group for group in plan.groups)
+    for group in plan.groups:
+        for ids, _phrase in group:
+            for pk in ids:
+                stem = next(s for s, t in known.items() if t[0] == pk)
+                plan.scores[pk], plan.df[pk] = known[stem][2], known[stem][1]
+    return plan
+
+
+def _engine_phrase(words, using):
+    """The phrase as the engine's full-text index is asked: an FTS5 phrase of stems, or a tsquery text."""
+    if vendor(using) == "postgresql":
+        return pg_prepare('"' + " ".join(words) + '"', using)
+    return '"' + " ".join(frtext.stem(w) for w in words) + '"'
+
+
+def _has(term_id, doc_column):
+    return f"EXISTS (SELECT 1 FROM {POSTINGS} sp WHERE sp.term_id = {int(term_id)} AND sp.document_id = {doc_column})"
+
+
+def _phrase_sql(phrase, doc_column, using, correlated=True):
+    """SQL true when the document `doc_column` holds the phrase, per the engine's index; (sql, params)."""
+    if vendor(using) == "postgresql":
+        match = f"search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
+        if doc_column == f"{DOCUMENTS}.id":
+            return f"{DOCUMENTS}.{match}", [phrase]
+        return f"EXISTS (SELECT 1 FROM {DOCUMENTS} dp WHERE dp.id = {doc_column} AND dp.{match})", [phrase]
+    if correlated:  # a seek per document: for a few candidates
+        return f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {doc_column})", [
+            phrase
+        ]
+    return f"{doc_column} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [phrase]
+
+
+def _alternative_sql(alt, doc_column, using, correlated):
+    ids, phrase = alt
+    parts, params = [_has(pk, doc_column) for pk in ids], []
+    if phrase is not None:
+        sql, params = _phrase_sql(phrase, doc_column, using, correlated)
+        parts.append(sql)
+    return "(" + " AND ".join(parts) + ")", params
+
+
+def _match_sql(plan, doc_column, using, correlated=False):
+    """The whole query as one SQL condition on a document id column; (sql, params)."""
+    parts, params = [], []
+    for group in plan.groups:
+        alts = [_alternative_sql(alt, doc_column, using, correlated) for alt in group]
+        parts.append("(" + " OR ".join(sql for sql, _p in alts) + ")")
+        params += [p for _sql, ps in alts for p in ps]
+    for alt in plan.excluded:
+        sql, ps = _alternative_sql(alt, doc_column, using, correlated)
+        parts.append(f"NOT {sql}")
+        params += ps
+    return " AND ".join(parts), params
+
+
+def _rank_sql(plan, doc_column):
+    if not plan.scores:
+        return "0"
+    cases = " ".join(f"WHEN {int(pk)} THEN {int(idf)}" for pk, idf in plan.scores.items())
+    ids = ", ".join(str(int(pk)) for pk in plan.scores)
+    return (
+        f"(SELECT coalesce(sum(CASE sp.term_id {cases} END * sp.impact), 0) FROM {POSTINGS} sp "
+        f"WHERE sp.document_id = {doc_column} AND sp.term_id IN ({ids}))"
+    )
+
+
 class SearchQuerySetMixin:
     """`search()` filters and ranks every match; the excerpts of the rows actually fetched (a page) come
     from one more query, so highlighting never runs on every match of a broad query."""
 
-    _search_query = None
-    _search_memo = None
+    _search_query = None  # the engine's query, for the excerpts
+    _search_plan = None
 
     def search(self, query):
         """Ranked matches of a web-style query (« "contrat de ville" OR npnru -2015 »); none if empty."""
         query = (query or "").strip()
-        if not query:
+        plan = make_plan(query, self.db) if query else None
+        if plan is None or plan.impossible:
             return self.none()
-        if vendor(self.db) == "postgresql":
-            query = pg_prepare(query, self.db)
-            matched = self._match_postgresql(query)
-        else:
-            query = frtext.fts5_query(query)
-            if not query:
-                return self.none()
-            matched = self._match_sqlite(query)
-        qs = matched.annotate(rank=self._rank_sql(query)).order_by(*SEARCH_ORDER)
-        qs._search_query = query
-        qs._search_memo = {}
+        sql, params = _match_sql(plan, f"{DOCUMENTS}.id", self.db)
+        rank = RawSQL(_rank_sql(plan, f"{DOCUMENTS}.id"), [], output_field=models.BigIntegerField())
+        qs = self.filter(_SearchMatch(sql, params)).annotate(rank=rank).order_by(*SEARCH_ORDER)
+        qs._search_plan = plan
+        qs._search_query = pg_prepare(query, self.db) if vendor(self.db) == "postgresql" else frtext.fts5_query(query)
         return qs
 
     def _clone(self):
         clone = super()._clone()
         clone._search_query = self._search_query
-        clone._search_memo = self._search_memo
+        clone._search_plan = self._search_plan
         return clone
 
-    def count(self):
-        if self._result_cache is None and self._search_query and not self.query.is_sliced:
-            if vendor(self.db) == "sqlite":
-                filters = self._sqlite_filters_only()
-                if filters is not None and not filters.query.where.children:
-                    return self._fts_count()  # nothing but the match: FTS5 counts its doclists alone
-            elif self._plain_search_shape():
-                # The list page counts, then shows page 1: one scan gives both (the page is kept for later).
-                return self._pg_ranked_ids(0, FIRST_RANKS)[0]
-        return super().count()
+    def count_upto(self, limit):
+        """min(count(), limit), without counting every match of a broad search."""
+        if self._result_cache is not None or not self._search_plan:
+            return min(self.count(), limit)
+        filters = self._filters_only()
+        if filters is not None and self._search_plan.plain:
+            return self._count_postings(filters, limit)
+        counted = self._chain()
+        counted.query.annotations.pop("rank", None)
+        counted.query.clear_ordering(force=True)
+        return counted[:limit].count()
 
     def _fetch_all(self):
         fresh = self._result_cache is None
-        if fresh and self._search_query:
-            ranked = self._sqlite_page() if vendor(self.db) == "sqlite" else self._pg_page()
+        if fresh and self._search_plan:
+            ranked = self._ranked_page()
             if ranked is not None:
                 self._result_cache = ranked
                 self._prefetch_done = True
         super()._fetch_all()
-        if fresh and self._search_query and self._result_cache and isinstance(self._result_cache[0], self.model):
+        if fresh and self._search_plan and self._result_cache and isinstance(self._result_cache[0], self.model):
             excerpts = self._excerpts([obj.pk for obj in self._result_cache])
             for obj in self._result_cache:
                 obj.search_excerpt = excerpts.get(obj.pk, "")
-
-    def _rank_sql(self, query):
-        if vendor(self.db) == "postgresql":
-            table = self.model._meta.db_table
-            sql = f"ts_rank({table}.search_vector, websearch_to_tsquery('{PG_CONFIG}', %s))"
-            return RawSQL(sql, [query], output_field=models.FloatField())
-        weights = ", ".join(str(w) for w in WEIGHTS)
-        return RawSQL(f'-bm25("{FTS_TABLE}"."{FTS_TABLE}", {weights})', [], output_field=models.FloatField())
 
     def _excerpts(self, ids):
         connection = connections[self.db]
@@ -139,71 +255,68 @@ class SearchQuerySetMixin:
                 cursor.execute(*self._sqlite_excerpt_sql(ids))
             return dict(cursor.fetchall())
 
-    # ---- PostgreSQL ----
-    # `ts_rank` and the match are computed once per matching row, in one scan that yields both the total and
-    # the ids of the page (a materialized CTE); the page's rows are then read by id. The count of the list
-    # page and its page 1 share that scan (a memo shared by the clones of one search, keyed by its SQL).
+    # ---- the page path ----
 
-    def _plain_search_shape(self):
+    def _filters_only(self):
+        """This queryset without the match and its rank (its other filters intact), or None when its shape
+        is not the plain ranked search (reordered, values(), OR-combined, distinct…)."""
         query = self.query
-        return (
-            query.order_by == SEARCH_ORDER
-            and not query.distinct
-            and not query.combinator
-            and not query.extra
-            and issubclass(self._iterable_class, models.query.ModelIterable)
-        )
-
-    def _pg_ranked_ids(self, low, high):
-        """(total, [(id, rank)…] of the slice low:high) for this search, from one scan. The memo keeps the
-        total and the first FIRST_RANKS ids: a count, then any page within them, cost one scan."""
-        base = self._chain()
-        base.query.clear_limits()
-        base.query.clear_ordering(force=True)
-        try:
-            sql, params = base.values_list("pk", "date", "rank").query.sql_with_params()
-        except EmptyResultSet:  # a filter that can match nothing (an empty `__in`): no scan needed
-            return 0, []
-        key = (sql, tuple(str(p) for p in params))
-        memo = self._search_memo if self._search_memo is not None else {}
-        known = memo.get(key)
-        if known is not None and (high is not None and high <= FIRST_RANKS or known[0] <= FIRST_RANKS):
-            return known[0], known[1][low:high]
-        prefix = high is not None and high <= FIRST_RANKS
-        first, last = (0, FIRST_RANKS) if prefix else (low, high)
-        limit = "" if last is None else f"LIMIT {int(last) - int(first)}"
-        ranked = (
-            f"WITH m (id, day, score) AS MATERIALIZED ({sql}) "
-            "SELECT t.total, p.id, p.score FROM (SELECT count(*) AS total FROM m) t "
-            f"LEFT JOIN LATERAL (SELECT id, score FROM m ORDER BY score DESC, day DESC, id DESC {limit} "
-            f"OFFSET {int(first)}) p ON true"
-        )
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(ranked, params)
-            rows = cursor.fetchall()
-        total, ids = rows[0][0], [(pk, score) for _total, pk, score in rows if pk is not None]
-        if prefix:
-            memo[key] = (total, ids)
-            return total, ids[low:high]
-        return total, ids
-
-    def _pg_page(self):
-        if not self._plain_search_shape():
+        if (
+            query.order_by != SEARCH_ORDER
+            or query.distinct
+            or query.combinator
+            or query.where.connector != "AND"
+            or query.extra
+            or not issubclass(self._iterable_class, models.query.ModelIterable)
+        ):
             return None
-        _total, ranked = self._pg_ranked_ids(self.query.low_mark, self.query.high_mark)
-        if not ranked:
-            return []
-        rows = self._chain()
-        rows.query.clear_limits()
-        rows.query.clear_ordering(force=True)
-        rows._search_query = None
-        objects = {obj.pk: obj for obj in rows.filter(pk__in=[pk for pk, _score in ranked])}
-        return [objects[pk] for pk, _score in ranked if pk in objects]
+        clone = self._chain()
+        where = clone.query.where
+        kept = [child for child in where.children if not isinstance(getattr(child, "lhs", None), _SearchMatch)]
+        if len(where.children) - len(kept) != 1:
+            return None
+        where.children = kept
+        clone.query.annotations.pop("rank", None)
+        mask = clone.query.annotation_select_mask
+        if mask:
+            clone.query.set_annotation_mask([name for name in mask if name != "rank"])
+        clone.query.clear_limits()
+        clone.query.clear_ordering(force=True)
+        clone._search_plan = None
+        return clone
 
-    def _match_postgresql(self, query):
-        table = self.model._meta.db_table
-        sql = f"{table}.search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
-        return self.filter(RawSQL(sql, [query], output_field=models.BooleanField()))
+    def _ranked_page(self):
+        """The documents of this slice, exactly as the full ranking orders them, or None (not a slice of a
+        plain search: the joined query answers)."""
+        plan, high = self._search_plan, self.query.high_mark
+        if high is None or not plan.plain:
+            return None
+        filters = self._filters_only()
+        if filters is None:
+            return None
+        top = _TopK(plan, filters, high, self.db).run()
+        if top is None:
+            return None
+        page = top[self.query.low_mark : high]
+        objects = filters.in_bulk([pk for _score, _day, pk in page]) if page else {}
+        for score, _day, pk in page:
+            if pk in objects:
+                objects[pk].rank = score
+        return [objects[pk] for _score, _day, pk in page if pk in objects]
+
+    def _count_postings(self, filters, limit):
+        """Count a plain search's matches up to `limit`, walking the rarest word's postings."""
+        plan, using = self._search_plan, self.db
+        sql, params = _TopK(plan, filters, 0, using).join_sql()
+        member, member_params = _member_sql(plan, filters, "p0.document_id", using)
+        if member:
+            sql += f" AND {member}"
+            params += member_params
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(limit)}) counted", params)
+            return cursor.fetchone()[0]
+
+    # ---- excerpts ----
 
     def _pg_excerpt_sql(self, ids):
         options = (
@@ -222,87 +335,6 @@ class SearchQuerySetMixin:
         )
         return sql, [*params, self._search_query, options, ids]
 
-    # ---- SQLite ----
-
-    def _match_sqlite(self, match):
-        hidden = f'"{FTS_TABLE}"."{FTS_TABLE}"'
-        return self.filter(fts__isnull=False).filter(_FtsMatch(f"{hidden} MATCH %s", [match]))
-
-    # A page of results (a slice) is ranked by FTS5 alone — bm25 over its doclists, without reading each
-    # match's document row, the costly part of the joined query — then the page's candidates go through the
-    # queryset's own filters (permissions, type, territory…). Exact: a candidate set is accepted only when its
-    # last visible document ranks strictly above every match left out; otherwise it grows, up to every match.
-
-    def _sqlite_filters_only(self):
-        """This queryset without the match, its join and its rank (its other filters intact), or None when
-        its shape is not the plain ranked search (reordered, values(), OR-combined, distinct…)."""
-        query = self.query
-        if (
-            query.order_by != SEARCH_ORDER
-            or query.distinct
-            or query.combinator
-            or query.where.connector != "AND"
-            or query.extra
-            or not issubclass(self._iterable_class, models.query.ModelIterable)
-        ):
-            return None
-        clone = self._chain()
-        where = clone.query.where
-        kept = [child for child in where.children if not _is_search_condition(child)]
-        if len(where.children) - len(kept) != 2:
-            return None
-        where.children = kept
-        clone.query.annotations.pop("rank", None)
-        mask = clone.query.annotation_select_mask
-        if mask:
-            clone.query.set_annotation_mask([name for name in mask if name != "rank"])
-        for alias, join in clone.query.alias_map.items():
-            if join.table_name == FTS_TABLE:
-                clone.query.alias_refcount[alias] = 0
-        clone._search_query = None
-        return clone
-
-    def _fts_ranked(self, limit):
-        weights = ", ".join(str(w) for w in WEIGHTS)
-        sql = (
-            f"SELECT rowid, -bm25({FTS_TABLE}, {weights}) AS score FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC LIMIT %s"
-        )
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [self._search_query, limit])
-            return cursor.fetchall()
-
-    def _fts_count(self):
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [self._search_query])
-            return cursor.fetchone()[0]
-
-    def _sqlite_page(self):
-        """The documents of this slice, exactly as the joined query would rank them, or None (not a slice)."""
-        low, high = self.query.low_mark, self.query.high_mark
-        filters = self._sqlite_filters_only() if high is not None else None
-        if filters is None:
-            return None
-        filters.query.clear_limits()
-        filters.query.clear_ordering(force=True)
-        wanted, size = high, max(PAGE_CANDIDATES, 4 * high)
-        while True:
-            candidates = self._fts_ranked(size)
-            scores = dict(candidates)
-            rows = filters.filter(pk__in=list(scores)).values_list("pk", "date")
-            ranked = sorted(((scores[pk], day, pk) for pk, day in rows), reverse=True)
-            complete = len(candidates) < size
-            if complete or (len(ranked) >= wanted and ranked[wanted - 1][0] > candidates[-1][1]):
-                break
-            size *= 4
-            if size > MAX_CANDIDATES:
-                return None  # a page deep in a broad query, or a narrow filter: the joined query ranks it
-        page = [pk for _score, _day, pk in ranked[low:high]]
-        objects = filters.in_bulk(page) if page else {}
-        for obj in objects.values():
-            obj.rank = scores[obj.pk]
-        return [objects[pk] for pk in page if pk in objects]
-
     def _sqlite_excerpt_sql(self, ids):
         # Like ts_headline on PostgreSQL: the excerpt comes from the text, else from the summary.
         snippet = f"snippet({FTS_TABLE}, {{col}}, %s, %s, ' … ', 24)"
@@ -315,19 +347,136 @@ class SearchQuerySetMixin:
         return sql, [*marks, HIGHLIGHT_START, *marks, *marks, self._search_query, *ids]
 
 
-class _FtsMatch(RawSQL):
-    """The FTS5 MATCH condition of a search (marked, so the page's fast path can set it apart)."""
+def _member_sql(plan, filters, doc_column, using):
+    """SQL on a candidate document id: the queryset's own filters and the phrases; ("", []) if none."""
+    parts, params = [], []
+    if filters.query.where.children:
+        # Correlated (a primary key lookup per candidate): `IN (filters)` would read every visible document.
+        same = filters.filter(pk=RawSQL(doc_column, [], output_field=models.BigIntegerField())).values("pk")
+        inner, inner_params = same.query.sql_with_params()
+        parts.append(f"EXISTS ({inner})")
+        params += list(inner_params)
+    for phrase in plan.phrases:
+        sql, ps = _phrase_sql(phrase, doc_column, using, correlated=True)
+        parts.append(sql)
+        params += ps
+    return " AND ".join(parts), params
+
+
+class _TopK:
+    """The k best matches of a plain plan as sorted (score, date, id), exactly; None to let the joined query
+    answer. Every match holds every word, so each is read from the postings of the rarest word (`p0`), the
+    others joined by (word, document). Round 1 reads the best FIRST_HEAD of those postings: its k-th member
+    scores θ. A document scoring θ or more holds each word t with an impact of at least
+    (θ − Σ other words' idf × best impact) / idf(t): round 2 reads only those postings, and its k best members
+    are the k best of the library."""
+
+    def __init__(self, plan, filters, k, using):
+        self.plan, self.filters, self.k, self.using = plan, filters, k, using
+        self.terms = sorted(plan.scores, key=lambda pk: (plan.df[pk], pk))  # rarest first: p0
+        self.excluded = [ids[0] for ids, _phrase in plan.excluded]
+        self.checked = {}  # document id → its date if it passes the filters and phrases, else None
+
+    def join_sql(self, head=None, cutoffs=None, scored=False):
+        """SELECT of the candidates (document id[, score]) holding every word and no excluded one; (sql, params)."""
+        cutoffs = cutoffs or {}
+        first = self.terms[0]
+        if head is None:
+            source, where = f"{POSTINGS} p0", [f"p0.term_id = {int(first)}"]
+        else:
+            source = (
+                f"(SELECT document_id, impact FROM {POSTINGS} WHERE term_id = {int(first)} "
+                f"ORDER BY impact DESC LIMIT {int(head)}) p0"
+            )
+            where = ["1 = 1"]
+        joins = [
+            f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
+            for i, pk in enumerate(self.terms[1:], start=1)
+        ]
+        for i, pk in enumerate(self.terms):
+            if cutoffs.get(pk, 0) > 1:
+                where.append(f"p{i}.impact >= {int(cutoffs[pk])}")
+        for pk in self.excluded:
+            where.append(f"NOT {_has(pk, 'p0.document_id')}")
+        columns = "p0.document_id"
+        if scored:
+            score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(self.terms))
+            columns += f", {score} AS score"
+        return f"SELECT {columns} FROM {source} {' '.join(joins)} WHERE {' AND '.join(where)}", []
+
+    def _candidates(self, **kwargs):
+        sql, params = self.join_sql(scored=True, **kwargs)
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY score DESC, p0.document_id DESC", params)
+            return [(score, pk) for pk, score in cursor.fetchall()]
+
+    def _members(self, scored):
+        """The k best of `scored` (sorted by score) that pass the filters and phrases, checked in batches (a
+        document checked in round 1 is not checked again)."""
+        members, start, size = [], 0, max(2 * self.k, 50)
+        while start < len(scored):
+            chunk = scored[start : start + size]
+            start += size
+            self._check([pk for _score, pk in chunk if pk not in self.checked])
+            members += [(score, self.checked[pk], pk) for score, pk in chunk if self.checked[pk] is not None]
+            if len(members) >= self.k:
+                members.sort(reverse=True)
+                # Done once no unchecked candidate can tie the k-th (a tie is decided by the date).
+                if start >= len(scored) or scored[start][0] < members[self.k - 1][0]:
+                    break
+            size *= 2
+        members.sort(reverse=True)
+        return members[: self.k]
+
+    def _check(self, ids):
+        if not ids:
+            return
+        kept = self.filters.filter(pk__in=ids)
+        for phrase in self.plan.phrases:
+            sql, params = _phrase_sql(phrase, f"{DOCUMENTS}.id", self.using, correlated=True)
+            kept = kept.filter(RawSQL(sql, params, output_field=models.BooleanField()))
+        dates = dict(kept.values_list("pk", "date"))
+        for pk in ids:
+            self.checked[pk] = dates.get(pk)
+
+    def _bounds(self, head):
+        """({word: its best impact}, the impact of the rarest word's last posting read in round 1)."""
+        columns = [f"(SELECT max(impact) FROM {POSTINGS} WHERE term_id = {int(pk)})" for pk in self.terms]
+        columns.append(
+            f"(SELECT impact FROM {POSTINGS} WHERE term_id = {int(self.terms[0])} "
+            f"ORDER BY impact DESC LIMIT 1 OFFSET {int(head) - 1})"
+        )
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)}")
+            row = cursor.fetchone()
+        return dict(zip(self.terms, row[:-1], strict=True)), row[-1]
+
+    def run(self):
+        head = max(FIRST_HEAD, 4 * self.k)
+        while True:
+            members = self._members(self._candidates(head=head))
+            if head >= self.plan.df[self.terms[0]]:
+                return members  # every posting of the rarest word was read: every match was seen
+            if len(members) >= self.k:
+                break
+            head *= 8
+            if head > MAX_HEAD:
+                return None
+        theta = members[self.k - 1][0]
+        best, frontier = self._bounds(head)
+        scores = self.plan.scores
+        bound = sum(scores[pk] * best[pk] for pk in self.terms)
+        cutoffs = {pk: math.ceil((theta - (bound - scores[pk] * best[pk])) / scores[pk]) for pk in self.terms}
+        if frontier is None or cutoffs[self.terms[0]] > frontier:
+            return members  # round 1 read every posting of the rarest word that a better document needs
+        return self._members(self._candidates(cutoffs=cutoffs))
+
+
+class _SearchMatch(RawSQL):
+    """The match condition of a search (marked, so the page path can set it apart)."""
 
     def __init__(self, sql, params):
         super().__init__(sql, params, output_field=models.BooleanField())
-
-
-def _is_search_condition(child):
-    lhs = getattr(child, "lhs", None)
-    if isinstance(lhs, _FtsMatch):
-        return True
-    target = getattr(lhs, "target", None)
-    return target is not None and target.model is DocumentFts
 
 
 # Accent folding in SQL, for a PostgreSQL without the unaccent extension (headlines only).

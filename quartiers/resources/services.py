@@ -5,7 +5,7 @@ from django.db import connections, transaction
 from django.db.models import F
 
 from quartiers.core import audit, filetypes, jobs
-from quartiers.resources import search
+from quartiers.resources import ranking, search
 from quartiers.resources import text as frtext
 from quartiers.resources.models import Attachment, Document, Favourite
 
@@ -66,9 +66,14 @@ def _sqlite_index(cursor, doc_id, values):
     )
 
 
+def _ranking_fields(doc):
+    return doc.title, doc.summary, doc.search_body()[:MAX_INDEXED_CHARS]
+
+
 def reindex_document(doc, using="default"):
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        ranking.index(doc.pk, *_ranking_fields(doc), using=using)
         if connection.vendor == "postgresql":
             sql, params = _pg_vector_sql(using)
             cursor.execute(f"UPDATE resources_document SET search_vector = {sql} WHERE id = %s", [*params, doc.pk])
@@ -79,15 +84,20 @@ def reindex_document(doc, using="default"):
 
 def unindex_document(doc_id, using="default"):
     connection = connections[using]
-    if connection.vendor == "sqlite":
-        with transaction.atomic(using=using), connection.cursor() as cursor:
-            _sqlite_unindex(cursor, doc_id)
+    with transaction.atomic(using=using):
+        ranking.unindex(doc_id, using=using)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                _sqlite_unindex(cursor, doc_id)
 
 
 def rebuild_index(using="default", batch=500):
     """Re-index every document (after a bulk import, or to repair). Returns how many were indexed."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        fields = ("id", "title", "summary", "text", "extracted_text")
+        documents = Document.objects.using(using).only(*fields).order_by("pk").iterator(chunk_size=batch)
+        ranking.rebuild(((doc.pk, *_ranking_fields(doc)) for doc in documents), using=using)
         if connection.vendor == "postgresql":
             sql, params = _pg_vector_sql(using)
             cursor.execute(f"UPDATE resources_document SET search_vector = {sql}", params)
@@ -100,7 +110,6 @@ def rebuild_index(using="default", batch=500):
         cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('delete-all')")
         cursor.execute(f"DELETE FROM {search.FTS_CONTENT}")
         count = 0
-        fields = ("id", "title", "summary", "text", "extracted_text")
         for doc in Document.objects.using(using).only(*fields).order_by("pk").iterator(chunk_size=batch):
             _sqlite_index(cursor, doc.pk, _sqlite_values(doc))
             count += 1

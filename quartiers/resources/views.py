@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,6 +19,7 @@ from quartiers.resources.models import Attachment, Digest, Document, Favourite, 
 from quartiers.territories.models import EPCI, QPV, Commune
 
 PAGE_SIZE = 20
+COUNT_CAP = 1000  # a search's list counts and pages no further (SearchPaginator)
 TERRITORY_CHOICES_TTL = 600  # seconds: bounds how long another process may show a renamed territory
 
 
@@ -90,6 +92,20 @@ def _build_territory_choices():
     return choices
 
 
+class SearchPaginator(Paginator):
+    """A search's pages stop at COUNT_CAP results: counting every match of a broad query (« quartier »: most
+    of the library) would cost more than ranking the page, and no one reads page 51 — they refine the query.
+    `capped` says there are more, « plus de 1 000 résultats »."""
+
+    capped = False
+
+    @cached_property
+    def count(self):
+        counted = self.object_list.count_upto(COUNT_CAP + 1)
+        self.capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
+
+
 def filtered_documents(user, form):
     docs = Document.objects.visible_to(user)
     if not form.is_valid():
@@ -117,7 +133,7 @@ def index(request):
     form = SearchForm(request.GET or None, themes=themes, territories=_territory_choices())
     docs = filtered_documents(request.user, form)
     docs = docs.defer("text", "extracted_text").select_related("author_organisation").prefetch_related("themes")
-    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SearchPaginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -1,17 +1,18 @@
 """The ranked pages of a search equal an exhaustive ranking of every match, on a generated corpus.
 
-Runs on the suite's engine (SQLite FTS5 `bm25`, or PostgreSQL `ts_rank` when DATABASE_URL says so). The
-reference reads every match's score with one SQL query without LIMIT and sorts in Python — it shares
-nothing with `search()`'s page logic (SQLite ranks a page from FTS5 alone, then filters the candidates).
+Runs on the suite's engine. The reference recomputes every document's words and weights in Python from the
+documents' own text, scores every match and sorts — it shares nothing with the ranking index nor with
+`search()`'s page path (postings read best first, a bound, the queryset's filters on the candidates).
 """
 
 import datetime
+import math
 import random
 
 import pytest
 from django.db import connection
 
-from quartiers.resources import search, services
+from quartiers.resources import ranking, search, services
 from quartiers.resources import text as frtext
 from quartiers.resources.models import Document
 from tests.resources.helpers import make_document
@@ -70,29 +71,76 @@ def generate(n, seed=13, public_share=0.5):
     services.rebuild_index()
 
 
-def exhaustive(query, public_only=False, doc_type=None):
-    """Every match's score without LIMIT, sorted in Python by (score, date, id), best first; and the total."""
+def _reference_index():
+    """Every document's indexed words and their impacts, recomputed here from the rows (not from the index)."""
+    index = {}
+    for doc in Document.objects.all():
+        fields = (doc.title, doc.summary, doc.search_body())
+        weighted = {}
+        for (_name, weight, reference), value in zip(ranking.FIELDS, fields, strict=True):
+            tokens = frtext.TOKEN_RE.findall(frtext.fold(frtext.normalize_for_storage(value or "")))
+            for token in tokens:
+                if token not in frtext.STOPWORDS:
+                    stem = frtext.stem(token)
+                    norm = weight / (1 - ranking.B + ranking.B * len(tokens) / reference)
+                    weighted[stem] = weighted.get(stem, 0) + norm
+        k1, scale = ranking.K1, ranking.SCALE
+        impacts = {stem: max(1, round(scale * tf * (k1 + 1) / (tf + k1))) for stem, tf in weighted.items()}
+        if impacts:
+            index[doc.pk] = (impacts, doc.date, doc.public, doc.type)
+    return index
+
+
+def _engine_phrase_ids(words):
+    """The documents the engine's full-text index says hold the phrase (the phrase check is the engine's)."""
     if connection.vendor == "postgresql":
-        prepared = search.pg_prepare(query)
-        tsquery = f"websearch_to_tsquery('{search.PG_CONFIG}', %s)"
-        sql = (
-            f"SELECT id, date, ts_rank(search_vector, {tsquery}), public, type FROM resources_document "
-            f"WHERE search_vector @@ {tsquery}"
-        )
-        params = [prepared, prepared]
+        sql = f"SELECT id FROM resources_document WHERE search_vector @@ websearch_to_tsquery('{search.PG_CONFIG}', %s)"
+        param = search.pg_prepare('"' + " ".join(words) + '"')
     else:
-        weights = ", ".join(str(w) for w in search.WEIGHTS)
-        sql = (
-            f"SELECT d.id, d.date, -bm25({search.FTS_TABLE}, {weights}), d.public, d.type FROM {search.FTS_TABLE} "
-            f"JOIN resources_document d ON d.id = {search.FTS_TABLE}.rowid WHERE {search.FTS_TABLE} MATCH %s"
-        )
-        params = [frtext.fts5_query(query)]
+        sql = f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s"
+        param = '"' + " ".join(frtext.stem(w) for w in words) + '"'
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    rows = [r for r in rows if (r[3] or not public_only) and (doc_type is None or r[4] == doc_type)]
-    rows.sort(key=lambda r: (r[2], str(r[1]), r[0]), reverse=True)
-    return [r[0] for r in rows], len(rows)
+        cursor.execute(sql, [param])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def exhaustive(query, public_only=False, doc_type=None):
+    """Every match scored in Python from the documents' own text (BM25F as ranking.py documents it), sorted by
+    (score, date, id), best first; and the total. Shares no code with the index nor with search()."""
+    index = _reference_index()
+    n = len(index)
+    df = {}
+    for impacts, *_rest in index.values():
+        for stem in impacts:
+            df[stem] = df.get(stem, 0) + 1
+
+    def idf(stem):
+        return max(1, round(ranking.SCALE * math.log(1 + (n - df[stem] + 0.5) / (df[stem] + 0.5))))
+
+    def holds(pk, words):
+        stems = [frtext.stem(w) for w in words if w not in frtext.STOPWORDS]
+        if not all(stem in index[pk][0] for stem in stems):
+            return False
+        return len(words) == 1 or pk in _engine_phrase_ids(words)
+
+    groups, excluded, scoring = [], [], set()
+    for kind, words in frtext.parse_query(query):
+        if kind == "not":
+            excluded.append(words)
+            continue
+        if kind == "or" and groups:
+            groups[-1].append(words)
+        else:
+            groups.append([words])
+        scoring |= {frtext.stem(w) for w in words if w not in frtext.STOPWORDS and frtext.stem(w) in df}
+    rows = []
+    for pk, (impacts, day, public, kind) in index.items():
+        if public_only and not public or doc_type is not None and kind != doc_type:
+            continue
+        if all(any(holds(pk, alt) for alt in group) for group in groups) and not any(holds(pk, w) for w in excluded):
+            rows.append((sum(idf(stem) * impacts.get(stem, 0) for stem in scoring), day, pk))
+    rows.sort(reverse=True)
+    return [pk for _score, _day, pk in rows], len(rows)
 
 
 def page_ids(qs, start=0, size=20):
@@ -139,7 +187,8 @@ def test_filters_chained_after_the_search_keep_the_ranking_exact():
 
 def test_a_page_too_deep_for_the_candidate_sets_falls_back_exactly(monkeypatch):
     generate(600, seed=21, public_share=0.05)
-    monkeypatch.setattr(search, "MAX_CANDIDATES", 300)  # no growth allowed past 300 candidates
+    monkeypatch.setattr(search, "FIRST_HEAD", 20)
+    monkeypatch.setattr(search, "MAX_HEAD", 100)  # the postings read first hold too few visible documents
     expected, total = exhaustive("quartier", public_only=True)
     found = Document.objects.visible_to(ANONYMOUS).search("quartier")
     assert page_ids(found) == expected[:20]
@@ -160,7 +209,7 @@ def test_index_follows_edits_and_deletes_in_ranked_pages():
     assert after_edit.count() == total - 1
     assert page_ids(after_edit) == exhaustive("quartier")[0][:20]
     # A new best match, then deleted.
-    new = make_document("Quartier quartier quartier", summary="quartier quartiers", text="Quartier.")
+    new = make_document("Quartier", summary="quartier quartier quartiers", text="Quartier. " * 40)
     after_add = Document.objects.visible_to(Admin()).search("quartier")
     assert after_add.count() == total
     assert new.pk in page_ids(after_add) == exhaustive("quartier")[0][:20]
@@ -186,8 +235,7 @@ def test_ranked_page_keeps_select_related_prefetch_and_rank():
     assert all(d.themes.all() is not None for d in docs)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 page path is SQLite's")
-def test_sqlite_page_is_ranked_by_fts5_alone():
+def test_a_page_reads_the_best_postings_not_every_match():
     from django.test.utils import CaptureQueriesContext
 
     generate(300, seed=9)
@@ -195,8 +243,33 @@ def test_sqlite_page_is_ranked_by_fts5_alone():
     with CaptureQueriesContext(connection) as queries:
         ids = page_ids(found)
     assert ids == exhaustive("quartier", public_only=True)[0][:20]
-    ranking = [q["sql"] for q in queries if "bm25" in q["sql"]]
-    assert ranking and all("JOIN" not in sql for sql in ranking)  # no document row read per match
+    sql = " ".join(q["sql"] for q in queries)
+    assert "LIMIT 200" in sql  # the head of the word's postings, best first
+    assert "sum(CASE" not in sql  # no document scored by the joined query
+    assert len(queries) <= 6
+
+
+def test_count_upto_stops_at_its_limit_and_equals_the_count_below_it():
+    generate(400, seed=12, public_share=0.4)
+    for query in QUERIES:
+        _expected, total = exhaustive(query, public_only=True)
+        found = Document.objects.visible_to(ANONYMOUS).search(query)
+        for limit in (1, 10, total, total + 1, 10_000):
+            assert found.count_upto(limit) == min(total, limit), (query, limit)
+    assert Document.objects.visible_to(ANONYMOUS).count_upto(5) == 5  # not a search: counted as usual
+
+
+def test_unknown_words_stop_words_and_exclusions():
+    generate(200, seed=2)
+    admin = Admin()
+    assert not Document.objects.visible_to(admin).search("zzzinconnu quartier").exists()
+    assert Document.objects.visible_to(admin).search("quartier OR zzzinconnu").count() == exhaustive("quartier")[1]
+    assert Document.objects.visible_to(admin).search("quartier -zzzinconnu").count() == exhaustive("quartier")[1]
+    assert not Document.objects.visible_to(admin).search("-quartier").exists()  # nothing to look for
+    for query in ('"de la"', "quartier -logement -santé", '"logement social" -quartier'):
+        expected, total = exhaustive(query)
+        found = Document.objects.visible_to(admin).search(query)
+        assert page_ids(found) == expected[:20] and found.count() == total, query
 
 
 def test_a_document_deleted_outside_the_services_leaves_the_index():

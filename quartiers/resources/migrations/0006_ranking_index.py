@@ -1,0 +1,71 @@
+"""The ranking index (resources/ranking.py), filled from the documents already there."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+MAX_INDEXED_CHARS = 400_000  # as services.MAX_INDEXED_CHARS
+
+
+def fill(apps, schema_editor):
+    from quartiers.resources import ranking
+
+    documents = apps.get_model("resources", "Document").objects.using(schema_editor.connection.alias)
+    rows = (
+        (pk, title, summary, "\n".join(p for p in (text, extracted) if p)[:MAX_INDEXED_CHARS])
+        for pk, title, summary, text, extracted in documents.order_by("pk")
+        .values_list("pk", "title", "summary", "text", "extracted_text")
+        .iterator(chunk_size=500)
+    )
+    ranking.rebuild(rows, using=schema_editor.connection.alias)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("resources", "0005_gin_pending_list"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="SearchTerm",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("stem", models.CharField(max_length=100, unique=True)),
+                ("df", models.PositiveIntegerField(default=0)),
+            ],
+        ),
+        migrations.CreateModel(
+            name="SearchPosting",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "term", "document", blank=True, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("impact", models.PositiveIntegerField()),
+                (
+                    "document",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="resources.document",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="resources.searchterm",
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [models.Index(fields=["term", "-impact", "-document"], name="resources_posting_by_impact")],
+            },
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,165 @@
+"""The ranking index of the resource library: for every word of every document, its weight in it.
+
+One index, written and read the same way on SQLite and PostgreSQL, so a search ranks the same documents in
+the same order on a laptop and for a region. The score of a document for a query is
+
+    score = Σ over the query's words t of  idf(t) × impact(t, document)
+
+- `impact` (an integer, 1 … 2 200) is BM25F: the word's counts in the title, the summary and the text, weighted
+  10 / 4 / 1 and each divided by its field's length relative to a reference length, then saturated
+  (k1 = 1.2, b = 0.75). It depends on the document alone, so it is computed once, when the document is saved.
+- `idf` (an integer, ≥ 1) is BM25's: rarer words weigh more. It depends on how many documents hold the word
+  (`SearchTerm.df`, kept by the same writes) and how many are indexed (the `LIBRARY` row).
+
+Integers, so SQL and Python add them up identically. Because a document's impacts never depend on the others,
+each word's postings can be read best first (index `resources_posting_by_impact`): `search.py` stops reading
+as soon as no document left can enter the page (docs/ressources.md, « Classement »).
+
+Stop words (`text.STOPWORDS`) are not indexed: a query never searches them alone, and in a quoted phrase the
+full-text engine (FTS5, tsvector) checks the exact sequence.
+"""
+
+import math
+from collections import Counter
+
+from django.db import connections, transaction
+from django.db.models import F
+
+from quartiers.resources import text as frtext
+
+LIBRARY = ""  # the SearchTerm row counting the documents indexed (no word is empty)
+FIELDS = (("title", 10.0, 8), ("summary", 4.0, 30), ("body", 1.0, 300))  # name, weight, reference length (words)
+K1 = 1.2
+B = 0.75
+SCALE = 1000
+POSTINGS = "resources_searchposting"
+TERMS = "resources_searchterm"
+
+
+def impacts(title, summary, body):
+    """{stem: impact} of one document's fields."""
+    weighted = Counter()
+    for (_name, weight, reference), value in zip(FIELDS, (title, summary, body), strict=True):
+        tokens = frtext.TOKEN_RE.findall(frtext.fold(frtext.normalize_for_storage(value or "")))
+        if not tokens:
+            continue
+        norm = weight / (1 - B + B * len(tokens) / reference)
+        for token, count in Counter(tokens).items():
+            if token not in frtext.STOPWORDS:
+                weighted[frtext.stem(token)] += count * norm
+    return {stem: max(1, round(SCALE * tf * (K1 + 1) / (tf + K1))) for stem, tf in weighted.items() if len(stem) <= 100}
+
+
+def idf(df, n):
+    """BM25's inverse document frequency, as an integer ≥ 1 (a word in every document still counts a little)."""
+    return max(1, round(SCALE * math.log(1 + (n - df + 0.5) / (df + 0.5))))
+
+
+def term_weights(stems, using="default"):
+    """{stem: (term id, df, idf)} of the stems the library knows (df > 0); unknown stems are left out."""
+    from quartiers.resources.models import SearchTerm
+
+    rows = SearchTerm.objects.using(using).filter(stem__in=[*set(stems), LIBRARY]).values_list("stem", "id", "df")
+    known = {stem: (pk, df) for stem, pk, df in rows}
+    n = known.pop(LIBRARY, (None, 0))[1]
+    return {stem: (pk, df, idf(df, n)) for stem, (pk, df) in known.items() if df > 0}
+
+
+# ---- writes (in the caller's transaction: services.reindex_document and friends) ----
+
+
+def _term_ids(stems, using):
+    from quartiers.resources.models import SearchTerm
+
+    terms = SearchTerm.objects.using(using)
+    wanted = set(stems)
+    ids = dict(terms.filter(stem__in=wanted).values_list("stem", "id"))
+    missing = wanted - ids.keys()
+    if missing:
+        terms.bulk_create([SearchTerm(stem=s) for s in sorted(missing)], ignore_conflicts=True)
+        ids.update(terms.filter(stem__in=missing).values_list("stem", "id"))
+    return ids
+
+
+def _count(term_ids, delta, using):
+    from quartiers.resources.models import SearchTerm
+
+    if term_ids:
+        SearchTerm.objects.using(using).filter(id__in=sorted(term_ids)).update(df=F("df") + delta)
+
+
+def unindex(doc_id, using="default"):
+    """Remove one document's postings and their counts. True if it had any."""
+    from quartiers.resources.models import SearchPosting
+
+    postings = SearchPosting.objects.using(using).filter(document_id=doc_id)
+    old = list(postings.values_list("term_id", flat=True))
+    if not old:
+        return False
+    postings.delete()
+    _count(old, -1, using)
+    _count(_term_ids([LIBRARY], using).values(), -1, using)
+    return True
+
+
+def index(doc_id, title, summary, body, using="default"):
+    """(Re)write one document's postings and the counts they change."""
+    from quartiers.resources.models import SearchPosting
+
+    with transaction.atomic(using=using):
+        unindex(doc_id, using)
+        weights = impacts(title, summary, body)
+        if not weights:
+            return
+        ids = _term_ids([*weights, LIBRARY], using)
+        library = ids.pop(LIBRARY)
+        SearchPosting.objects.using(using).bulk_create(
+            [SearchPosting(term_id=ids[stem], document_id=doc_id, impact=value) for stem, value in weights.items()]
+        )
+        _count([*ids.values(), library], 1, using)
+
+
+def rebuild(documents, using="default", batch=50_000):
+    """Rewrite the whole index from `documents`, an iterable of (id, title, summary, body); returns how many.
+    Term ids are assigned here, postings written in large batches (COPY on PostgreSQL)."""
+    connection = connections[using]
+    vocabulary, df, pending, count = {}, Counter(), [], 0
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {POSTINGS}")
+        cursor.execute(f"DELETE FROM {TERMS}")
+        for doc_id, title, summary, body in documents:
+            weights = impacts(title, summary, body)
+            if not weights:
+                continue
+            count += 1
+            for stem, value in weights.items():
+                term = vocabulary.setdefault(stem, len(vocabulary) + 1)
+                df[term] += 1
+                pending.append((term, doc_id, value))
+            if len(pending) >= batch:
+                _write(cursor, connection, POSTINGS, ("term_id", "document_id", "impact"), pending)
+                pending = []
+        _write(cursor, connection, POSTINGS, ("term_id", "document_id", "impact"), pending)
+        terms = [(pk, stem, df[pk]) for stem, pk in vocabulary.items()]
+        terms.append((len(vocabulary) + 1, LIBRARY, count))
+        _write(cursor, connection, TERMS, ("id", "stem", "df"), terms)
+        if connection.vendor == "postgresql":
+            # The ids were given here: the sequence must continue after them for `index()`'s new words.
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{TERMS}', 'id'), %s)", [len(vocabulary) + 1])
+            cursor.execute(f"ANALYZE {POSTINGS}")
+            cursor.execute(f"ANALYZE {TERMS}")
+        else:
+            cursor.execute(f"ANALYZE {POSTINGS}")
+    return count
+
+
+def _write(cursor, connection, table, columns, rows):
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
