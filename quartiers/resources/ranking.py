@@ -15,8 +15,12 @@ Integers, so SQL and Python add them up identically. Because a document's impact
 each word's postings can be read best first (index `resources_posting_by_impact`): `search.py` stops reading
 as soon as no document left can enter the page (docs/ressources.md, « Classement »).
 
-Stop words (`text.STOPWORDS`) are not indexed: a query never searches them alone, and in a quoted phrase the
-full-text engine (FTS5, tsvector) checks the exact sequence.
+Stop words (`text.STOPWORDS`, by their stems) are not indexed: a query never searches them alone, and in a quoted
+phrase the full-text engine (FTS5, tsvector) checks the exact sequence.
+
+The engines' own inverted indexes intersect words far faster than joined postings, so counting uses them: SQLite's
+FTS5 table holds the same stems; PostgreSQL gets them in `resources_document.search_stems` (a tsvector without
+positions, GIN-indexed), written here with the postings.
 """
 
 import math
@@ -33,7 +37,11 @@ K1 = 1.2
 B = 0.75
 SCALE = 1000
 POSTINGS = "resources_searchposting"
+# A word is indexed and searched by its stem unless that stem is a stop word's: then the full-text engine (which
+# indexes every stem) and the postings agree on which documents hold any searched stem.
+STOPWORD_STEMS = frozenset(frtext.stem(w) for w in frtext.STOPWORDS)
 TERMS = "resources_searchterm"
+DOCUMENTS = "resources_document"
 
 
 def impacts(title, summary, body):
@@ -45,8 +53,9 @@ def impacts(title, summary, body):
             continue
         norm = weight / (1 - B + B * len(tokens) / reference)
         for token, count in Counter(tokens).items():
-            if token not in frtext.STOPWORDS:
-                weighted[frtext.stem(token)] += count * norm
+            stem = frtext.stem(token)
+            if stem not in STOPWORD_STEMS:
+                weighted[stem] += count * norm
     return {stem: max(1, round(SCALE * tf * (K1 + 1) / (tf + K1))) for stem, tf in weighted.items() if len(stem) <= 100}
 
 
@@ -111,6 +120,12 @@ def index(doc_id, title, summary, body, using="default"):
         weights = impacts(title, summary, body)
         if not weights:
             return
+        if connections[using].vendor == "postgresql":
+            with connections[using].cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {DOCUMENTS} SET search_stems = array_to_tsvector(%s::text[]) WHERE id = %s",
+                    [sorted(weights), doc_id],
+                )
         ids = _term_ids([*weights, LIBRARY], using)
         library = ids.pop(LIBRARY)
         SearchPosting.objects.using(using).bulk_create(
@@ -146,6 +161,11 @@ def rebuild(documents, using="default", batch=50_000):
         if connection.vendor == "postgresql":
             # The ids were given here: the sequence must continue after them for `index()`'s new words.
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{TERMS}', 'id'), %s)", [len(vocabulary) + 1])
+            cursor.execute(
+                f"UPDATE {DOCUMENTS} d SET search_stems = s.stems FROM (SELECT p.document_id, "
+                f"array_to_tsvector(array_agg(t.stem)) AS stems FROM {POSTINGS} p JOIN {TERMS} t ON t.id = p.term_id "
+                f"GROUP BY p.document_id) s WHERE s.document_id = d.id"
+            )
             cursor.execute(f"ANALYZE {POSTINGS}")
             cursor.execute(f"ANALYZE {TERMS}")
         else:

@@ -6,6 +6,20 @@ from django.db import migrations, models
 MAX_INDEXED_CHARS = 400_000  # as services.MAX_INDEXED_CHARS
 
 
+def stems_column(apps, schema_editor):
+    # PostgreSQL: each document's indexed stems, for GIN to intersect (counts); SQLite's FTS5 table has them.
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE resources_document ADD COLUMN search_stems tsvector")
+            cursor.execute("CREATE INDEX resources_document_stems_gin ON resources_document USING GIN (search_stems)")
+
+
+def drop_stems_column(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE resources_document DROP COLUMN IF EXISTS search_stems")
+
+
 def fill(apps, schema_editor):
     from quartiers.resources import ranking
 
@@ -67,5 +81,6 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["term", "-impact", "-document"], name="resources_posting_by_impact")],
             },
         ),
+        migrations.RunPython(stems_column, drop_stems_column),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
