@@ -52,6 +52,20 @@ def test_search_page_shows_ranked_highlighted_results(world, client):
     assert "Hors sujet" not in page
 
 
+def test_a_broad_search_counts_up_to_the_cap_and_says_so(world, client, monkeypatch):
+    from quartiers.resources import views
+
+    for i in range(5):
+        make_document(f"Contrat de ville n° {i}", summary="Le contrat de ville.")
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    page = client.get(reverse("resources:index"), {"q": "contrat ville"}).content.decode()
+    assert "Plus de 3 résultats" in page
+    assert "5 résultats" not in page
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    page = client.get(reverse("resources:index"), {"q": "contrat ville"}).content.decode()
+    assert "5 résultats, les plus pertinents d'abord" in page and "Plus de" not in page
+
+
 def test_anonymous_visitors_do_not_find_reserved_documents(client):
     make_document("Note interne sur la GUP", public=False)
     make_document("Guide public de la GUP")
