@@ -26,7 +26,7 @@ class DocumentOut(Schema):
     url: str
     source: str | None
     modifie_le: str
-    pertinence: float | None = None  # with a search (`q`) only
+    pertinence: float | None = None  # with a search (`q`) only: the score (ranking.py), higher is better
     extrait: str | None = None  # HTML: the matched words in <mark>
 
 
