@@ -21,8 +21,20 @@ from tests.world import build_world
 
 # FTS5's own shadow tables hold a binary index whose layout depends on insertion history; the text they
 # index is compared through resources_document_search, and the search itself is checked below.
-# core_dataversion holds derived tokens that the restore's own writes renew (backup.DERIVED).
-SKIPPED_TABLES = ("resources_document_fts", "core_dataversion")
+# core_dataversion holds derived tokens that the restore's own writes renew (core/derived.py). The ranking index is
+# rebuilt with new word ids: it is compared by word below (RANKING).
+# sqlite_stat*: the planner's statistics, refreshed by the index rebuild.
+SKIPPED_TABLES = (
+    "resources_document_fts",
+    "core_dataversion",
+    "resources_searchposting",
+    "resources_searchterm",
+    "sqlite_stat",
+)
+RANKING = (
+    "SELECT t.stem, p.document_id, p.impact, t.df FROM resources_searchposting p "
+    "JOIN resources_searchterm t ON t.id = p.term_id"
+)
 
 
 def _populate():
@@ -45,6 +57,8 @@ def _snapshot():
                 continue
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             tables[table] = sorted((tuple(row) for row in cursor.fetchall()), key=repr)
+        cursor.execute(RANKING)
+        tables["ranking index"] = sorted((tuple(row) for row in cursor.fetchall()), key=repr)
     return tables
 
 
