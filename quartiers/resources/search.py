@@ -46,7 +46,8 @@ FTS_CONTENT = "resources_document_search"
 SEARCH_ORDER = ("-rank", "-date", "-pk")
 DOCUMENTS = "resources_document"
 POSTINGS = ranking.POSTINGS
-FIRST_HEAD = 200  # postings of the rarest word read first (at least 4 × the page's end)
+FIRST_HEAD = 200  # a word's best postings read first (at least 4 × the page's end)
+FIRST_HEAD_WORDS = 600  # the same, for each word of a query of several
 MAX_HEAD = 20_000  # beyond, a filter keeps so few documents that the joined query ranks them faster
 
 
@@ -390,38 +391,43 @@ class _TopK:
         self.excluded = [ids[0] for ids, _phrase in plan.excluded]
         self.checked = {}  # document id → its date if it passes the filters and phrases, else None
 
-    def join_sql(self, head=None, cutoffs=None, scored=False):
-        """SELECT of the candidates (document id[, score]) holding every word and no excluded one; (sql, params)."""
+    def join_sql(self, head=None, cutoffs=None, driver=None):
+        """SELECT of the candidates (document id, score) holding every word and no excluded one, read from the
+        postings of `driver` (the rarest word by default): its best `head` ones, or those above the cutoffs."""
         cutoffs = cutoffs or {}
-        first = self.terms[0]
+        driver = self.terms[0] if driver is None else driver
+        terms = [driver, *(pk for pk in self.terms if pk != driver)]
         if head is None:
-            source, where = f"{POSTINGS} p0", [f"p0.term_id = {int(first)}"]
+            source, where = f"{POSTINGS} p0", [f"p0.term_id = {int(driver)}"]
         else:
             source = (
-                f"(SELECT document_id, impact FROM {POSTINGS} WHERE term_id = {int(first)} "
+                f"(SELECT document_id, impact FROM {POSTINGS} WHERE term_id = {int(driver)} "
                 f"ORDER BY impact DESC LIMIT {int(head)}) p0"
             )
             where = ["1 = 1"]
         joins = [
             f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
-            for i, pk in enumerate(self.terms[1:], start=1)
+            for i, pk in enumerate(terms[1:], start=1)
         ]
-        for i, pk in enumerate(self.terms):
+        for i, pk in enumerate(terms):
             if cutoffs.get(pk, 0) > 1:
                 where.append(f"p{i}.impact >= {int(cutoffs[pk])}")
         for pk in self.excluded:
             where.append(f"NOT {_has(pk, 'p0.document_id')}")
-        columns = "p0.document_id"
-        if scored:
-            score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(self.terms))
-            columns += f", {score} AS score"
-        return f"SELECT {columns} FROM {source} {' '.join(joins)} WHERE {' AND '.join(where)}", []
+        score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(terms))
+        return f"SELECT p0.document_id, {score} AS score FROM {source} {' '.join(joins)} WHERE {' AND '.join(where)}"
 
-    def _candidates(self, **kwargs):
-        sql, params = self.join_sql(scored=True, **kwargs)
+    def _candidates(self, head=None, cutoffs=None):
+        """[(score, document id)], best first. With `head`: the best `head` postings of every word (the best
+        matches hold good impacts for all their words, so some word's head holds each: θ comes out close)."""
+        drivers = self.terms if head is not None else self.terms[:1]
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM ({self.join_sql(head, cutoffs, d)}) d{i}" for i, d in enumerate(drivers)
+        )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY score DESC, p0.document_id DESC", params)
-            return [(score, pk) for pk, score in cursor.fetchall()]
+            cursor.execute(sql)
+            scored = {pk: score for pk, score in cursor.fetchall()}
+        return sorted(((score, pk) for pk, score in scored.items()), reverse=True)
 
     def _members(self, scored):
         """The k best of `scored` (sorted by score) that pass the filters and phrases, checked in batches (a
@@ -453,19 +459,21 @@ class _TopK:
             self.checked[pk] = dates.get(pk)
 
     def _bounds(self, head):
-        """({word: its best impact}, the impact of the rarest word's last posting read in round 1)."""
+        """({word: its best impact}, {word: the impact of its last posting read in round 1})."""
         columns = [f"(SELECT max(impact) FROM {POSTINGS} WHERE term_id = {int(pk)})" for pk in self.terms]
-        columns.append(
-            f"(SELECT impact FROM {POSTINGS} WHERE term_id = {int(self.terms[0])} "
+        columns += [
+            f"(SELECT impact FROM {POSTINGS} WHERE term_id = {int(pk)} "
             f"ORDER BY impact DESC LIMIT 1 OFFSET {int(head) - 1})"
-        )
+            for pk in self.terms
+        ]
         with connections[self.using].cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(columns)}")
             row = cursor.fetchone()
-        return dict(zip(self.terms, row[:-1], strict=True)), row[-1]
+        n = len(self.terms)
+        return dict(zip(self.terms, row[:n], strict=True)), dict(zip(self.terms, row[n:], strict=True))
 
     def run(self):
-        head = max(FIRST_HEAD, 4 * self.k)
+        head = max(FIRST_HEAD if len(self.terms) == 1 else FIRST_HEAD_WORDS, 4 * self.k)
         while True:
             members = self._members(self._candidates(head=head))
             if head >= self.plan.df[self.terms[0]]:
@@ -480,8 +488,8 @@ class _TopK:
         scores = self.plan.scores
         bound = sum(scores[pk] * best[pk] for pk in self.terms)
         cutoffs = {pk: math.ceil((theta - (bound - scores[pk] * best[pk])) / scores[pk]) for pk in self.terms}
-        if frontier is None or cutoffs[self.terms[0]] > frontier:
-            return members  # round 1 read every posting of the rarest word that a better document needs
+        if any(frontier[pk] is None or cutoffs[pk] > frontier[pk] for pk in self.terms):
+            return members  # some word's head held every posting a better document needs: all were seen
         return self._members(self._candidates(cutoffs=cutoffs))
 
 
