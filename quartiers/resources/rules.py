@@ -26,7 +26,16 @@ from quartiers.core.permissions import (
     signed_in,
     via,
 )
-from quartiers.resources.models import Attachment, Digest, DigestItem, Document, Favourite, Theme
+from quartiers.resources.models import (
+    Attachment,
+    Digest,
+    DigestItem,
+    Document,
+    Favourite,
+    SearchPosting,
+    SearchTerm,
+    Theme,
+)
 from quartiers.resources.search import DocumentFts
 
 
@@ -65,6 +74,9 @@ declare(Favourite, view=own("user"), create=signed_in, change=admins_only, delet
 declare(Theme, view=anyone, create=admins_only, change=admins_only, delete=admins_only)
 # The SQLite full-text table: written by the search index only.
 declare(DocumentFts, view=admins_only, create=admins_only, change=admins_only, delete=admins_only)
+# The ranking index (ranking.py): written by the search index only.
+for _model in (SearchTerm, SearchPosting):
+    declare(_model, view=admins_only, create=admins_only, change=admins_only, delete=admins_only)
 
 digest_animators = predicate(
     "les animateurs de l'organisation autrice",
