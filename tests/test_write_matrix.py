@@ -41,12 +41,12 @@ def _resolve(value, world):
 
 
 def _tables():
-    """Every table of every model (auto-created M2M tables included), with its primary key column."""
+    """Every table of every model (auto-created M2M tables included), with its primary key columns."""
     tables = {}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
         if model not in NOT_DATA and meta.managed and not meta.proxy:
-            tables[meta.db_table] = meta.pk.column
+            tables[meta.db_table] = tuple(field.column for field in meta.pk_fields)  # several: a composite key
     return sorted(tables.items())
 
 
@@ -61,7 +61,8 @@ def snapshot():
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table, pk in TABLES:
-            cursor.execute(f"SELECT * FROM {qn(table)} ORDER BY {qn(pk)}")  # noqa: S608 — names from the models
+            order = ", ".join(qn(column) for column in pk)
+            cursor.execute(f"SELECT * FROM {qn(table)} ORDER BY {order}")  # noqa: S608 — names from the models
             rows = cursor.fetchall()
             state[table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
     return state
