@@ -27,7 +27,6 @@ import math
 from collections import Counter
 
 from django.db import connections, transaction
-from django.db.models import F
 
 from quartiers.resources import text as frtext
 
@@ -66,46 +65,53 @@ def idf(df, n):
 
 def term_weights(stems, using="default"):
     """{stem: (term id, df, idf)} of the stems the library knows (df > 0); unknown stems are left out."""
-    from quartiers.resources.models import SearchTerm
-
-    rows = SearchTerm.objects.using(using).filter(stem__in=[*set(stems), LIBRARY]).values_list("stem", "id", "df")
-    known = {stem: (pk, df) for stem, pk, df in rows}
+    wanted = [*sorted(set(stems)), LIBRARY]
+    known = {stem: (pk, df) for stem, pk, df in _select_terms(wanted, using, "stem, id, df")}
     n = known.pop(LIBRARY, (None, 0))[1]
     return {stem: (pk, df, idf(df, n)) for stem, (pk, df) in known.items() if df > 0}
 
 
 # ---- writes (in the caller's transaction: services.reindex_document and friends) ----
+# Raw SQL on purpose: models.py imports search.py, which imports this module.
+
+
+def _select_terms(stems, using, columns):
+    marks = ", ".join(["%s"] * len(stems))
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {TERMS} WHERE stem IN ({marks})", list(stems))
+        return cursor.fetchall()
 
 
 def _term_ids(stems, using):
-    from quartiers.resources.models import SearchTerm
-
-    terms = SearchTerm.objects.using(using)
-    wanted = set(stems)
-    ids = dict(terms.filter(stem__in=wanted).values_list("stem", "id"))
-    missing = wanted - ids.keys()
+    wanted = sorted(set(stems))
+    ids = dict(_select_terms(wanted, using, "stem, id"))
+    missing = [stem for stem in wanted if stem not in ids]
     if missing:
-        terms.bulk_create([SearchTerm(stem=s) for s in sorted(missing)], ignore_conflicts=True)
-        ids.update(terms.filter(stem__in=missing).values_list("stem", "id"))
+        with connections[using].cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TERMS} (stem, df) VALUES (%s, 0) ON CONFLICT (stem) DO NOTHING", [[m] for m in missing]
+            )
+        ids.update(_select_terms(missing, using, "stem, id"))
     return ids
 
 
 def _count(term_ids, delta, using):
-    from quartiers.resources.models import SearchTerm
-
     if term_ids:
-        SearchTerm.objects.using(using).filter(id__in=sorted(term_ids)).update(df=F("df") + delta)
+        ids = sorted(term_ids)
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {TERMS} SET df = df + %s WHERE id IN ({', '.join(['%s'] * len(ids))})", [delta, *ids]
+            )
 
 
 def unindex(doc_id, using="default"):
     """Remove one document's postings and their counts. True if it had any."""
-    from quartiers.resources.models import SearchPosting
-
-    postings = SearchPosting.objects.using(using).filter(document_id=doc_id)
-    old = list(postings.values_list("term_id", flat=True))
-    if not old:
-        return False
-    postings.delete()
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT term_id FROM {POSTINGS} WHERE document_id = %s", [doc_id])
+        old = [row[0] for row in cursor.fetchall()]
+        if not old:
+            return False
+        cursor.execute(f"DELETE FROM {POSTINGS} WHERE document_id = %s", [doc_id])
     _count(old, -1, using)
     _count(_term_ids([LIBRARY], using).values(), -1, using)
     return True
@@ -113,24 +119,25 @@ def unindex(doc_id, using="default"):
 
 def index(doc_id, title, summary, body, using="default"):
     """(Re)write one document's postings and the counts they change."""
-    from quartiers.resources.models import SearchPosting
-
+    connection = connections[using]
     with transaction.atomic(using=using):
         unindex(doc_id, using)
         weights = impacts(title, summary, body)
         if not weights:
             return
-        if connections[using].vendor == "postgresql":
-            with connections[using].cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {DOCUMENTS} SET search_stems = array_to_tsvector(%s::text[]) WHERE id = %s",
                     [sorted(weights), doc_id],
                 )
         ids = _term_ids([*weights, LIBRARY], using)
         library = ids.pop(LIBRARY)
-        SearchPosting.objects.using(using).bulk_create(
-            [SearchPosting(term_id=ids[stem], document_id=doc_id, impact=value) for stem, value in weights.items()]
-        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {POSTINGS} (term_id, document_id, impact) VALUES (%s, %s, %s)",
+                [[ids[stem], doc_id, value] for stem, value in weights.items()],
+            )
         _count([*ids.values(), library], 1, using)
 
 

@@ -322,6 +322,26 @@ class SearchQuerySetMixin:
         words' lists far faster than joined postings: FTS5 on SQLite, GIN over `search_stems` on PostgreSQL
         (the same stems as the postings, ranking.py), the phrases checked on the same rows."""
         plan, using = self._search_plan, self.db
+        if vendor(using) == "postgresql" and not plan.phrases:
+            # The words' postings in document order, merged (index-only, stops at the limit): faster than GIN,
+            # which builds the whole intersection before the LIMIT applies.
+            terms = sorted(plan.scores, key=lambda pk: (plan.df[pk], pk))
+            joins = " ".join(
+                f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
+                for i, pk in enumerate(terms[1:], start=1)
+            )
+            where = [f"p0.term_id = {int(terms[0])}"]
+            where += [f"NOT {_has(ids[0], 'p0.document_id')}" for ids, _phrase in plan.excluded]
+            params = []
+            if filters.query.where.children:
+                same = filters.filter(pk=RawSQL("p0.document_id", [], output_field=models.BigIntegerField()))
+                inner, inner_params = same.values("pk").query.sql_with_params()
+                where.append(f"EXISTS ({inner})")
+                params += list(inner_params)
+            sql = f"SELECT p0.document_id FROM {POSTINGS} p0 {joins} WHERE {' AND '.join(where)}"
+            with connections[using].cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(limit)}) counted", params)
+                return cursor.fetchone()[0]
         if vendor(using) == "postgresql":
             words = " & ".join([*(_lexeme(s) for s in plan.stems), *(f"!{_lexeme(s)}" for s in plan.excluded_stems)])
             counted = filters.filter(
@@ -397,25 +417,38 @@ class _TopK:
         cutoffs = cutoffs or {}
         driver = self.terms[0] if driver is None else driver
         terms = [driver, *(pk for pk in self.terms if pk != driver)]
-        if head is None:
-            source, where = f"{POSTINGS} p0", [f"p0.term_id = {int(driver)}"]
-        else:
-            source = (
-                f"(SELECT document_id, impact FROM {POSTINGS} WHERE term_id = {int(driver)} "
-                f"ORDER BY impact DESC LIMIT {int(head)}) p0"
+        score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(terms))
+        excluded = [f"NOT {_has(pk, 'p0.document_id')}" for pk in self.excluded]
+        if head is not None:
+            # A few hundred postings: each other word probed by its (word, document) key — a correlated
+            # subquery, which no planner turns into a scan of that word's whole list.
+            probes = ", ".join(
+                f"(SELECT impact FROM {POSTINGS} x WHERE x.term_id = {int(pk)} AND x.document_id = p0.document_id) "
+                f"AS i{i}"
+                for i, pk in enumerate(terms[1:], start=1)
             )
-            where = ["1 = 1"]
+            head_sql = (
+                f"SELECT document_id, impact{', ' + probes if probes else ''} FROM {POSTINGS} p0 "
+                f"WHERE term_id = {int(driver)} ORDER BY impact DESC LIMIT {int(head)}"
+            )
+            score = " + ".join(
+                f"{int(self.plan.scores[pk])} * {'impact' if i == 0 else f'i{i}'}" for i, pk in enumerate(terms)
+            )
+            where = [f"i{i} IS NOT NULL" for i in range(1, len(terms))] or ["1 = 1"]
+            where += [e.replace("p0.document_id", "h.document_id") for e in excluded]
+            return f"SELECT h.document_id, {score} AS score FROM ({head_sql}) h WHERE {' AND '.join(where)}"
         joins = [
             f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
             for i, pk in enumerate(terms[1:], start=1)
         ]
+        where = [f"p0.term_id = {int(driver)}"]
         for i, pk in enumerate(terms):
             if cutoffs.get(pk, 0) > 1:
                 where.append(f"p{i}.impact >= {int(cutoffs[pk])}")
-        for pk in self.excluded:
-            where.append(f"NOT {_has(pk, 'p0.document_id')}")
-        score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(terms))
-        return f"SELECT p0.document_id, {score} AS score FROM {source} {' '.join(joins)} WHERE {' AND '.join(where)}"
+        where += excluded
+        return (
+            f"SELECT p0.document_id, {score} AS score FROM {POSTINGS} p0 {' '.join(joins)} WHERE {' AND '.join(where)}"
+        )
 
     def _candidates(self, head=None, cutoffs=None):
         """[(score, document id)], best first. With `head`: the best `head` postings of every word (the best
