@@ -8,7 +8,7 @@ generates N French documents (~2 KB each, politique de la ville vocabulary, Zipf
 frequencies, fixed seed), times the index build (`services.rebuild_index`), then runs Q queries
 (1–3 words, phrases, accents and plurals) through the real QuerySet API —
 `Document.objects.visible_to(user).search(q)[:20]` with excerpts, plus the count of the results
-page up to its cap (`count_upto(1001)`: « plus de 1 000 résultats »), as the list page runs it —
+page up to its cap (`count_upto(201)`: « plus de 200 résultats »), as the list page runs it —
 against a plain `icontains` scan (every word in title, summary or
 text) in the same run.
 Prints p50 / p95 latencies (ms), their ratio to the icontains peer, the mean number of matches, and on how
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
 PG_DB = os.environ.get("BENCH_PG_DB", "quartiers_bench_search")
-COUNT_CAP = 1000  # as resources.views.COUNT_CAP: the list page counts « plus de 1 000 »
+COUNT_CAP = 200  # as resources.views.COUNT_CAP: the list page counts « plus de 200 »
 SQLITE_FILE = Path(os.environ.get("BENCH_SQLITE", "/tmp/quartiers-bench-search/bench.sqlite3"))
 
 FIELD = """quartier quartiers prioritaire prioritaires politique ville villes contrat contrats cohésion sociale

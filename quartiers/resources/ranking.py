@@ -18,9 +18,8 @@ as soon as no document left can enter the page (docs/ressources.md, « Classemen
 Stop words (`text.STOPWORDS`, by their stems) are not indexed: a query never searches them alone, and in a quoted
 phrase the full-text engine (FTS5, tsvector) checks the exact sequence.
 
-The engines' own inverted indexes intersect words far faster than joined postings, so counting uses them: SQLite's
-FTS5 table holds the same stems; PostgreSQL gets them in `resources_document.search_stems` (a tsvector without
-positions, GIN-indexed), written here with the postings.
+To count, SQLite's FTS5 table (which holds the same stems) intersects the words' lists faster than joined postings;
+PostgreSQL merges the postings in document order (search.py).
 """
 
 import math
@@ -40,7 +39,6 @@ POSTINGS = "resources_searchposting"
 # indexes every stem) and the postings agree on which documents hold any searched stem.
 STOPWORD_STEMS = frozenset(frtext.stem(w) for w in frtext.STOPWORDS)
 TERMS = "resources_searchterm"
-DOCUMENTS = "resources_document"
 
 
 def impacts(title, summary, body):
@@ -125,12 +123,6 @@ def index(doc_id, title, summary, body, using="default"):
         weights = impacts(title, summary, body)
         if not weights:
             return
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {DOCUMENTS} SET search_stems = array_to_tsvector(%s::text[]) WHERE id = %s",
-                    [sorted(weights), doc_id],
-                )
         ids = _term_ids([*weights, LIBRARY], using)
         library = ids.pop(LIBRARY)
         with connection.cursor() as cursor:
@@ -168,11 +160,6 @@ def rebuild(documents, using="default", batch=50_000):
         if connection.vendor == "postgresql":
             # The ids were given here: the sequence must continue after them for `index()`'s new words.
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{TERMS}', 'id'), %s)", [len(vocabulary) + 1])
-            cursor.execute(
-                f"UPDATE {DOCUMENTS} d SET search_stems = s.stems FROM (SELECT p.document_id, "
-                f"array_to_tsvector(array_agg(t.stem)) AS stems FROM {POSTINGS} p JOIN {TERMS} t ON t.id = p.term_id "
-                f"GROUP BY p.document_id) s WHERE s.document_id = d.id"
-            )
             cursor.execute(f"ANALYZE {POSTINGS}")
             cursor.execute(f"ANALYZE {TERMS}")
         else:

@@ -4,7 +4,7 @@
 
 returns the matching documents ranked best first (a queryset to evaluate, slice or count — not to nest
 as a subquery: its raw SQL names the tables), each with `.rank` and `.excerpt` (HTML-safe,
-matched words in <mark>). `count_upto(n)` counts no further than n (the list page: « plus de 1 000 »).
+matched words in <mark>). `count_upto(n)` counts no further than n (the list page: « Plus de 200 résultats »).
 
 Which documents match, and in which order, is decided by the ranking index (`ranking.py`), written and read
 identically on both engines: a document matches when it holds every word of the query (French stemming, no
@@ -40,7 +40,6 @@ HIGHLIGHT_START = "\ue000"  # private-use characters: cannot come from a documen
 HIGHLIGHT_END = "\ue001"
 PG_CONFIG = "quartiers_fr"
 PG_GIN_INDEX = "resources_document_search_gin"
-PG_STEMS_INDEX = "resources_document_stems_gin"
 FTS_TABLE = "resources_document_fts"
 FTS_CONTENT = "resources_document_search"
 SEARCH_ORDER = ("-rank", "-date", "-pk")
@@ -142,11 +141,6 @@ def make_plan(query, using="default"):
                     plan.stems.append(stem)
     plan.excluded_stems = [by_id[ids[0]][0] for ids, phrase in plan.excluded if phrase is None]
     return plan
-
-
-def _lexeme(stem):
-    """A tsquery lexeme: quoted, quotes and backslashes escaped (stems are letters and digits, but still)."""
-    return "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _engine_phrase(words, using):
@@ -318,13 +312,12 @@ class SearchQuerySetMixin:
         return [objects[pk] for _score, _day, pk in page if pk in objects]
 
     def _count_postings(self, filters, limit):
-        """Count a plain search's matches up to `limit` with the engine's inverted index, which intersects the
-        words' lists far faster than joined postings: FTS5 on SQLite, GIN over `search_stems` on PostgreSQL
-        (the same stems as the postings, ranking.py), the phrases checked on the same rows."""
+        """Count a plain search's matches up to `limit`: PostgreSQL merges the words' postings; SQLite asks its
+        FTS5 index (the same stems, ranking.py), which intersects the words' lists faster than joined postings."""
         plan, using = self._search_plan, self.db
-        if vendor(using) == "postgresql" and not plan.phrases:
+        if vendor(using) == "postgresql":
             # The words' postings in document order, merged (index-only, stops at the limit): faster than GIN,
-            # which builds the whole intersection before the LIMIT applies.
+            # which builds the whole intersection before the LIMIT applies; the phrases checked row by row.
             terms = sorted(plan.scores, key=lambda pk: (plan.df[pk], pk))
             joins = " ".join(
                 f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
@@ -338,19 +331,14 @@ class SearchQuerySetMixin:
                 inner, inner_params = same.values("pk").query.sql_with_params()
                 where.append(f"EXISTS ({inner})")
                 params += list(inner_params)
+            for phrase in plan.phrases:
+                sql, phrase_params = _phrase_sql(phrase, "p0.document_id", using)
+                where.append(sql)
+                params += phrase_params
             sql = f"SELECT p0.document_id FROM {POSTINGS} p0 {joins} WHERE {' AND '.join(where)}"
             with connections[using].cursor() as cursor:
                 cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(limit)}) counted", params)
                 return cursor.fetchone()[0]
-        if vendor(using) == "postgresql":
-            words = " & ".join([*(_lexeme(s) for s in plan.stems), *(f"!{_lexeme(s)}" for s in plan.excluded_stems)])
-            counted = filters.filter(
-                RawSQL(f"{DOCUMENTS}.search_stems @@ %s::tsquery", [words], output_field=models.BooleanField())
-            )
-            for phrase in plan.phrases:
-                sql, params = _phrase_sql(phrase, f"{DOCUMENTS}.id", using)
-                counted = counted.filter(RawSQL(sql, params, output_field=models.BooleanField()))
-            return counted.values("pk")[:limit].count()
         match = " AND ".join([*(f'"{s}"' for s in plan.stems), *plan.phrases])
         for stem in plan.excluded_stems:
             match = f'({match}) NOT "{stem}"'

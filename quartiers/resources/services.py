@@ -105,7 +105,6 @@ def rebuild_index(using="default", batch=500):
             # Merge the GIN pending list now (searches scan it linearly) and give the planner fresh
             # statistics, so that it picks the GIN index for rare words and the id order for common ones.
             cursor.execute(f"SELECT gin_clean_pending_list('{search.PG_GIN_INDEX}'::regclass)")
-            cursor.execute(f"SELECT gin_clean_pending_list('{search.PG_STEMS_INDEX}'::regclass)")
             cursor.execute("ANALYZE resources_document")
             return count
         cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('delete-all')")

@@ -19,7 +19,7 @@ from quartiers.resources.models import Attachment, Digest, Document, Favourite, 
 from quartiers.territories.models import EPCI, QPV, Commune
 
 PAGE_SIZE = 20
-COUNT_CAP = 1000  # a search's list counts and pages no further (SearchPaginator)
+COUNT_CAP = 200  # a search's list counts and pages no further (SearchPaginator): ten pages
 TERRITORY_CHOICES_TTL = 600  # seconds: bounds how long another process may show a renamed territory
 
 
@@ -94,8 +94,8 @@ def _build_territory_choices():
 
 class SearchPaginator(Paginator):
     """A search's pages stop at COUNT_CAP results: counting every match of a broad query (« quartier »: most
-    of the library) would cost more than ranking the page, and no one reads page 51 — they refine the query.
-    `capped` says there are more, « plus de 1 000 résultats »."""
+    of the library) would cost more than ranking the page, and past ten pages people refine the query.
+    `capped` says there are more: « Plus de 200 résultats »."""
 
     capped = False
 

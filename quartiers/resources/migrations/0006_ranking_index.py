@@ -6,20 +6,6 @@ from django.db import migrations, models
 MAX_INDEXED_CHARS = 400_000  # as services.MAX_INDEXED_CHARS
 
 
-def stems_column(apps, schema_editor):
-    # PostgreSQL: each document's indexed stems, for GIN to intersect (counts); SQLite's FTS5 table has them.
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE resources_document ADD COLUMN search_stems tsvector")
-            cursor.execute("CREATE INDEX resources_document_stems_gin ON resources_document USING GIN (search_stems)")
-
-
-def drop_stems_column(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE resources_document DROP COLUMN IF EXISTS search_stems")
-
-
 def covering_primary_key(apps, schema_editor):
     # A search probes (word, document) for the impact millions of times: the primary key itself carries it.
     # SQLite: a WITHOUT ROWID table is its primary key's b-tree (same columns as Django's, whose indexes are
@@ -104,6 +90,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(covering_primary_key, migrations.RunPython.noop),
-        migrations.RunPython(stems_column, drop_stems_column),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
