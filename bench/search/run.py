@@ -358,7 +358,7 @@ def main():
             f"{name:<22}{r['index_s']:>9.1f}s{r['search']['p50']:>13.1f}ms{r['search']['p95']:>7.1f}ms"
             f"{r['icontains']['p50']:>13.1f}ms{r['icontains']['p95']:>7.1f}ms{r['mean_matches']:>16.0f}"
         )
-    print("\n(recherche = 20 premiers résultats classés avec extraits surlignés + nombre total de résultats ;")
+    print("\n(recherche = 20 premiers résultats classés avec extraits surlignés + nombre de résultats jusqu'à 201 ;")
     print(" icontains = même filtre mot à mot sans index, trié par date ; insertion des documents non comptée)")
     if args.peer_queries:
         print(f"(icontains mesuré sur les {args.peer_queries} premières requêtes seulement)")
