@@ -150,6 +150,28 @@ def _engine_phrase(words, using):
     return '"' + " ".join(frtext.stem(w) for w in words) + '"'
 
 
+def _rarest_first(plan):
+    return sorted(plan.scores, key=lambda pk: (plan.df[pk], pk))
+
+
+def _other_words_joined(terms):
+    """JOINs of the postings of terms[1:] (aliases p1, p2…) to the same document as p0."""
+    return " ".join(
+        f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
+        for i, pk in enumerate(terms[1:], start=1)
+    )
+
+
+def _visible_sql(filters, doc_column):
+    """(sql, params) true when the document `doc_column` passes the queryset's other filters, or None when it has
+    none. Correlated (a primary key lookup per candidate): `IN (filters)` would read every visible document."""
+    if not filters.query.where.children:
+        return None
+    same = filters.filter(pk=RawSQL(doc_column, [], output_field=models.BigIntegerField()))
+    sql, params = same.values("pk").query.sql_with_params()
+    return f"EXISTS ({sql})", list(params)
+
+
 def _has(term_id, doc_column):
     return f"EXISTS (SELECT 1 FROM {POSTINGS} sp WHERE sp.term_id = {int(term_id)} AND sp.document_id = {doc_column})"
 
@@ -318,24 +340,19 @@ class SearchQuerySetMixin:
         if vendor(using) == "postgresql":
             # The words' postings in document order, merged (index-only, stops at the limit): faster than GIN,
             # which builds the whole intersection before the LIMIT applies; the phrases checked row by row.
-            terms = sorted(plan.scores, key=lambda pk: (plan.df[pk], pk))
-            joins = " ".join(
-                f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
-                for i, pk in enumerate(terms[1:], start=1)
-            )
+            terms = _rarest_first(plan)
             where = [f"p0.term_id = {int(terms[0])}"]
             where += [f"NOT {_has(ids[0], 'p0.document_id')}" for ids, _phrase in plan.excluded]
             params = []
-            if filters.query.where.children:
-                same = filters.filter(pk=RawSQL("p0.document_id", [], output_field=models.BigIntegerField()))
-                inner, inner_params = same.values("pk").query.sql_with_params()
-                where.append(f"EXISTS ({inner})")
-                params += list(inner_params)
+            visible = _visible_sql(filters, "p0.document_id")
+            if visible:
+                where.append(visible[0])
+                params += visible[1]
             for phrase in plan.phrases:
                 sql, phrase_params = _phrase_sql(phrase, "p0.document_id", using)
                 where.append(sql)
                 params += phrase_params
-            sql = f"SELECT p0.document_id FROM {POSTINGS} p0 {joins} WHERE {' AND '.join(where)}"
+            sql = f"SELECT p0.document_id FROM {POSTINGS} p0 {_other_words_joined(terms)} WHERE {' AND '.join(where)}"
             with connections[using].cursor() as cursor:
                 cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(limit)}) counted", params)
                 return cursor.fetchone()[0]
@@ -344,12 +361,10 @@ class SearchQuerySetMixin:
             match = f'({match}) NOT "{stem}"'
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         params = [match]
-        if filters.query.where.children:
-            # Correlated (a primary key lookup per match): `IN (filters)` would read every visible document.
-            same = filters.filter(pk=RawSQL(f"{FTS_TABLE}.rowid", [], output_field=models.BigIntegerField()))
-            inner, inner_params = same.values("pk").query.sql_with_params()
-            sql += f" AND EXISTS ({inner})"
-            params += list(inner_params)
+        visible = _visible_sql(filters, f"{FTS_TABLE}.rowid")
+        if visible:
+            sql += f" AND {visible[0]}"
+            params += visible[1]
         with connections[using].cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(limit)}) counted", params)
             return cursor.fetchone()[0]
@@ -395,7 +410,7 @@ class _TopK:
 
     def __init__(self, plan, filters, k, using):
         self.plan, self.filters, self.k, self.using = plan, filters, k, using
-        self.terms = sorted(plan.scores, key=lambda pk: (plan.df[pk], pk))  # rarest first: p0
+        self.terms = _rarest_first(plan)  # the rarest word's postings are p0
         self.excluded = [ids[0] for ids, _phrase in plan.excluded]
         self.checked = {}  # document id → its date if it passes the filters and phrases, else None
 
@@ -405,8 +420,6 @@ class _TopK:
         cutoffs = cutoffs or {}
         driver = self.terms[0] if driver is None else driver
         terms = [driver, *(pk for pk in self.terms if pk != driver)]
-        score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(terms))
-        excluded = [f"NOT {_has(pk, 'p0.document_id')}" for pk in self.excluded]
         if head is not None:
             # A few hundred postings: each other word probed by its (word, document) key — a correlated
             # subquery, which no planner turns into a scan of that word's whole list.
@@ -423,20 +436,16 @@ class _TopK:
                 f"{int(self.plan.scores[pk])} * {'impact' if i == 0 else f'i{i}'}" for i, pk in enumerate(terms)
             )
             where = [f"i{i} IS NOT NULL" for i in range(1, len(terms))] or ["1 = 1"]
-            where += [e.replace("p0.document_id", "h.document_id") for e in excluded]
+            where += [f"NOT {_has(pk, 'h.document_id')}" for pk in self.excluded]
             return f"SELECT h.document_id, {score} AS score FROM ({head_sql}) h WHERE {' AND '.join(where)}"
-        joins = [
-            f"JOIN {POSTINGS} p{i} ON p{i}.term_id = {int(pk)} AND p{i}.document_id = p0.document_id"
-            for i, pk in enumerate(terms[1:], start=1)
-        ]
         where = [f"p0.term_id = {int(driver)}"]
         for i, pk in enumerate(terms):
             if cutoffs.get(pk, 0) > 1:
                 where.append(f"p{i}.impact >= {int(cutoffs[pk])}")
-        where += excluded
-        return (
-            f"SELECT p0.document_id, {score} AS score FROM {POSTINGS} p0 {' '.join(joins)} WHERE {' AND '.join(where)}"
-        )
+        where += [f"NOT {_has(pk, 'p0.document_id')}" for pk in self.excluded]
+        score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(terms))
+        source = f"{POSTINGS} p0 {_other_words_joined(terms)}"
+        return f"SELECT p0.document_id, {score} AS score FROM {source} WHERE {' AND '.join(where)}"
 
     def _candidates(self, head=None, cutoffs=None):
         """[(score, document id)], best first. With `head`: the best `head` postings of every word (the best
