@@ -123,6 +123,8 @@ LOGIN_THROTTLE_IP_FACTOR = envint("LOGIN_THROTTLE_IP_FACTOR", 4)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 # Requests per minute and API token (quartiers.core.api_ninja): beyond, 429 with Retry-After.
 API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 600)
+# Postings of the searched words kept in memory per process (resources/postings.py).
+SEARCH_CACHE_MB = envint("SEARCH_CACHE_MB", 256)
 
 # The interface is French only: no LocaleMiddleware, so an English browser still gets French
 # messages and French number formats (2 938, not 2,938).

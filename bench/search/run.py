@@ -14,6 +14,9 @@ text) in the same run.
 Prints p50 / p95 latencies (ms), their ratio to the icontains peer, the mean number of matches, and on how
 many queries the top 20 (and the capped count) equal an exhaustive ranking of every match computed
 independently (every posting read without LIMIT, scored and sorted in Python).
+The search is timed twice: first as a fresh process meets the queries (each word's postings read from the
+database by its first query, resources/postings.py), then in steady state (kept in memory; the p50 / p95 of
+the table), with the memory they take.
 Targets: top 20 identical on every query, search p95 < 30 ms on both engines.
 """
 
@@ -228,7 +231,7 @@ def _measure(engine, n_docs, n_queries, peer_queries, index_s, text_bytes):
         weights = ranking.term_weights(stems)
         if len(weights) < len(stems):
             return [], 0
-        ids = {term_id: idf for term_id, _df, idf in weights.values()}
+        ids = {term.id: term.idf for term in weights.values()}
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT p.document_id, p.term_id, p.impact, d.date FROM {ranking.POSTINGS} p "
@@ -252,6 +255,16 @@ def _measure(engine, n_docs, n_queries, peer_queries, index_s, text_bytes):
         rows.sort(reverse=True)
         return [r[2] for r in rows[:20]], len(rows)
 
+    # A fresh process: every word's postings read from the database the first time a query needs them.
+    from quartiers.resources import postings
+
+    postings.clear()
+    cold = []
+    for q in queries:
+        t0 = time.perf_counter()
+        search_page(q)
+        cold.append((time.perf_counter() - t0) * 1000)
+
     identical, totals = 0, []
     for q in queries:
         expected, total = exhaustive_top20(q)
@@ -260,7 +273,11 @@ def _measure(engine, n_docs, n_queries, peer_queries, index_s, text_bytes):
             identical += 1
         totals.append(total)
 
-    results = {"identical": identical, "mean_matches": statistics.mean(totals)}
+    results = {
+        "identical": identical,
+        "mean_matches": statistics.mean(totals),
+        "cold": {"p50": percentile(cold, 50), "p95": percentile(cold, 95), "max": max(cold)},
+    }
     for label, func in (("search", search_page), ("icontains", icontains_page)):
         for q in queries[:10]:
             func(q)  # warm caches
@@ -280,6 +297,7 @@ def _measure(engine, n_docs, n_queries, peer_queries, index_s, text_bytes):
             "max": max(times),
             "mean_hits": statistics.mean(hits),
         }
+    results["kept_mb"] = postings._size / 2**20
     return {
         "engine": engine,
         "version": connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]
@@ -368,9 +386,16 @@ def main():
             f" ; recherche p95 = {r['search']['p95'] / r['icontains']['p95']:.2f} × icontains p95"
         )
     for r in rows:
+        print(
+            f"{r['engine']} : premières recherches d'un processus neuf (entrées de chaque mot lues en base à sa "
+            f"première requête) p50 {r['cold']['p50']:.1f} ms, p95 {r['cold']['p95']:.1f} ms, "
+            f"max {r['cold']['max']:.1f} ms"
+            f" ; entrées gardées en mémoire ensuite : {r['kept_mb']:.0f} Mo"
+        )
+    for r in rows:
         print(f"{r['engine']} : requêtes les plus lentes " + " ; ".join(f"{q} {t} ms" for t, q in r["slowest"]))
     ok = all(r["search"]["p95"] < 30 for r in rows)
-    print(f"Objectif p95 < 30 ms : {'atteint' if ok else 'NON atteint'}")
+    print(f"Objectif p95 < 30 ms (régime établi) : {'atteint' if ok else 'NON atteint'}")
     if os.environ.get("BENCH_DROP", "1") == "1" and "postgresql" in args.engines:
         import psycopg
 

@@ -286,6 +286,9 @@ class SearchTerm(models.Model):
 
     stem = models.CharField(max_length=100, unique=True)
     df = models.PositiveIntegerField(default=0)
+    # Changed (to a random value, ranking.new_token) by every write to this word's postings: the key under which
+    # a process keeps the postings between searches (postings.py).
+    token = models.BigIntegerField(default=0)
 
     def __str__(self):
         return self.stem

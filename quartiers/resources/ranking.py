@@ -23,7 +23,8 @@ PostgreSQL merges the postings in document order (search.py).
 """
 
 import math
-from collections import Counter
+import secrets
+from collections import Counter, namedtuple
 
 from django.db import connections, transaction
 
@@ -61,12 +62,21 @@ def idf(df, n):
     return max(1, round(SCALE * math.log(1 + (n - df + 0.5) / (df + 0.5))))
 
 
+Term = namedtuple("Term", "id df idf token")
+
+
 def term_weights(stems, using="default"):
-    """{stem: (term id, df, idf)} of the stems the library knows (df > 0); unknown stems are left out."""
+    """{stem: Term} of the stems the library knows (df > 0); unknown stems are left out."""
     wanted = [*sorted(set(stems)), LIBRARY]
-    known = {stem: (pk, df) for stem, pk, df in _select_terms(wanted, using, "stem, id, df")}
-    n = known.pop(LIBRARY, (None, 0))[1]
-    return {stem: (pk, df, idf(df, n)) for stem, (pk, df) in known.items() if df > 0}
+    known = {stem: (pk, df, token) for stem, pk, df, token in _select_terms(wanted, using, "stem, id, df, token")}
+    n = known.pop(LIBRARY, (None, 0, 0))[1]
+    return {stem: Term(pk, df, idf(df, n), token) for stem, (pk, df, token) in known.items() if df > 0}
+
+
+def new_token():
+    """A fresh value for `SearchTerm.token`: random, so a token never comes back, even after a rebuild that
+    gives the same ids to other words (postings.py keys its cache by (word, token))."""
+    return secrets.randbits(62)
 
 
 # ---- writes (in the caller's transaction: services.reindex_document and friends) ----
@@ -87,7 +97,8 @@ def _term_ids(stems, using):
     if missing:
         with connections[using].cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {TERMS} (stem, df) VALUES (%s, 0) ON CONFLICT (stem) DO NOTHING", [[m] for m in missing]
+                f"INSERT INTO {TERMS} (stem, df, token) VALUES (%s, 0, 0) ON CONFLICT (stem) DO NOTHING",
+                [[m] for m in missing],
             )
         ids.update(_select_terms(missing, using, "stem, id"))
     return ids
@@ -98,7 +109,8 @@ def _count(term_ids, delta, using):
         ids = sorted(term_ids)
         with connections[using].cursor() as cursor:
             cursor.execute(
-                f"UPDATE {TERMS} SET df = df + %s WHERE id IN ({', '.join(['%s'] * len(ids))})", [delta, *ids]
+                f"UPDATE {TERMS} SET df = df + %s, token = %s WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                [delta, new_token(), *ids],
             )
 
 
@@ -154,9 +166,10 @@ def rebuild(documents, using="default", batch=50_000):
                 _write(cursor, connection, POSTINGS, ("term_id", "document_id", "impact"), pending)
                 pending = []
         _write(cursor, connection, POSTINGS, ("term_id", "document_id", "impact"), pending)
-        terms = [(pk, stem, df[pk]) for stem, pk in vocabulary.items()]
-        terms.append((len(vocabulary) + 1, LIBRARY, count))
-        _write(cursor, connection, TERMS, ("id", "stem", "df"), terms)
+        token = new_token()
+        terms = [(pk, stem, df[pk], token) for stem, pk in vocabulary.items()]
+        terms.append((len(vocabulary) + 1, LIBRARY, count, token))
+        _write(cursor, connection, TERMS, ("id", "stem", "df", "token"), terms)
         if connection.vendor == "postgresql":
             # The ids were given here: the sequence must continue after them for `index()`'s new words.
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{TERMS}', 'id'), %s)", [len(vocabulary) + 1])

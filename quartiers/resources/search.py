@@ -12,28 +12,28 @@ accents), one of the alternatives of an `OR`, none of the `-excluded` words; a "
 found as such by the engine's full-text index:
 - PostgreSQL: a stored `search_vector` tsvector column with a GIN index, built with the `quartiers_fr`
   configuration (`french` stemming, plus `unaccent` when the extension could be installed — else the text is
-  folded in Python first); `websearch_to_tsquery`, `ts_headline` for the excerpts.
+  folded in Python first); `websearch_to_tsquery`.
 - SQLite: an FTS5 table (`unicode61 remove_diacritics 2`) over an external content table holding the
-  original text, indexed with the text folded and stemmed by `text.stem_text` (token positions
-  preserved, so `snippet()` highlights the original words).
+  original text, indexed with the text folded and stemmed by `text.stem_text` (token positions preserved).
+The excerpts are cut and marked in Python (`text.highlight`), with the ranking's stems, the same on both.
 
-A page (a slice of model instances, as the list page and the API ask) is found without scoring every match
-(`_ranked_page`): each word's postings are read best first, the best candidates go through the queryset's
-own filters (permissions, type, territory…) until the page is full, and a bound computed from the page's last
-score says which postings could still hold a better document; only those are read. Exact: the page equals the
-full ranking's (tests/resources/test_search_ranking.py). docs/ressources.md has the reasoning and the figures.
+A page (a slice of model instances, as the list page and the API ask) is found without a query that scores every
+match (`_ranked_page`): the words' postings, held in memory by postings.py, score every match in a few array
+operations; the best candidates go through the queryset's own filters (permissions, type, territory…) until
+the page is full and no candidate left can tie its last. Exact: the page equals the full ranking's
+(tests/resources/test_search_ranking.py). docs/ressources.md has the reasoning and the figures.
 
-Migrations 0002 and 0006 create the structures; `services.reindex_document` keeps them in sync.
+Migrations 0002, 0006 and 0007 create the structures; `services.reindex_document` keeps them in sync.
 """
 
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 
-from quartiers.resources import ranking
+from quartiers.resources import postings, ranking
 from quartiers.resources import text as frtext
 
 HIGHLIGHT_START = "\ue000"  # private-use characters: cannot come from a document, escaped safely later
@@ -45,9 +45,9 @@ FTS_CONTENT = "resources_document_search"
 SEARCH_ORDER = ("-rank", "-date", "-pk")
 DOCUMENTS = "resources_document"
 POSTINGS = ranking.POSTINGS
-FIRST_HEAD = 200  # a word's best postings read first (at least 4 × the page's end)
-FIRST_HEAD_WORDS = 600  # the same, for each word of a query of several
-MAX_HEAD = 20_000  # beyond, a filter keeps so few documents that the joined query ranks them faster
+FIRST_CHECKED = 200  # the best candidates checked against the filters first (at least 4 × the page's end)
+EXCERPT_CHARS = 100_000  # of a document's text searched for its excerpt (a long PDF: its beginning)
+MAX_CHECKED = 20_000  # beyond, a filter keeps so few documents that the joined query ranks them faster
 
 
 def vendor(using="default"):
@@ -82,6 +82,8 @@ class Plan:
     excluded_stems: list = field(default_factory=list)
     scores: dict = field(default_factory=dict)
     df: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)  # {term id: SearchTerm.token}, excluded words' too
+    matches: tuple = None  # (scores, document ids) once _TopK computed them
     impossible: bool = False
 
     @property
@@ -131,12 +133,13 @@ def make_plan(query, using="default"):
             plan.groups.append([alt])
     plan.groups = [[alt for alt in group if alt is not None] for group in plan.groups]
     plan.impossible = any(not group for group in plan.groups)
-    by_id = {term[0]: (stem, term) for stem, term in known.items()}
+    by_id = {term.id: (stem, term) for stem, term in known.items()}
+    plan.tokens = {term.id: term.token for term in known.values()}
     for group in plan.groups:
         for ids, _phrase in group:
             for pk in ids:
-                stem, (_pk, df, weight) = by_id[pk]
-                plan.scores[pk], plan.df[pk] = weight, df
+                stem, term = by_id[pk]
+                plan.scores[pk], plan.df[pk] = term.idf, term.df
                 if stem not in plan.stems:
                     plan.stems.append(stem)
     plan.excluded_stems = [by_id[ids[0]][0] for ids, phrase in plan.excluded if phrase is None]
@@ -181,6 +184,11 @@ def _phrase_sql(phrase, doc_column, using, correlated=True):
     if vendor(using) == "postgresql":
         match = f"search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
         if doc_column == f"{DOCUMENTS}.id":
+            if correlated:  # a few candidates: each row's vector checked, not the GIN index's whole phrase match
+                return (
+                    f"coalesce({DOCUMENTS}.search_vector, ''::tsvector) @@ websearch_to_tsquery('{PG_CONFIG}', %s)",
+                    [phrase],
+                )
             return f"{DOCUMENTS}.{match}", [phrase]
         return f"EXISTS (SELECT 1 FROM {DOCUMENTS} dp WHERE dp.id = {doc_column} AND dp.{match})", [phrase]
     if correlated:  # a seek per document: for a few candidates
@@ -228,7 +236,6 @@ class SearchQuerySetMixin:
     """`search()` filters and ranks every match; the excerpts of the rows actually fetched (a page) come
     from one more query, so highlighting never runs on every match of a broad query."""
 
-    _search_query = None  # the engine's query, for the excerpts
     _search_plan = None
 
     def search(self, query):
@@ -241,12 +248,10 @@ class SearchQuerySetMixin:
         rank = RawSQL(_rank_sql(plan, f"{DOCUMENTS}.id"), [], output_field=models.BigIntegerField())
         qs = self.filter(_SearchMatch(sql, params)).annotate(rank=rank).order_by(*SEARCH_ORDER)
         qs._search_plan = plan
-        qs._search_query = pg_prepare(query, self.db) if vendor(self.db) == "postgresql" else frtext.fts5_query(query)
         return qs
 
     def _clone(self):
         clone = super()._clone()
-        clone._search_query = self._search_query
         clone._search_plan = self._search_plan
         return clone
 
@@ -256,7 +261,8 @@ class SearchQuerySetMixin:
             return min(self.count(), limit)
         filters = self._filters_only()
         if filters is not None and self._search_plan.plain:
-            return self._count_postings(filters, limit)
+            counted = _TopK(self._search_plan, filters, 0, self.db).count_upto(limit)
+            return self._count_postings(filters, limit) if counted is None else counted
         counted = self._chain()
         counted.query.annotations.pop("rank", None)
         counted.query.clear_ordering(force=True)
@@ -276,13 +282,18 @@ class SearchQuerySetMixin:
                 obj.search_excerpt = excerpts.get(obj.pk, "")
 
     def _excerpts(self, ids):
-        connection = connections[self.db]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(*self._pg_excerpt_sql(ids))
-            else:
-                cursor.execute(*self._sqlite_excerpt_sql(ids))
-            return dict(cursor.fetchall())
+        """{id: excerpt} of these documents: their summary and text (its first EXCERPT_CHARS) with the search's
+        words marked (text.highlight: the same stems as the ranking, on both engines)."""
+        body = "substr(coalesce(text, '') || ' ' || coalesce(extracted_text, ''), 1, %s)"
+        marks = ", ".join(["%s"] * len(ids))
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT id, summary, {body} FROM {DOCUMENTS} WHERE id IN ({marks})", [EXCERPT_CHARS, *ids])
+            rows = cursor.fetchall()
+        stems = self._search_plan.stems
+        return {
+            pk: frtext.highlight(f"{summary or ''}\n{text}", stems, HIGHLIGHT_START, HIGHLIGHT_END)
+            for pk, summary, text in rows
+        }
 
     # ---- the page path ----
 
@@ -369,99 +380,78 @@ class SearchQuerySetMixin:
             cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(limit)}) counted", params)
             return cursor.fetchone()[0]
 
-    # ---- excerpts ----
-
-    def _pg_excerpt_sql(self, ids):
-        options = (
-            f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=30, MinWords=12, "
-            'ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
-        )
-        text = " || ' ' || ".join(f"coalesce({col}, '')" for col in ("summary", "text", "extracted_text"))
-        params = []
-        if not pg_has_unaccent(self.db):
-            # The index holds folded text; highlight the same folded text so the words are found.
-            text = f"lower(translate({text}, %s, %s))"
-            params = list(_PG_TRANSLATE)
-        sql = (
-            f"SELECT id, ts_headline('{PG_CONFIG}', {text}, websearch_to_tsquery('{PG_CONFIG}', %s), %s) "
-            f"FROM {self.model._meta.db_table} WHERE id = ANY(%s)"
-        )
-        return sql, [*params, self._search_query, options, ids]
-
-    def _sqlite_excerpt_sql(self, ids):
-        # Like ts_headline on PostgreSQL: the excerpt comes from the text, else from the summary.
-        snippet = f"snippet({FTS_TABLE}, {{col}}, %s, %s, ' … ', 24)"
-        marks = [HIGHLIGHT_START, HIGHLIGHT_END]
-        sql = (
-            f"SELECT rowid, CASE WHEN instr({snippet.format(col=2)}, %s) > 0 THEN {snippet.format(col=2)} "
-            f"ELSE {snippet.format(col=1)} END FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
-        )
-        return sql, [*marks, HIGHLIGHT_START, *marks, *marks, self._search_query, *ids]
-
 
 class _TopK:
     """The k best matches of a plain plan as sorted (score, date, id), exactly; None to let the joined query
-    answer. Every match holds every word, so each is read from the postings of the rarest word (`p0`), the
-    others joined by (word, document). Round 1 reads the best FIRST_HEAD of those postings: its k-th member
-    scores θ. A document scoring θ or more holds each word t with an impact of at least
-    (θ − Σ other words' idf × best impact) / idf(t): round 2 reads only those postings, and its k best members
-    are the k best of the library."""
+    answer. Every match is scored from its words' postings held in memory (postings.py); the best candidates go
+    through the queryset's filters and phrases, best first, until k pass and no unchecked candidate can tie the
+    k-th."""
 
     def __init__(self, plan, filters, k, using):
         self.plan, self.filters, self.k, self.using = plan, filters, k, using
-        self.terms = _rarest_first(plan)  # the rarest word's postings are p0
-        self.excluded = [ids[0] for ids, _phrase in plan.excluded]
         self.checked = {}  # document id → its date if it passes the filters and phrases, else None
 
-    def join_sql(self, head=None, cutoffs=None, driver=None):
-        """SELECT of the candidates (document id, score) holding every word and no excluded one, read from the
-        postings of `driver` (the rarest word by default): its best `head` ones, or those above the cutoffs."""
-        cutoffs = cutoffs or {}
-        driver = self.terms[0] if driver is None else driver
-        terms = [driver, *(pk for pk in self.terms if pk != driver)]
-        if head is not None:
-            # A few hundred postings: each other word probed by its (word, document) key — a correlated
-            # subquery, which no planner turns into a scan of that word's whole list.
-            probes = ", ".join(
-                f"(SELECT impact FROM {POSTINGS} x WHERE x.term_id = {int(pk)} AND x.document_id = p0.document_id) "
-                f"AS i{i}"
-                for i, pk in enumerate(terms[1:], start=1)
-            )
-            head_sql = (
-                f"SELECT document_id, impact{', ' + probes if probes else ''} FROM {POSTINGS} p0 "
-                f"WHERE term_id = {int(driver)} ORDER BY impact DESC LIMIT {int(head)}"
-            )
-            score = " + ".join(
-                f"{int(self.plan.scores[pk])} * {'impact' if i == 0 else f'i{i}'}" for i, pk in enumerate(terms)
-            )
-            where = [f"i{i} IS NOT NULL" for i in range(1, len(terms))] or ["1 = 1"]
-            where += [f"NOT {_has(pk, 'h.document_id')}" for pk in self.excluded]
-            return f"SELECT h.document_id, {score} AS score FROM ({head_sql}) h WHERE {' AND '.join(where)}"
-        where = [f"p0.term_id = {int(driver)}"]
-        for i, pk in enumerate(terms):
-            if cutoffs.get(pk, 0) > 1:
-                where.append(f"p{i}.impact >= {int(cutoffs[pk])}")
-        where += [f"NOT {_has(pk, 'p0.document_id')}" for pk in self.excluded]
-        score = " + ".join(f"{int(self.plan.scores[pk])} * p{i}.impact" for i, pk in enumerate(terms))
-        source = f"{POSTINGS} p0 {_other_words_joined(terms)}"
-        return f"SELECT p0.document_id, {score} AS score FROM {source} WHERE {' AND '.join(where)}"
+    def scored(self):
+        """(scores, document ids) of every document holding every word and no excluded one, in no particular
+        order; computed once per search (the page and its count share the plan)."""
+        plan = self.plan
+        if plan.matches is None:
+            excluded = [ids[0] for ids, _phrase in plan.excluded]
+            lists = postings.postings({pk: plan.tokens[pk] for pk in [*plan.scores, *excluded]}, self.using)
+            rarest, *others = sorted(plan.scores, key=lambda pk: len(lists[pk][0]))
+            ids, impacts = lists[rarest]
+            scores = plan.scores[rarest] * impacts.astype(np.int64)
+            size = 1 + max((int(docs.max()) for docs, _impacts in lists.values() if len(docs)), default=0)
+            for pk in others:
+                # Each other word's impacts spread over every document id: one lookup per candidate.
+                dense = np.zeros(size, np.uint16)
+                dense[lists[pk][0]] = lists[pk][1]
+                held = dense[ids]
+                kept = held > 0  # an impact is at least 1
+                ids, scores = ids[kept], scores[kept] + plan.scores[pk] * held[kept].astype(np.int64)
+            for pk in excluded:
+                holds = np.zeros(size, bool)
+                holds[lists[pk][0]] = True
+                kept = ~holds[ids]
+                ids, scores = ids[kept], scores[kept]
+            plan.matches = (scores, ids)
+        return plan.matches
 
-    def _candidates(self, head=None, cutoffs=None):
-        """[(score, document id)], best first. With `head`: the best `head` postings of every word (the best
-        matches hold good impacts for all their words, so some word's head holds each: θ comes out close)."""
-        drivers = self.terms if head is not None else self.terms[:1]
-        sql = " UNION ALL ".join(
-            f"SELECT * FROM ({self.join_sql(head, cutoffs, d)}) d{i}" for i, d in enumerate(drivers)
-        )
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql)
-            scored = {pk: score for pk, score in cursor.fetchall()}
-        return sorted(((score, pk) for pk, score in scored.items()), reverse=True)
+    def run(self):
+        scores, ids = self.scored()
+        depth = max(4 * self.k, FIRST_CHECKED)
+        while True:
+            best, beyond = _best(scores, ids, depth)
+            members = self._members(best)
+            # Done when the k-th member beats every candidate left (a tie in score is decided by the date).
+            if beyond is None or (len(members) == self.k and beyond < members[-1][0]):
+                return members
+            depth *= 4
+            if depth > MAX_CHECKED:
+                return None
+
+    def count_upto(self, limit):
+        """min(how many matches pass the filters and phrases, limit), checked in chunks; None when MAX_CHECKED of
+        the matches hold fewer (the SQL count answers)."""
+        _scores, ids = self.scored()
+        if not self.filters.query.where.children and not self.plan.phrases:
+            return min(len(ids), limit)
+        passed, start = 0, 0
+        while passed < limit and start < len(ids):
+            if start >= MAX_CHECKED:
+                return None
+            # As many as the share passing so far says are needed, and a fifth more.
+            share = max(passed / start, 0.05) if start else 1
+            size = min(int((limit - passed) / share * 1.2) + 1, 5_000)
+            chunk = ids[start : start + size].tolist()
+            start += size
+            self._check(chunk)
+            passed += sum(1 for pk in chunk if self.checked[pk] is not None)
+        return min(passed, limit)
 
     def _members(self, scored):
         """The k best of `scored` (sorted by score) that pass the filters and phrases, checked in batches (a
-        document checked in round 1 is not checked again)."""
+        document checked before is not checked again)."""
         members, start, size = [], 0, max(2 * self.k, 50)
         while start < len(scored):
             chunk = scored[start : start + size]
@@ -470,7 +460,6 @@ class _TopK:
             members += [(score, self.checked[pk], pk) for score, pk in chunk if self.checked[pk] is not None]
             if len(members) >= self.k:
                 members.sort(reverse=True)
-                # Done once no unchecked candidate can tie the k-th (a tie is decided by the date).
                 if start >= len(scored) or scored[start][0] < members[self.k - 1][0]:
                     break
             size *= 2
@@ -480,7 +469,10 @@ class _TopK:
     def _check(self, ids):
         if not ids:
             return
-        kept = self.filters.filter(pk__in=ids)
+        if vendor(self.using) == "postgresql":  # one array parameter: thousands of %s cost more to send
+            kept = self.filters.filter(RawSQL(f"{DOCUMENTS}.id = ANY(%s)", [ids], output_field=models.BooleanField()))
+        else:
+            kept = self.filters.filter(pk__in=ids)
         for phrase in self.plan.phrases:
             sql, params = _phrase_sql(phrase, f"{DOCUMENTS}.id", self.using, correlated=True)
             kept = kept.filter(RawSQL(sql, params, output_field=models.BooleanField()))
@@ -488,39 +480,18 @@ class _TopK:
         for pk in ids:
             self.checked[pk] = dates.get(pk)
 
-    def _bounds(self, head):
-        """({word: its best impact}, {word: the impact of its last posting read in round 1})."""
-        columns = [f"(SELECT max(impact) FROM {POSTINGS} WHERE term_id = {int(pk)})" for pk in self.terms]
-        columns += [
-            f"(SELECT impact FROM {POSTINGS} WHERE term_id = {int(pk)} "
-            f"ORDER BY impact DESC LIMIT 1 OFFSET {int(head) - 1})"
-            for pk in self.terms
-        ]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(columns)}")
-            row = cursor.fetchone()
-        n = len(self.terms)
-        return dict(zip(self.terms, row[:n], strict=True)), dict(zip(self.terms, row[n:], strict=True))
 
-    def run(self):
-        head = max(FIRST_HEAD if len(self.terms) == 1 else FIRST_HEAD_WORDS, 4 * self.k)
-        while True:
-            members = self._members(self._candidates(head=head))
-            if head >= self.plan.df[self.terms[0]]:
-                return members  # every posting of the rarest word was read: every match was seen
-            if len(members) >= self.k:
-                break
-            head *= 8
-            if head > MAX_HEAD:
-                return None
-        theta = members[self.k - 1][0]
-        best, frontier = self._bounds(head)
-        scores = self.plan.scores
-        bound = sum(scores[pk] * best[pk] for pk in self.terms)
-        cutoffs = {pk: math.ceil((theta - (bound - scores[pk] * best[pk])) / scores[pk]) for pk in self.terms}
-        if any(frontier[pk] is None or cutoffs[pk] > frontier[pk] for pk in self.terms):
-            return members  # some word's head held every posting a better document needs: all were seen
-        return self._members(self._candidates(cutoffs=cutoffs))
+def _best(scores, ids, depth):
+    """([(score, id)] of the `depth` best by (score, id) descending, the best score left out or None)."""
+    if len(ids) > depth:
+        part = np.argpartition(-scores, depth)
+        beyond = int(scores[part[depth]])  # argpartition: nothing after it scores more
+        part = part[:depth]
+        scores, ids = scores[part], ids[part]
+    else:
+        beyond = None
+    order = np.lexsort((-ids, -scores))
+    return list(zip(scores[order].tolist(), ids[order].tolist(), strict=True)), beyond
 
 
 class _SearchMatch(RawSQL):

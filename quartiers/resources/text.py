@@ -1,11 +1,13 @@
-"""French text helpers shared by the two search engines: accent folding, a light stemmer, query parsing.
+"""French text helpers shared by the two search engines: accent folding, a light stemmer, query parsing,
+excerpts.
 
 SQLite has no French stemmer, so the FTS5 index receives the text already folded and stemmed by
-`stem_text`, which keeps every token in place (one stem per word, separators untouched): FTS5 then
-highlights the *original* words of the content table at the positions it matched.
-The same functions run on the query, so « quartiers prioritaires » and « quartier prioritaire » meet.
+`stem_text`, which keeps every token in place (one stem per word, separators untouched).
+The same functions run on the query, so « quartiers prioritaires » and « quartier prioritaire » meet, and on the
+excerpts (`highlight`): the words marked are those the ranking counted.
 """
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -108,21 +110,96 @@ def parse_query(query):
     return terms
 
 
-def fts5_query(query):
-    """The FTS5 MATCH expression for a web-style query, or "" when nothing searchable remains."""
-    groups = []  # each group is a list of alternatives (OR); groups are ANDed
-    excluded = []
-    for kind, words in parse_query(query):
-        expr = '"' + " ".join(stem(w) for w in words) + '"'
-        if kind == "not":
-            excluded.append(expr)
-        elif kind == "or" and groups:
-            groups[-1].append(expr)
+# ---- excerpts: the passages of a document that hold a search's words, those words marked ----
+
+# For each folded letter, every character folding to it alone (é, È, ê… for e): the regex runs on the original.
+_VARIANTS = {}
+for _cp, _folded in FOLD_TABLE.items():
+    if len(_folded) == 1:
+        _VARIANTS.setdefault(_folded.lower(), set()).add(chr(_cp).lower())
+_LIGATURES_FOLDED = {"oe": "œ", "ae": "æ", "ss": "ß"}
+FRAGMENT_CHARS = 220  # about 30 words, as ts_headline's MaxWords=30
+FRAGMENT_BEFORE = 60  # characters kept before a fragment's first matched word
+MAX_ANCHORS = 500  # matches tried as a fragment's first (a long text may hold thousands)
+
+
+@lru_cache(maxsize=256)
+def _word_starts(stems):
+    """A regex finding where a word whose stem may be one of `stems` begins, accents and case aside: a stem is the
+    start of its folded word, but for « -aux » plurals (territoriaux → territorial) and ligatures."""
+    prefixes = set(stems) | {s[:-2] + "aux" for s in stems if s.endswith("al")}
+    alternatives = [_letters_pattern(prefix) for prefix in sorted(prefixes, key=len, reverse=True)]
+    # No look-behind for the word's start (checked by the caller): re then skips ahead by the first letters.
+    return re.compile("|".join(alternatives))
+
+
+def _letters_pattern(prefix):
+    parts, i = [], 0
+    while i < len(prefix):
+        pair = prefix[i : i + 2]
+        if pair in _LIGATURES_FOLDED:
+            parts.append(f"(?:{_letter(pair[0])}{_letter(pair[1])}|{_LIGATURES_FOLDED[pair]})")
+            i += 2
         else:
-            groups.append([expr])
-    if not groups:
+            parts.append(_letter(prefix[i]))
+            i += 1
+    return "".join(parts)
+
+
+def _letter(ch):
+    return f"[{re.escape(ch)}{''.join(sorted(_VARIANTS[ch]))}]" if ch in _VARIANTS else re.escape(ch)
+
+
+def highlight(text, stems, start_mark, end_mark, fragments=2):
+    """Up to `fragments` passages of `text` (about 30 words each) holding the most of `stems` (the index's
+    stems), every word of those stems between the marks, joined by « … »; "" when no word of `text` has one.
+    A regex finds the candidates, each confirmed by its stem: a few hundred words stemmed, not all of them."""
+    stems = frozenset(stems)
+    if not text or not stems:
         return ""
-    sql = " AND ".join("(" + " OR ".join(g) + ")" if len(g) > 1 else g[0] for g in groups)
-    for expr in excluded:
-        sql = f"({sql}) NOT {expr}"
-    return sql
+    hits = []  # (start, end, stem)
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare capital that lowers to two characters (İ)
+        lower = "".join(ch.lower()[0] for ch in text)
+    for candidate in _word_starts(tuple(sorted(stems))).finditer(lower):
+        at = candidate.start()
+        if at and TOKEN_RE.match(text, at - 1):
+            continue  # inside a word
+        word = TOKEN_RE.match(text, at)
+        if word and (found := stem(fold(word.group()))) in stems:
+            hits.append((word.start(), word.end(), found))
+    starts = [h[0] for h in hits]
+    # The passage holding the most distinct words, then the most matches, then the earliest.
+    windows = sorted((_window(text, hits, starts, first) for first in starts[:MAX_ANCHORS]), reverse=True)
+    chosen = []
+    for _words, _matches, neg_start, end in windows:
+        if len(chosen) == fragments:
+            break
+        if not any(a < end and -neg_start < b for a, b in chosen):
+            chosen.append((-neg_start, end))
+    return " … ".join(_marked(text, hits, a, b, start_mark, end_mark) for a, b in sorted(chosen))
+
+
+def _window(text, hits, starts, first):
+    """(distinct stems, matches, -start, end) of the passage beginning a little before the match at `first`, cut
+    at spaces."""
+    start = max(0, first - FRAGMENT_BEFORE)
+    if start > 0:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else first
+    end = min(len(text), start + FRAGMENT_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", first, end)
+        end = space if space != -1 else end
+    inside = hits[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+    return len({h[2] for h in inside}), len(inside), -start, end
+
+
+def _marked(text, hits, start, end, start_mark, end_mark):
+    parts, at = [], start
+    for a, b, _stem in hits:
+        if start <= a and b <= end:
+            parts += [text[at:a], start_mark, text[a:b], end_mark]
+            at = b
+    parts.append(text[at:end])
+    return " ".join("".join(parts).split())  # line breaks and runs of spaces as one space

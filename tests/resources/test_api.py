@@ -80,7 +80,7 @@ def test_list_query_count_does_not_grow(client, world, django_assert_num_queries
             calais_document(world, title=f"Quartier prioritaire {i}", themes=["npnru"])
 
     # count, page, then one prefetch each for themes, communes, EPCI and QPV; searching adds the words' weights,
-    # the rarest word's best postings, the candidates through the filters and the excerpts (both engines).
+    # their postings (read again: documents were added), the candidates through the filters and the excerpts.
     searching = 10
     load(2)
     with django_assert_num_queries(6):

@@ -187,8 +187,8 @@ def test_filters_chained_after_the_search_keep_the_ranking_exact():
 
 def test_a_page_too_deep_for_the_candidate_sets_falls_back_exactly(monkeypatch):
     generate(600, seed=21, public_share=0.05)
-    monkeypatch.setattr(search, "FIRST_HEAD", 20)
-    monkeypatch.setattr(search, "MAX_HEAD", 100)  # the postings read first hold too few visible documents
+    monkeypatch.setattr(search, "FIRST_CHECKED", 20)
+    monkeypatch.setattr(search, "MAX_CHECKED", 100)  # the best candidates hold too few visible documents
     expected, total = exhaustive("quartier", public_only=True)
     found = Document.objects.visible_to(ANONYMOUS).search("quartier")
     assert page_ids(found) == expected[:20]
@@ -235,18 +235,40 @@ def test_ranked_page_keeps_select_related_prefetch_and_rank():
     assert all(d.themes.all() is not None for d in docs)
 
 
-def test_a_page_reads_the_best_postings_not_every_match():
+def test_a_page_scores_from_the_postings_kept_in_memory():
     from django.test.utils import CaptureQueriesContext
 
     generate(300, seed=9)
-    found = Document.objects.visible_to(ANONYMOUS).search("quartier")
-    with CaptureQueriesContext(connection) as queries:
-        ids = page_ids(found)
+    with CaptureQueriesContext(connection) as first:
+        ids = page_ids(Document.objects.visible_to(ANONYMOUS).search("quartier"))
     assert ids == exhaustive("quartier", public_only=True)[0][:20]
-    sql = " ".join(q["sql"] for q in queries)
-    assert "LIMIT 200" in sql  # the head of the word's postings, best first
-    assert "sum(CASE" not in sql  # no document scored by the joined query
-    assert len(queries) <= 6
+    with CaptureQueriesContext(connection) as again:
+        assert page_ids(Document.objects.visible_to(ANONYMOUS).search("quartier")) == ids
+    first_sql, again_sql = (" ".join(q["sql"] for q in queries) for queries in (first, again))
+    assert "sum(CASE" not in first_sql  # no document scored by the joined query
+    assert ranking.POSTINGS in first_sql and ranking.POSTINGS not in again_sql  # read once, then kept
+    assert len(again) == len(first) - 1 <= 5
+
+
+def test_postings_kept_in_memory_follow_writes_rollbacks_and_the_memory_limit(settings):
+    from django.db import transaction
+
+    generate(200, seed=10)
+    admin = Admin()
+    assert page_ids(Document.objects.visible_to(admin).search("santé")) == exhaustive("santé")[0][:20]
+    # A write rolled back after a search saw it: the kept postings are the rolled-back ones, under a token the
+    # database no longer has.
+    with transaction.atomic():
+        new = make_document("Santé", summary="santé santé", text="Santé. " * 30)
+        assert page_ids(Document.objects.visible_to(admin).search("santé"))[0] == new.pk
+        transaction.set_rollback(True)
+    assert new.pk not in page_ids(Document.objects.visible_to(admin).search("santé"))
+    assert page_ids(Document.objects.visible_to(admin).search("santé")) == exhaustive("santé")[0][:20]
+    # Limit 0: a process keeps only the last word it read; every search reads its postings again, same pages.
+    settings.SEARCH_CACHE_MB = 0
+    for query in QUERIES:
+        expected, _total = exhaustive(query)
+        assert page_ids(Document.objects.visible_to(admin).search(query)) == expected[:20], query
 
 
 def test_count_upto_stops_at_its_limit_and_equals_the_count_below_it():

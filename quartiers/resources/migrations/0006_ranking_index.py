@@ -1,10 +1,7 @@
-"""The ranking index (resources/ranking.py), filled from the documents already there."""
+"""The ranking index (resources/ranking.py). Filled by 0007, once its words have their `token` column."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-MAX_INDEXED_CHARS = 400_000  # as services.MAX_INDEXED_CHARS
-
 
 def covering_primary_key(apps, schema_editor):
     # A search probes (word, document) for the impact millions of times: the primary key itself carries it.
@@ -26,19 +23,6 @@ def covering_primary_key(apps, schema_editor):
                 "ALTER TABLE resources_searchposting ADD CONSTRAINT resources_searchposting_pkey "
                 "PRIMARY KEY (term_id, document_id) INCLUDE (impact)"
             )
-
-
-def fill(apps, schema_editor):
-    from quartiers.resources import ranking
-
-    documents = apps.get_model("resources", "Document").objects.using(schema_editor.connection.alias)
-    rows = (
-        (pk, title, summary, "\n".join(p for p in (text, extracted) if p)[:MAX_INDEXED_CHARS])
-        for pk, title, summary, text, extracted in documents.order_by("pk")
-        .values_list("pk", "title", "summary", "text", "extracted_text")
-        .iterator(chunk_size=500)
-    )
-    ranking.rebuild(rows, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -90,5 +74,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(covering_primary_key, migrations.RunPython.noop),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
