@@ -331,6 +331,8 @@ class SearchQuerySetMixin:
         plan, high = self._search_plan, self.query.high_mark
         if high is None or not plan.plain:
             return None
+        if high <= self.query.low_mark:
+            return []
         filters = self._filters_only()
         if filters is None:
             return None
@@ -432,7 +434,10 @@ class _TopK:
 
     def count_upto(self, limit):
         """min(how many matches pass the filters and phrases, limit), checked in chunks; None when MAX_CHECKED of
-        the matches hold fewer (the SQL count answers)."""
+        the matches hold fewer, or for a phrase on SQLite (the SQL count answers: FTS5 intersects the words and
+        checks the phrase faster than a MATCH per document)."""
+        if self.plan.phrases and vendor(self.using) == "sqlite":
+            return None
         _scores, ids = self.scored()
         if not self.filters.query.where.children and not self.plan.phrases:
             return min(len(ids), limit)

@@ -82,6 +82,37 @@ def test_excerpt_of_an_accented_word_keeps_its_accents():
     assert "<mark>écoles</mark>" in excerpt
 
 
+def test_highlight_marks_the_words_of_the_stems_in_the_best_passages():
+    def marked(text, query):
+        stems = [frtext.stem(w) for w in frtext.TOKEN_RE.findall(frtext.fold(query))]
+        return frtext.highlight(text, stems, "[", "]")
+
+    text = "Mise en ŒUVRE des engagements Territoriaux. Les écoles, l'école et l'ÉCOLE."
+    assert (
+        marked(text, "oeuvre territorial")
+        == "Mise en [ŒUVRE] des engagements [Territoriaux]. Les écoles, l'école et l'ÉCOLE."
+    )
+    assert marked(text, "ecole").count("[") == 3  # accents, case, after an apostrophe
+    assert marked("L'écolier n'est pas une école.", "école") == "L'écolier n'est pas une [école]."  # not a mere prefix
+    assert marked(text, "zzz") == ""
+    # Two passages of about 30 words, the one holding the most distinct words first in the text order.
+    filler = " ".join(["texte"] * 60)
+    long = f"Le contrat. {filler} Le contrat de ville. {filler} Rien."
+    passages = marked(long, "contrat ville").split(" … ")
+    assert len(passages) == 2 and "[contrat] de [ville]" in passages[1] and "[contrat]." in passages[0]
+    assert all(len(p.split()) <= 40 for p in passages)
+
+
+def test_an_excerpt_marks_the_same_words_on_both_engines():
+    make_document(
+        "Note", summary="Résumé sans rapport.", text="Les quartiers prioritaires de la politique de la ville."
+    )
+    excerpt = str(Document.objects.search("quartier prioritaire").get().excerpt)
+    assert excerpt == (
+        "Résumé sans rapport. Les <mark>quartiers</mark> <mark>prioritaires</mark> de la politique de la ville."
+    )
+
+
 def test_search_chains_with_visibility_and_filters(world):
     calais_document(world, title="Guide GUP Calais", type="guide", public=False, themes=["gup"])
     make_document("Guide GUP national", type="guide", date=datetime.date(2018, 5, 1), themes=["gup"])

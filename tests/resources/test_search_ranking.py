@@ -157,6 +157,7 @@ def test_pages_and_counts_equal_the_exhaustive_ranking():
         assert page_ids(found, 20) == expected[20:40], query  # second page
         assert page_ids(found, 240) == expected[240:260], query  # beyond the first candidate set
         assert found.count() == total, query
+        assert list(found[5:5]) == [], query
     # The page's documents carry their highlighted excerpts and ranks.
     docs = list(Document.objects.visible_to(Admin()).defer("text", "extracted_text").search("quartier")[:20])
     assert all("<mark>" in str(d.excerpt) for d in docs)
