@@ -297,7 +297,7 @@ def _measure(engine, n_docs, n_queries, peer_queries, index_s, text_bytes):
             "max": max(times),
             "mean_hits": statistics.mean(hits),
         }
-    results["kept_mb"] = postings._size / 2**20
+    results["kept_mb"] = postings.kept_bytes() / 2**20
     return {
         "engine": engine,
         "version": connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]

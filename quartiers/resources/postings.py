@@ -46,6 +46,10 @@ def postings(tokens, using="default"):
     return found
 
 
+def kept_bytes():
+    return _size
+
+
 def clear():
     global _size
     with _lock:
