@@ -295,7 +295,7 @@ class SearchTerm(models.Model):
 
 
 class SearchPosting(models.Model):
-    """One word of one document and its weight in it (`impact`, an integer: see `search.impacts`). Derived from
+    """One word of one document and its weight in it (`impact`, an integer: see `ranking.impacts`). Derived from
     the documents by `services.reindex_document`; a restore rebuilds it (never backed up, core/derived.py).
     No database constraint: the rebuild writes millions of rows, and every deletion goes through the ORM."""
 
@@ -305,9 +305,6 @@ class SearchPosting(models.Model):
     )
     document = models.ForeignKey(Document, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     impact = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["term", "-impact", "-document"], name="resources_posting_by_impact")]
 
     def __str__(self):
         return f"{self.term_id}:{self.document_id}"

@@ -11,15 +11,15 @@ the same order on a laptop and for a region. The score of a document for a query
 - `idf` (an integer, ≥ 1) is BM25's: rarer words weigh more. It depends on how many documents hold the word
   (`SearchTerm.df`, kept by the same writes) and how many are indexed (the `LIBRARY` row).
 
-Integers, so SQL and Python add them up identically. Because a document's impacts never depend on the others,
-each word's postings can be read best first (index `resources_posting_by_impact`): `search.py` stops reading
-as soon as no document left can enter the page (docs/ressources.md, « Classement »).
+Integers, so SQL and Python add them up identically. A page scores every match from its words' postings, kept in
+memory between searches (postings.py, search.py); each write here gives the words it touches a new `token`, which
+tells every process to read them again.
 
 Stop words (`text.STOPWORDS`, by their stems) are not indexed: a query never searches them alone, and in a quoted
 phrase the full-text engine (FTS5, tsvector) checks the exact sequence.
 
-To count, SQLite's FTS5 table (which holds the same stems) intersects the words' lists faster than joined postings;
-PostgreSQL merges the postings in document order (search.py).
+When a count cannot use the scored matches (search.py), SQLite's FTS5 table (which holds the same stems)
+intersects the words' lists; PostgreSQL merges the postings in document order.
 """
 
 import math

@@ -1,5 +1,6 @@
-"""Each word's token (the key of the postings kept between searches, postings.py); the ranking index filled from
-the documents already there when it is empty (a base that ran 0006 before this migration has it already)."""
+"""Each word's token (the key of the postings kept between searches, postings.py); no more index by impact (a
+search reads a word's postings whole); the ranking index filled from the documents already there when it is
+empty (a base that ran 0006 before this migration has it already)."""
 
 from django.db import migrations, models
 
@@ -32,6 +33,10 @@ class Migration(migrations.Migration):
             model_name="searchterm",
             name="token",
             field=models.BigIntegerField(default=0),
+        ),
+        migrations.RemoveIndex(
+            model_name="searchposting",
+            name="resources_posting_by_impact",
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
