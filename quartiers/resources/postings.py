@@ -5,7 +5,7 @@ array operations, where reading them from the database each time costs more than
 arrays are kept under its `SearchTerm.token`, which every write to its postings changes (ranking.py): a search
 that sees another token reloads them, so a document saved in one process is searched right away by all.
 
-Memory: 6 bytes a posting (at 200,000 documents of ~2 KB, all the words of the bench: ~170 MB), within
+Memory: 6 bytes a posting (at 200,000 documents of ~2 KB, all the words of the bench: about 170 megabytes), within
 `settings.SEARCH_CACHE_MB` per process, least recently used words dropped first. The first search of a word
 after it changed reads its postings whole (a few tens of ms for a word in 50,000 documents on PostgreSQL).
 """
