@@ -63,6 +63,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "quartiers.urls"
+# Django's form templates, with <select>, <option> and <input> written in Python (core/renderers.py).
+FORM_RENDERER = "quartiers.core.renderers.FormRenderer"
 WSGI_APPLICATION = "quartiers.wsgi.application"
 
 TEMPLATES = [

@@ -11,10 +11,14 @@ user's and each successful write must leave exactly one row.
 import json
 import sys
 from datetime import date
+from urllib.parse import urlencode
 
 import django
 
 BENCH_DOMAIN = "bench.quartiers.example"
+# A query the demo's library answers (3 of its 6 documents): the page ranks, highlights and lists them. A query
+# without results would measure an empty page.
+SEARCH = "contrat de ville"
 
 
 def plan(users):
@@ -29,6 +33,7 @@ def plan(users):
     from quartiers.core.permissions import can
     from quartiers.gup.models import CATEGORY_CHOICES
     from quartiers.network.models import Meeting, Network, NetworkMember
+    from quartiers.resources.models import Document
     from quartiers.territories.models import QPV
 
     chef = User.objects.get(email="chef.calais@quartiers.example")
@@ -64,6 +69,8 @@ def plan(users):
         store.create()
         sessions.append(store.session_key)
     contract = commitment.contract
+    if not Document.objects.all().search(SEARCH).count_upto(1):
+        raise SystemExit(f"La recherche « {SEARCH} » ne trouve rien dans la démo : la page mesurée serait vide.")
     return {
         "sessions": sessions,
         "floor": "/bench/plancher/",
@@ -71,7 +78,7 @@ def plan(users):
             "Liste des QPV": reverse("territories:qpv_list"),
             "Fiche QPV": reverse("territories:qpv_detail", args=[qpv.code]),
             "Contrat de ville": reverse("contracts:detail", args=[contract.pk]),
-            "Recherche ressources": reverse("resources:index") + "?q=renouvellement+urbain",
+            "Recherche ressources": reverse("resources:index") + "?" + urlencode({"q": SEARCH}),
             "Carte GUP (JSON)": reverse("gup:map_data", args=[qpv.code]),
             "Réseau": reverse("network:detail", args=[network.slug]),
         },

@@ -8,7 +8,11 @@ Querysets returned here keep the contracts' QuerySet methods (`visible_to`, `wit
 caller filters them further without naming a contracts model.
 """
 
+from django.core.cache import cache
 from django.db.models import Prefetch
+
+from quartiers.core import dataversions
+from quartiers.territories import hooks as territories
 
 from .demo import commit as demo_commitment
 from .demo import org as demo_organisation
@@ -75,15 +79,27 @@ def funded_posts():
 
 # Sections other modules add to the contract page (the programming's amounts per year and pillar…), registered from
 # their AppConfig.ready(): `provider(contract, user)` → (title, safe HTML) or None; it asks the permission policy
-# for `user` and runs a constant number of queries.
+# for `user`, runs a constant number of queries and depends on the database only, never on the clock.
 CONTRACT_SECTION_PROVIDERS = []
+SECTIONS_CACHE_SECONDS = 600
 
 
 def register_contract_section(provider):
     if provider not in CONTRACT_SECTION_PROVIDERS:
         CONTRACT_SECTION_PROVIDERS.append(provider)
+        # The answer follows the provider's app, the user's rights and the contract (as the QPV fiche's links).
+        dataversions.watch("accounts", "contracts", *filter(None, [territories.app_label(provider)]))
     return provider
 
 
 def sections_for(contract, user):
-    return [section for provider in CONTRACT_SECTION_PROVIDERS if (section := provider(contract, user))]
+    """The sections for `user`, cached per user and contract until a watched table or the reference data changes
+    (core/dataversions.py: a write committed by any process is seen by the next request)."""
+    if not CONTRACT_SECTION_PROVIDERS:
+        return []
+    key = f"contract-sections:{contract.pk}:{territories.viewer(user)}:{territories.versions()}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = [section for provider in CONTRACT_SECTION_PROVIDERS if (section := provider(contract, user))]
+        cache.set(key, sections, SECTIONS_CACHE_SECONDS)
+    return sections

@@ -31,7 +31,8 @@ ALWAYS_WATCHED = ("accounts",)
 CACHE_SECONDS = 600
 
 
-def _app_label(provider):
+def app_label(provider):
+    """The app of a provider defined in one of ours (None for a test's)."""
     parts = provider.__module__.split(".")
     return parts[1] if len(parts) > 2 and parts[0] == "quartiers" else None
 
@@ -39,7 +40,7 @@ def _app_label(provider):
 def register_qpv_links(provider):
     if provider not in QPV_LINK_PROVIDERS:
         QPV_LINK_PROVIDERS.append(provider)
-        dataversions.watch(*ALWAYS_WATCHED, *filter(None, [_app_label(provider)]))
+        dataversions.watch(*ALWAYS_WATCHED, *filter(None, [app_label(provider)]))
     return provider
 
 
@@ -50,15 +51,24 @@ def _compute(qpv, user):
     return links
 
 
+def viewer(user):
+    """The part of a cache key that names whose rights an answer follows."""
+    return f"{user.pk}:{int(user.is_superuser)}" if is_signed_in(user) else "anonyme"
+
+
+def versions(reference=None):
+    """One token for the reference data and every watched app's tables (two queries; `reference`: the reference
+    data's version token when the caller has read it already). Hashed: a key stays under memcached's 250
+    characters."""
+    reference = reference or refcache.version()
+    return hashlib.sha1(f"{reference}:{dataversions.tokens(dataversions.WATCHED)}".encode()).hexdigest()
+
+
 def links_for(qpv, user, reference=None):
-    """The links of every module for `user` on `qpv`'s fiche, from the cache while no watched table changed
-    (`reference`: the reference data's version token when the caller has read it already)."""
+    """The links of every module for `user` on `qpv`'s fiche, from the cache while no watched table changed."""
     if not QPV_LINK_PROVIDERS:
         return []
-    who = f"{user.pk}:{int(user.is_superuser)}" if is_signed_in(user) else "anonyme"
-    reference = reference or refcache.version()
-    versions = hashlib.sha1(f"{reference}:{dataversions.tokens(dataversions.WATCHED)}".encode()).hexdigest()
-    key = f"qpv-links:{qpv.pk}:{who}:{versions}"  # hashed: a cache key stays under memcached's 250 characters
+    key = f"qpv-links:{qpv.pk}:{viewer(user)}:{versions(reference)}"
     links = cache.get(key)
     if links is None:
         links = _compute(qpv, user)

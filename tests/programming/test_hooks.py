@@ -104,3 +104,27 @@ def test_a_dossier_serving_two_objectives_of_a_pillar_counts_once(world):
         funding.application.objectives.add(second)
     _title, after = hooks.contract_programming(contract, user)
     assert after == before  # same actions, same amounts: not doubled by the second objective
+
+
+def test_the_cached_contract_section_follows_any_write(world, login):
+    # The section is cached per user (contracts.hooks.sections_for): a write without a signal, another user's
+    # rights, a rolled-back write are all seen or forgotten at the next request.
+    from django.db import transaction
+
+    from quartiers.programming.models import Funding
+
+    _target(world)
+    contract = world.extra["calais_contract"]
+    client = login(world.users["chef"])
+    url = reverse("contracts:detail", args=[contract.pk])
+    assert "Programmation : montants accordés" in client.get(url).content.decode()
+    Funding.objects.filter(application__call__contract=contract).update(granted_amount=0)  # no signal sent
+    assert "Programmation : montants accordés" not in client.get(url).content.decode()
+    try:
+        with transaction.atomic():
+            Funding.objects.filter(application__call__contract=contract).update(granted_amount=777)
+            assert "777" in client.get(url).content.decode()
+            raise RuntimeError("annulé")
+    except RuntimeError:
+        pass
+    assert "Programmation : montants accordés" not in client.get(url).content.decode()

@@ -60,7 +60,7 @@ def detail(request, pk):
         {
             "contract": contract,
             "fragments": fragments.contract_fragments(contract, request.GET.get("page") or 1, _build_fragments),
-            "qpvs": contract.qpvs.all(),
+            "qpvs": contract.qpvs.only("code", "nom"),
             "can_change": can(request.user, "change", contract),
             "module_sections": sections_for(contract, request.user),
         },
