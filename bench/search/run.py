@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
 PG_DB = os.environ.get("BENCH_PG_DB", "quartiers_bench_search")
-COUNT_CAP = 200  # as resources.views.COUNT_CAP: the list page counts « plus de 200 »
+COUNT_CAP = 200  # as resources.listing.COUNT_CAP: the list page counts « plus de 200 »
 SQLITE_FILE = Path(os.environ.get("BENCH_SQLITE", "/tmp/quartiers-bench-search/bench.sqlite3"))
 
 FIELD = """quartier quartiers prioritaire prioritaires politique ville villes contrat contrats cohésion sociale

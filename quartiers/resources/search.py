@@ -255,6 +255,12 @@ class SearchQuerySetMixin:
         clone._search_plan = self._search_plan
         return clone
 
+    def index_version(self):
+        """The searched words' tokens (new at every write to their postings, ranking.new_token), '' when this is
+        not a search: with the documents' own version, what a cached page of results depends on."""
+        plan = self._search_plan
+        return ",".join(f"{pk}:{plan.tokens[pk]}" for pk in sorted(plan.tokens)) if plan else ""
+
     def count_upto(self, limit):
         """min(count(), limit), without counting every match of a broad search."""
         if self._result_cache is not None or not self._search_plan:

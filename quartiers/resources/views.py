@@ -1,28 +1,19 @@
-from collections import defaultdict
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection, transaction
-from django.db.models import Prefetch, Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from quartiers.core.permissions import authorize, can, view_public
-from quartiers.resources import services
+from quartiers.resources import listing, services
 from quartiers.resources.forms import AttachmentForm, DigestItemForm, DocumentForm, SearchForm
 from quartiers.resources.models import Attachment, Digest, Document, Favourite, Theme
-from quartiers.territories.models import EPCI, QPV, Commune
 
-PAGE_SIZE = 20
-COUNT_CAP = 200  # a search's list counts and pages no further (SearchPaginator): ten pages
-TERRITORY_CHOICES_TTL = 600  # seconds: bounds how long another process may show a renamed territory
+PAGE_SIZE = listing.PAGE_SIZE
 
 
 def _visible_document(request, pk):
@@ -42,82 +33,6 @@ def _favourite_ids(user, docs):
     # A list of ids, not a subquery: a search queryset's raw SQL names its tables and cannot be nested.
     ids = [d.pk for d in docs]
     return set(Favourite.objects.filter(user=user, document_id__in=ids).values_list("document_id", flat=True))
-
-
-def _with_themes(docs, themes):
-    """`docs` with their `theme_list`, taken from `themes` (every theme, in order) through one query on the link
-    table: prefetch_related builds a join each time, which cost the list page more than its search."""
-    linked = defaultdict(set)
-    pairs = Document.themes.through.objects.filter(document_id__in=[d.pk for d in docs])
-    for document_id, theme_id in pairs.values_list("document_id", "theme_id"):
-        linked[document_id].add(theme_id)
-    for doc in docs:
-        doc.theme_list = [theme for theme in themes if theme.pk in linked[doc.pk]]
-    return docs
-
-
-def _territory_choices():
-    """The territory filter's choices, built once per data version: the query behind them joins every EPCI
-    to its communes (~80 ms on a region), the fingerprint is a handful of counts."""
-    key = f"resources:territory-choices:{_territories_fingerprint()}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = _build_territory_choices()
-        cache.set(key, choices, TERRITORY_CHOICES_TTL)
-    return choices
-
-
-def _territories_fingerprint():
-    # Links added or removed move a count or a max id; territories imported move a count. A territory
-    # renamed in place moves neither: the signal below clears this process, the TTL the others.
-    tables = [EPCI._meta.db_table, Commune._meta.db_table, QPV._meta.db_table]
-    links = [
-        Document._meta.get_field(name).remote_field.through._meta.db_table for name in ("epcis", "communes", "qpvs")
-    ]
-    parts = [f"(SELECT COUNT(*) FROM {t})" for t in tables]
-    parts += [f"(SELECT COUNT(*) FROM {t})" for t in links] + [f"(SELECT MAX(id) FROM {t})" for t in links]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        row = cursor.fetchone()
-    return f"{_choices_generation}-" + "-".join(str(v or 0) for v in row)
-
-
-_choices_generation = 0
-
-
-@receiver([post_save, post_delete], sender=EPCI)
-@receiver([post_save, post_delete], sender=Commune)
-@receiver([post_save, post_delete], sender=QPV)
-def _territory_saved(**kwargs):
-    global _choices_generation
-    _choices_generation += 1
-
-
-def _build_territory_choices():
-    # Only territories that have documents: three small queries whatever the number of documents.
-    epcis = EPCI.objects.filter(Q(documents__isnull=False) | Q(communes__documents__isnull=False)).distinct()
-    choices = [(f"epci:{e.siren}", f"{e.nom} (EPCI)") for e in epcis]
-    choices += [
-        (f"commune:{c.insee}", f"{c.nom} (commune)") for c in Commune.objects.filter(documents__isnull=False).distinct()
-    ]
-    choices += [
-        (f"qpv:{q.code}", f"{q.nom} (QPV {q.code})") for q in QPV.objects.filter(documents__isnull=False).distinct()
-    ]
-    return choices
-
-
-class SearchPaginator(Paginator):
-    """A search's pages stop at COUNT_CAP results: counting every match of a broad query (« quartier »: most
-    of the library) would cost more than ranking the page, and past ten pages people refine the query.
-    `capped` says there are more: « Plus de 200 résultats »."""
-
-    capped = False
-
-    @cached_property
-    def count(self):
-        counted = self.object_list.count_upto(COUNT_CAP + 1)
-        self.capped = counted > COUNT_CAP
-        return min(counted, COUNT_CAP)
 
 
 def filtered_documents(user, form):
@@ -143,12 +58,13 @@ def filtered_documents(user, form):
 @require_safe
 @view_public
 def index(request):
-    themes = list(Theme.objects.all())
-    form = SearchForm(request.GET or None, themes=themes, territories=_territory_choices())
+    library = listing.version()
+    themes, territories = listing.filter_choices(library)
+    form = SearchForm(request.GET or None, themes=themes, territories=territories)
     docs = filtered_documents(request.user, form)
     docs = docs.defer("text", "extracted_text").select_related("author_organisation")
-    page = SearchPaginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
-    documents = _with_themes(list(page.object_list), themes)
+    page = listing.results_page(docs, request.GET.get("page"), themes, library)
+    documents = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -329,7 +245,7 @@ def favourites(request):
     page = Paginator(favs.select_related("document", "document__author_organisation"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    documents = _with_themes([f.document for f in page.object_list], list(Theme.objects.all()))
+    documents = listing.with_themes([f.document for f in page.object_list], list(Theme.objects.all()))
     context = {"page": page, "documents": documents, "favourite_ids": {d.pk for d in documents}}
     return render(request, "resources/favourites.html", context)
 

@@ -53,15 +53,15 @@ def test_search_page_shows_ranked_highlighted_results(world, client):
 
 
 def test_a_broad_search_counts_up_to_the_cap_and_says_so(world, client, monkeypatch):
-    from quartiers.resources import views
+    from quartiers.resources import listing
 
     for i in range(5):
         make_document(f"Contrat de ville n° {i}", summary="Le contrat de ville.")
-    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
     page = client.get(reverse("resources:index"), {"q": "contrat ville"}).content.decode()
     assert "Plus de 3 résultats" in page
     assert "5 résultats" not in page
-    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
     page = client.get(reverse("resources:index"), {"q": "contrat ville"}).content.decode()
     assert "5 résultats, les plus pertinents d'abord" in page and "Plus de" not in page
 
@@ -159,7 +159,7 @@ def test_favourites_page_has_constant_queries(world, login, django_assert_num_qu
     _many(world, 2)
     url = reverse("resources:favourites")
     client.get(url)
-    # session, user, memberships, count, page, every theme, the page's links to them (views._with_themes)
+    # session, user, memberships, count, page, every theme, the page's links to them (listing.with_themes)
     with django_assert_num_queries(7) as first:
         client.get(url)
     _many(world, 25, start=2)
