@@ -73,6 +73,7 @@ def index(request):
         "documents": documents,
         "favourite_ids": _favourite_ids(request.user, documents),
         "query_string": query.urlencode(),
+        "library_version": library,
         "searching": bool(form.is_valid() and form.cleaned_data.get("q")),
         "can_contribute": can(request.user, "contribute", None),
     }
