@@ -120,7 +120,7 @@ class Contract(models.Model):
         keys = {f"departement:{self.departement_id}", f"region:{self.departement.region_id}"}
         if self.epci_id:
             keys.add(f"epci:{self.epci_id}")
-            keys |= {f"commune:{c}" for c in self.epci.communes.values_list("insee", flat=True)}
+            keys |= {f"commune:{c}" for c in self.epci.commune_codes()}
         if self.commune_id:
             keys.add(f"commune:{self.commune_id}")
             if self.commune.epci_id:

@@ -205,6 +205,10 @@ def dashboard(params, today=None):
     }
 
 
+# A dict, not Status(status).label: the enum's lookup was 60 % of a map's cost (6 µs a report).
+STATUS_LABELS = dict(Status.choices)
+
+
 def _feature(pk, ref, cat, status, lon, lat, deadline, today):
     if isinstance(deadline, str):  # raw SQLite rows: the ORM's date converter did not run
         deadline = date.fromisoformat(deadline)
@@ -215,7 +219,7 @@ def _feature(pk, ref, cat, status, lon, lat, deadline, today):
             "id": pk,
             "reference": ref,
             "categorie": CATEGORIES.get(cat, (cat,))[0],
-            "statut": Status(status).label,
+            "statut": STATUS_LABELS.get(status, status),
             "en_retard": status in OPEN_STATUSES and deadline < today,
         },
     }
