@@ -126,6 +126,9 @@ LOGIN_THROTTLE_IP_FACTOR = envint("LOGIN_THROTTLE_IP_FACTOR", 4)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 # Requests per minute and API token (quartiers.core.api_ninja): beyond, 429 with Retry-After.
 API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 600)
+# Each process keeps its cache in memory (no server to run). Room for the pages' fragments and versioned answers
+# (contract pages, QPV fiches, resource lists and cards): Django's default of 300 entries culled them all day.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 # Postings of the searched words kept in memory per process (resources/postings.py).
 SEARCH_CACHE_MB = envint("SEARCH_CACHE_MB", 256)
 

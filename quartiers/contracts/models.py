@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 
 from quartiers.accounts.models import Organisation
 from quartiers.core.permissions import PolicyQuerySetMixin
+from quartiers.territories import refcache
 
 CONTRACT_SCOPE = {
     "commune": "commune_id",
@@ -120,7 +121,7 @@ class Contract(models.Model):
         keys = {f"departement:{self.departement_id}", f"region:{self.departement.region_id}"}
         if self.epci_id:
             keys.add(f"epci:{self.epci_id}")
-            keys |= {f"commune:{c}" for c in self.epci.commune_codes()}
+            keys |= {f"commune:{c}" for c in refcache.epci_communes(self.epci_id)}
         if self.commune_id:
             keys.add(f"commune:{self.commune_id}")
             if self.commune.epci_id:

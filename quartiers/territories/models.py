@@ -61,13 +61,6 @@ class EPCI(models.Model):
     def __str__(self):
         return self.nom
 
-    def commune_codes(self):
-        """Its communes' INSEE codes, kept per reference data version: the rights on a contract or a QPV ask
-        them on every page (territories/refcache.py)."""
-        from quartiers.territories import refcache  # refcache imports these models
-
-        return refcache.cached("epci_communes", self.siren, lambda: list(self.communes.values_list("insee", flat=True)))
-
     def territory_keys(self):
         keys = {f"epci:{self.siren}"}
         for dep, reg in self.communes.values_list("departement_id", "departement__region_id").distinct():
@@ -216,7 +209,7 @@ class ContratDeVille(models.Model):
         keys = {f"departement:{self.departement_id}", f"region:{self.departement.region_id}"}
         if self.epci_id:
             keys.add(f"epci:{self.epci_id}")
-            keys |= {f"commune:{c}" for c in self.epci.commune_codes()}
+            keys |= {f"commune:{c}" for c in self.epci.communes.values_list("insee", flat=True)}
         if self.commune_id:
             keys.add(f"commune:{self.commune_id}")
         return keys

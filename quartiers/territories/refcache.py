@@ -15,7 +15,7 @@ import uuid
 from django.core.cache import cache
 from django.db import connection
 
-from quartiers.territories.models import ReferenceVersion
+from quartiers.territories.models import Commune, ReferenceVersion
 
 TIMEOUT = 3600  # seconds
 
@@ -55,3 +55,9 @@ def cached(name, parts, build, token=None):
         value = build()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def epci_communes(siren):
+    """The INSEE codes of an EPCI's communes: the rights on a contract ask them on every page."""
+    codes = Commune.objects.filter(epci_id=siren).values_list("insee", flat=True)
+    return cached("epci_communes", siren, lambda: list(codes))
