@@ -6,9 +6,11 @@ class GupConfig(AppConfig):
     verbose_name = "Gestion urbaine de proximité"
 
     def ready(self):
+        from quartiers.core import dataversions
         from quartiers.territories import hooks
 
         hooks.register_qpv_links(qpv_links)
+        dataversions.watch("gup")  # the map's cache (views/maps.py), whatever the QPV fiche registers
 
 
 def qpv_links(qpv, user):

@@ -65,14 +65,43 @@ def test_map_data_queries_do_not_grow(world, login, django_assert_num_queries):
     url = f"/gup/carte/{world.qpv_beau_marais.code}/donnees.json"
     h.report(world)
     client.get(url)
-    # session, user, memberships, the quartier with its communes' outlines (one query), its open reports
-    with django_assert_num_queries(5) as few:
+    # Kept: session, user, memberships, the GUP tables' version, the reference data's version.
+    with django_assert_num_queries(5):
         data = client.get(url).json()
     assert len(data["features"]) == 1
     for _ in range(8):
         h.report(world, point=(1.88, 50.95))
-    with django_assert_num_queries(len(few.captured_queries)):
+    # Built again after the writes: the same, the quartier with its communes' outlines (one query), its reports.
+    with django_assert_num_queries(7):
         assert len(client.get(url).json()["features"]) == 9
+
+
+def test_the_kept_map_follows_any_write_and_the_day(world, login, monkeypatch):
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from quartiers.gup.models import Report, Status
+
+    client = login(world.users["lecteur"])
+    url = f"/gup/carte/{world.qpv_beau_marais.code}/donnees.json"
+    report = h.report(world)
+    assert [f["properties"]["statut"] for f in client.get(url).json()["features"]] == ["Transmis"]
+    Report.objects.filter(pk=report.pk).update(status=Status.PRIS_EN_CHARGE)  # no signal sent
+    assert [f["properties"]["statut"] for f in client.get(url).json()["features"]] == ["Pris en charge"]
+    try:
+        with transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(status=Status.RESOLU)
+            assert client.get(url).json()["features"] == []
+            raise RuntimeError("annulé")
+    except RuntimeError:
+        pass
+    assert [f["properties"]["statut"] for f in client.get(url).json()["features"]] == ["Pris en charge"]
+    late = report.deadline + datetime.timedelta(days=1)  # the next day the report is late, without any write
+    assert not client.get(url).json()["features"][0]["properties"]["en_retard"]
+    monkeypatch.setattr(timezone, "localdate", lambda *args: late)
+    assert client.get(url).json()["features"][0]["properties"]["en_retard"]
 
 
 def test_map_data_is_revalidated_with_an_etag(world, login):

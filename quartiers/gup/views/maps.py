@@ -3,15 +3,19 @@
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from quartiers.core import dataversions
 from quartiers.core.exports import export_response
 from quartiers.core.permissions import authorize, view_public
 from quartiers.gup import stats
 from quartiers.gup.models import CATEGORY_CHOICES, Coordination, Report, ReportStat, Status
 from quartiers.gup.views.common import contributable_qpvs
+from quartiers.territories import refcache
 from quartiers.territories.models import QPV
 
 
@@ -28,13 +32,40 @@ def report_map(request):
 
 @require_safe
 def map_data(request, code):
-    """Open reports of one QPV as GeoJSON, with the outlines to draw: a fixed number of queries."""
+    """Open reports of one QPV as GeoJSON, with the outlines to draw: built in a fixed number of queries, then
+    kept until a report or a territory changes (the map of a QPV with a thousand open reports is 200 kB)."""
     authorize(request.user, "view", None)
+    visible = Report.objects.visible_to(request.user)
+    key = _map_key(code, visible)
+    kept = cache.get(key)
+    if kept is None:
+        kept = _map_body(code, visible)
+        cache.set(key, kept, MAP_CACHE_SECONDS)
+    body, tag = kept
+    if body is None:
+        raise Http404("Quartier inconnu.")
+    return _revalidated(request, body, tag)
+
+
+MAP_CACHE_SECONDS = 600
+
+
+def _map_key(code, visible):
+    """The map's version: every GUP table's trigger token (core/dataversions.py: any write, by any process), the
+    reference data's (the outlines), the day (a report turns « en retard » at midnight) and the reports the user
+    may see (the SQL of the policy's filter; none for those who see them all)."""
+    parts = [code, timezone.localdate().isoformat(), dataversions.tokens(["gup"]), refcache.version()]
+    parts.append(str(visible.query) if visible.query.where else "tous")
+    return "gup:map:" + hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def _map_body(code, visible):
+    """(GeoJSON text, ETag), or (None, None) for an unknown QPV."""
     found = stats.qpv_contours(code)
     if found is None:
-        raise Http404("Quartier inconnu.")
+        return None, None
     quartier, contours = found
-    features = stats.open_map_features(Report.objects.visible_to(request.user), quartier.pop("id"))
+    features = stats.open_map_features(visible, quartier.pop("id"))
     body = json.dumps(
         {
             "type": "FeatureCollection",
@@ -45,12 +76,11 @@ def map_data(request, code):
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return _revalidated(request, body)
+    return body, '"' + hashlib.sha1(body.encode()).hexdigest()[:20] + '"'
 
 
-def _revalidated(request, body):
+def _revalidated(request, body, tag):
     """The JSON with an ETag: a map reloaded with nothing changed gets a 304 and no body."""
-    tag = '"' + hashlib.sha1(body.encode()).hexdigest()[:20] + '"'
     response = HttpResponseNotModified() if request.headers.get("If-None-Match") == tag else None
     response = response or HttpResponse(body, content_type="application/json")
     response["ETag"] = tag
