@@ -8,7 +8,6 @@ Querysets returned here keep the contracts' QuerySet methods (`visible_to`, `wit
 caller filters them further without naming a contracts model.
 """
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 
 from quartiers.core import dataversions
@@ -97,9 +96,9 @@ def sections_for(contract, user):
     (core/dataversions.py: a write committed by any process is seen by the next request)."""
     if not CONTRACT_SECTION_PROVIDERS:
         return []
-    key = f"contract-sections:{contract.pk}:{territories.viewer(user)}:{territories.versions()}"
-    sections = cache.get(key)
-    if sections is None:
-        sections = [section for provider in CONTRACT_SECTION_PROVIDERS if (section := provider(contract, user))]
-        cache.set(key, sections, SECTIONS_CACHE_SECONDS)
-    return sections
+    return dataversions.cached(
+        "contract-sections",
+        (territories.versions(), contract.pk, territories.viewer(user)),
+        lambda: [section for provider in CONTRACT_SECTION_PROVIDERS if (section := provider(contract, user))],
+        SECTIONS_CACHE_SECONDS,
+    )

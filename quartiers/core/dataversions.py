@@ -14,6 +14,7 @@ no app itself.
 import hashlib
 
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connections
 
 from quartiers.core.derived import DERIVED
@@ -34,6 +35,18 @@ def tokens(app_labels, using="default"):
             f"SELECT app, token FROM {TABLE} WHERE app IN ({', '.join(['%s'] * len(labels))}) ORDER BY app", labels
         )
         return ";".join(f"{app}={token}" for app, token in cursor.fetchall())
+
+
+def cached(name, parts, build, seconds=600):
+    """`build()`, kept in the cache under `name` and `parts` — the versions it was built from first (`tokens`,
+    the reference data's…), then anything with a stable repr that tells the answers apart. Hashed: a key stays
+    under memcached's 250 characters whatever the parts."""
+    key = f"{name}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
 
 
 def watched_tables():

@@ -12,10 +12,8 @@ index is derived (no trigger): the searched words' own tokens (`index_version`) 
 stay per user, read at every request.
 """
 
-import hashlib
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -36,19 +34,14 @@ def version():
     return f"{dataversions.tokens(WATCHED)};{refcache.version()}"
 
 
-def _key(*parts):
-    # Hashed: a key stays under memcached's 250 characters whatever the query.
-    return "resources:" + hashlib.sha1(repr(parts).encode()).hexdigest()
-
-
 def filter_choices(library_version):
     """(every theme, [(territory key, label)] of the territories holding documents)."""
-    key = _key("choices", library_version)
-    choices = cache.get(key)
-    if choices is None:
-        choices = (list(Theme.objects.all()), build_territory_choices())
-        cache.set(key, choices, CACHE_SECONDS)
-    return choices
+    return dataversions.cached(
+        "resources:choices",
+        (library_version,),
+        lambda: (list(Theme.objects.all()), build_territory_choices()),
+        CACHE_SECONDS,
+    )
 
 
 def build_territory_choices():
@@ -91,16 +84,15 @@ def results_page(docs, number, themes, library_version):
     `theme_list` taken from `themes`; from the cache while the library and the searched words are unchanged."""
     if docs.query.is_empty():  # a form in error, a word no document holds: nothing to fetch nor to keep
         return SearchPaginator(docs, PAGE_SIZE).get_page(number)
-    key = _key("page", library_version, docs.index_version(), str(docs.query), number, PAGE_SIZE, COUNT_CAP)
-    kept = cache.get(key)
-    if kept is not None:
-        count, capped, number, rows = kept
-        return Page(rows, number, _Known(count, capped))
-    paginator = SearchPaginator(docs, PAGE_SIZE)
-    page = paginator.get_page(number)
-    rows = with_themes(list(page.object_list), themes)
-    cache.set(key, (paginator.count, paginator.capped, page.number, rows), CACHE_SECONDS)
-    return Page(rows, page.number, paginator)
+
+    def build():
+        paginator = SearchPaginator(docs, PAGE_SIZE)
+        page = paginator.get_page(number)
+        return paginator.count, paginator.capped, page.number, with_themes(list(page.object_list), themes)
+
+    parts = (library_version, docs.index_version(), str(docs.query), number, PAGE_SIZE, COUNT_CAP)
+    count, capped, number, rows = dataversions.cached("resources:page", parts, build, CACHE_SECONDS)
+    return Page(rows, number, _Known(count, capped))
 
 
 def with_themes(docs, themes):

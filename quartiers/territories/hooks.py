@@ -17,10 +17,6 @@ seen by the next request of any process. So a provider's answer must depend on t
 clock (« upcoming » meetings would go stale).
 """
 
-import hashlib
-
-from django.core.cache import cache
-
 from quartiers.core import dataversions
 from quartiers.core.permissions import is_signed_in
 from quartiers.territories import refcache
@@ -57,20 +53,15 @@ def viewer(user):
 
 
 def versions(reference=None):
-    """One token for the reference data and every watched app's tables (two queries; `reference`: the reference
-    data's version token when the caller has read it already). Hashed: a key stays under memcached's 250
-    characters."""
-    reference = reference or refcache.version()
-    return hashlib.sha1(f"{reference}:{dataversions.tokens(dataversions.WATCHED)}".encode()).hexdigest()
+    """The reference data's token and every watched app's (two queries; `reference`: the reference data's token
+    when the caller has read it already)."""
+    return f"{reference or refcache.version()};{dataversions.tokens(dataversions.WATCHED)}"
 
 
 def links_for(qpv, user, reference=None):
     """The links of every module for `user` on `qpv`'s fiche, from the cache while no watched table changed."""
     if not QPV_LINK_PROVIDERS:
         return []
-    key = f"qpv-links:{qpv.pk}:{viewer(user)}:{versions(reference)}"
-    links = cache.get(key)
-    if links is None:
-        links = _compute(qpv, user)
-        cache.set(key, links, CACHE_SECONDS)
-    return links
+    return dataversions.cached(
+        "qpv-links", (versions(reference), qpv.pk, viewer(user)), lambda: _compute(qpv, user), CACHE_SECONDS
+    )

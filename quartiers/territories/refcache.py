@@ -9,12 +9,11 @@ Only public data may be cached this way: the same answer for every user (the ter
 """
 
 import functools
-import hashlib
 import uuid
 
-from django.core.cache import cache
 from django.db import connection
 
+from quartiers.core import dataversions
 from quartiers.territories.models import Commune, ReferenceVersion
 
 TIMEOUT = 3600  # seconds
@@ -48,13 +47,7 @@ def bumps_version(func):
 
 def cached(name, parts, build, token=None):
     """`build()` once per data version and `parts` (anything with a stable repr: the query string…)."""
-    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    key = f"territories:{name}:{token or version()}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return dataversions.cached(f"territories:{name}", (token or version(), parts), build, TIMEOUT)
 
 
 def epci_communes(siren):

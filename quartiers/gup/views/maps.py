@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -36,12 +35,9 @@ def map_data(request, code):
     kept until a report or a territory changes (the map of a QPV with a thousand open reports is 200 kB)."""
     authorize(request.user, "view", None)
     visible = Report.objects.visible_to(request.user)
-    key = _map_key(code, visible)
-    kept = cache.get(key)
-    if kept is None:
-        kept = _map_body(code, visible)
-        cache.set(key, kept, MAP_CACHE_SECONDS)
-    body, tag = kept
+    body, tag = dataversions.cached(
+        "gup:map", _map_version(code, visible), lambda: _map_body(code, visible), MAP_CACHE_SECONDS
+    )
     if body is None:
         raise Http404("Quartier inconnu.")
     return _revalidated(request, body, tag)
@@ -50,13 +46,12 @@ def map_data(request, code):
 MAP_CACHE_SECONDS = 600
 
 
-def _map_key(code, visible):
-    """The map's version: every GUP table's trigger token (core/dataversions.py: any write, by any process), the
-    reference data's (the outlines), the day (a report turns « en retard » at midnight) and the reports the user
-    may see (the SQL of the policy's filter; none for those who see them all)."""
-    parts = [code, timezone.localdate().isoformat(), dataversions.tokens(["gup"]), refcache.version()]
-    parts.append(str(visible.query) if visible.query.where else "tous")
-    return "gup:map:" + hashlib.sha1(repr(parts).encode()).hexdigest()
+def _map_version(code, visible):
+    """What the map is built from: every GUP table's trigger token (core/dataversions.py: any write, by any
+    process), the reference data's (the outlines), the day (a report turns « en retard » at midnight), the QPV and
+    the reports the user may see (the SQL of the policy's filter; none for those who see them all)."""
+    seen = str(visible.query) if visible.query.where else "tous"
+    return (dataversions.tokens(["gup"]), refcache.version(), timezone.localdate().isoformat(), code, seen)
 
 
 def _map_body(code, visible):
